@@ -1,0 +1,46 @@
+namespace ActorRpc.Actors.Protocol;
+
+/// <summary>
+/// One request object of a message, as parsed: raw UTF-8 slices of the payload for the id and
+/// params (so the id goes back byte for byte, and params are bound only by the handler).
+/// </summary>
+/// <param name="Id">The raw JSON of the id member; empty when the member is absent (a notification).</param>
+/// <param name="Method">The method name, when it was a string.</param>
+/// <param name="Params">The raw JSON of the params array or object; empty when absent.</param>
+/// <param name="Invalid">Why the object is not a valid request, or null when it is.</param>
+internal readonly record struct JsonRpcEntry(ReadOnlyMemory<byte> Id, string? Method, ReadOnlyMemory<byte> Params, string? Invalid)
+{
+    private static readonly ReadOnlyMemory<byte> NullId = "null"u8.ToArray();
+
+    /// <summary>A notification expects no response at all, not even an error.</summary>
+    public bool IsNotification => Invalid is null && Id.IsEmpty;
+
+    /// <summary>The id to answer with: the request's own, or <c>null</c> when it had none.</summary>
+    public ReadOnlyMemory<byte> ResponseId => Id.IsEmpty ? NullId : Id;
+
+    public static JsonRpcEntry InvalidRequest(ReadOnlyMemory<byte> id, string reason) => new(id, null, default, reason);
+}
+
+/// <summary>What a whole WebSocket message or POST body turned out to be.</summary>
+internal enum JsonRpcMessageKind
+{
+    /// <summary>One request object (possibly invalid).</summary>
+    Single,
+
+    /// <summary>A non-empty array of entries within the batch limit.</summary>
+    Batch,
+
+    /// <summary>Not JSON at all: answered by one -32700 with id null.</summary>
+    ParseError,
+
+    /// <summary>Valid JSON that cannot be a batch (empty, or longer than the limit): one -32600.</summary>
+    InvalidBatch,
+}
+
+/// <summary>The parse of one message. Entries point into the payload, which must stay unchanged while they are used.</summary>
+internal readonly record struct JsonRpcMessage(JsonRpcMessageKind Kind, JsonRpcEntry Single, JsonRpcEntry[]? Batch, string? Error)
+{
+    public static JsonRpcMessage ParseError(string detail) => new(JsonRpcMessageKind.ParseError, default, null, detail);
+
+    public static JsonRpcMessage InvalidBatch(string detail) => new(JsonRpcMessageKind.InvalidBatch, default, null, detail);
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+
+namespace ActorRpc.Actors.Protocol;
+
+/// <summary>
+/// Parses a JSON-RPC 2.0 message (request, notification or batch) from UTF-8 bytes in a single
+/// forward pass, validating every request object as section 4 of the specification requires.
+/// Nothing is dispatched from a message that is not well-formed JSON as a whole.
+/// </summary>
+internal static class JsonRpcParser
+{
+    public static JsonRpcMessage Parse(ReadOnlyMemory<byte> payload, int maxBatchSize, int maxDepth)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload.Span, new JsonReaderOptions { MaxDepth = maxDepth });
+            if (!reader.Read())
+            {
+                return JsonRpcMessage.ParseError("empty message");
+            }
+
+            JsonRpcMessage message;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    message = new JsonRpcMessage(JsonRpcMessageKind.Single, ParseRequest(ref reader, payload), null, null);
+                    break;
+                case JsonTokenType.StartArray:
+                    message = ParseBatch(ref reader, payload, maxBatchSize);
+                    break;
+                default:
+                    reader.Skip();
+                    message = new JsonRpcMessage(
+                        JsonRpcMessageKind.Single,
+                        JsonRpcEntry.InvalidRequest(default, "a request must be a JSON object or an array of them"),
+                        null,
+                        null);
+                    break;
+            }
+
+            // A second top-level value ("{}{}") is not one JSON text: the reader throws on it.
+            if (reader.Read())
+            {
+                return JsonRpcMessage.ParseError("unexpected data after the JSON value");
+            }
+
+            return message;
+        }
+        catch (JsonException ex)
+        {
+            return JsonRpcMessage.ParseError(ex.Message);
+        }
+    }
+
+    private static JsonRpcMessage ParseBatch(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload, int maxBatchSize)
+    {
+        var entries = new List<JsonRpcEntry>();
+        var tooLong = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (entries.Count >= maxBatchSize)
+            {
+                // Keep reading (without storing) so malformed JSON after the limit is still a parse error.
+                tooLong = true;
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                entries.Add(ParseRequest(ref reader, payload));
+            }
+            else
+            {
+                reader.Skip();
+                entries.Add(JsonRpcEntry.InvalidRequest(default, "a batch element must be a request object"));
+            }
+        }
+
+        if (tooLong)
+        {
+            return JsonRpcMessage.InvalidBatch($"batch longer than {maxBatchSize} requests (ActorRpc:Limits:MaxBatchSize)");
+        }
+
+        return entries.Count == 0
+            ? JsonRpcMessage.InvalidBatch("empty batch")
+            : new JsonRpcMessage(JsonRpcMessageKind.Batch, default, [.. entries], null);
+    }
+
+    /// <summary>Reads one request object; the reader is on its StartObject and ends on its EndObject.</summary>
+    private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
+    {
+        ReadOnlyMemory<byte> id = default;
+        ReadOnlyMemory<byte> parameters = default;
+        string? method = null;
+        string? invalid = null;
+        var hasVersion = false;
+        var hasMethod = false;
+        var badId = false;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("jsonrpc"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8))
+                {
+                    hasVersion = true;
+                }
+                else
+                {
+                    invalid ??= "\"jsonrpc\" must be exactly \"2.0\"";
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("method"u8))
+            {
+                reader.Read();
+                hasMethod = true;
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    method = reader.GetString();
+                }
+                else
+                {
+                    invalid ??= "\"method\" must be a string";
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        // ValueSpan holds the escaped text, so quotes plus its length is exactly the raw token.
+                        id = payload.Slice(start, reader.ValueSpan.Length + 2);
+                        badId = false;
+                        break;
+                    case JsonTokenType.Number:
+                    case JsonTokenType.Null:
+                        id = payload.Slice(start, reader.ValueSpan.Length);
+                        badId = false;
+                        break;
+                    default:
+                        reader.Skip();
+                        id = default;
+                        badId = true;
+                        break;
+                }
+            }
+            else if (reader.ValueTextEquals("params"u8))
+            {
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    parameters = payload[start..(int)reader.BytesConsumed];
+                }
+                else
+                {
+                    invalid ??= "\"params\" must be an array or an object";
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (badId)
+        {
+            // An id that is not a string, number or null cannot be echoed: the answer carries id null.
+            return JsonRpcEntry.InvalidRequest(default, "\"id\" must be a string, a number or null");
+        }
+
+        if (invalid is null && !hasVersion)
+        {
+            invalid = "\"jsonrpc\": \"2.0\" is required";
+        }
+
+        if (invalid is null && !hasMethod)
+        {
+            invalid = "\"method\" is required";
+        }
+
+        // Invalid requests are answered even without an id (spec section 7), so they keep an id, or none.
+        return invalid is null ? new JsonRpcEntry(id, method, parameters, null) : JsonRpcEntry.InvalidRequest(id, invalid);
+    }
+}

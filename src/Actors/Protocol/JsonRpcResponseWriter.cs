@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ActorRpc.Methods.Definition;
+
+namespace ActorRpc.Actors.Protocol;
+
+/// <summary>
+/// Writes complete response frames. Every frame has <c>"jsonrpc":"2.0"</c>, the request's id
+/// exactly as it was sent, and exactly one of <c>result</c> or <c>error</c>.
+/// </summary>
+internal static class JsonRpcResponseWriter
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Relaxed escaping keeps non-ASCII text readable; it is still valid JSON for any client.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    public static byte[] Result(ReadOnlyMemory<byte> id, in RpcValue value, JsonSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteHeader(writer, id);
+            writer.WritePropertyName("result"u8);
+            if (value.Value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value.Value, value.Type == typeof(object) ? value.Value.GetType() : value.Type, options);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] Error(ReadOnlyMemory<byte> id, RpcError error, JsonSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteHeader(writer, id);
+            writer.WriteStartObject("error"u8);
+            writer.WriteNumber("code"u8, error.Code);
+            writer.WriteString("message"u8, error.Message);
+            if (error.Data is not null)
+            {
+                writer.WritePropertyName("data"u8);
+                JsonSerializer.Serialize(writer, error.Data, error.Data.GetType(), options);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Joins the responses of a batch into one array frame.</summary>
+    public static byte[] Batch(IReadOnlyList<byte[]> responses)
+    {
+        var length = 2 + responses.Count - 1;
+        foreach (var response in responses)
+        {
+            length += response.Length;
+        }
+
+        var frame = new byte[length];
+        frame[0] = (byte)'[';
+        var position = 1;
+        for (var i = 0; i < responses.Count; i++)
+        {
+            if (i > 0)
+            {
+                frame[position++] = (byte)',';
+            }
+
+            responses[i].CopyTo(frame, position);
+            position += responses[i].Length;
+        }
+
+        frame[position] = (byte)']';
+        return frame;
+    }
+
+    private static void WriteHeader(Utf8JsonWriter writer, ReadOnlyMemory<byte> id)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        writer.WritePropertyName("id"u8);
+        writer.WriteRawValue(id.Span, skipInputValidation: true);
+    }
+}

@@ -1,0 +1,21 @@
+using ActorRpc.Methods.Errors;
+
+namespace ActorRpc.Actors.Protocol;
+
+/// <summary>A JSON-RPC error object before it is written.</summary>
+/// <param name="Code">The error code.</param>
+/// <param name="Message">The client-facing message.</param>
+/// <param name="Data">Optional structured detail.</param>
+internal sealed record RpcError(int Code, string Message, object? Data = null)
+{
+    public static readonly RpcError ParseError = new((int)JsonRpcErrorCode.ParseError, "Parse error");
+    public static readonly RpcError InternalError = new((int)JsonRpcErrorCode.InternalError, "Internal error");
+
+    public static RpcError InvalidRequest(string detail) => new((int)JsonRpcErrorCode.InvalidRequest, "Invalid Request", detail);
+
+    public static RpcError MethodNotFound(string method) =>
+        new((int)JsonRpcErrorCode.MethodNotFound, "Method not found", new MethodNotFoundData(method));
+
+    /// <summary>The data of -32601: which method was asked for.</summary>
+    internal sealed record MethodNotFoundData(string Method);
+}

@@ -1,0 +1,33 @@
+using ActorRpc.Methods.Errors;
+
+namespace ActorRpc.Actors.Protocol;
+
+/// <summary>
+/// The one funnel from a handler's exception to the error object the client sees. Errors a
+/// handler meant (<see cref="RpcException"/>) go out as they are; anything else is redacted to
+/// "Internal error" unless detailed errors are on, and is reported as unexpected so it gets logged
+/// with its stack trace.
+/// </summary>
+internal static class RpcErrorMapper
+{
+    public static RpcError FromException(Exception exception, bool detailedErrors, out bool unexpected)
+    {
+        switch (exception)
+        {
+            case RpcException rpc:
+                unexpected = false;
+                return new RpcError(rpc.Code, rpc.Message, rpc.ErrorData);
+            case OperationCanceledException:
+                unexpected = false;
+                return new RpcError((int)JsonRpcErrorCode.RequestCanceled, "Request cancelled");
+            default:
+                unexpected = true;
+                return detailedErrors
+                    ? RpcError.InternalError with { Data = new ExceptionDetails(exception.GetType().FullName ?? exception.GetType().Name, exception.Message) }
+                    : RpcError.InternalError;
+        }
+    }
+
+    /// <summary>What detailed errors reveal: the exception's type and message, never its stack trace.</summary>
+    internal sealed record ExceptionDetails(string Type, string Message);
+}

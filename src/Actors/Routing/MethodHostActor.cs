@@ -1,0 +1,39 @@
+using Akka.Actor;
+using Akka.Event;
+using ActorRpc.Methods.Definition;
+
+namespace ActorRpc.Actors.Routing;
+
+/// <summary>
+/// Parent of the method routers: creates one per catalog entry at start-up, publishes them in
+/// the <see cref="MethodDirectory"/>, and keeps them alive.
+/// </summary>
+internal sealed class MethodHostActor : ReceiveActor
+{
+    public MethodHostActor(RpcMethodCatalog catalog, MethodDirectory directory, RouterSettings settings)
+    {
+        var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        foreach (var method in catalog.Methods)
+        {
+            routers[method.Name] = Context.ActorOf(MethodRouterActor.Props(method, settings), ActorNames.ForMethod(method.Name));
+        }
+
+        directory.Publish(routers);
+    }
+
+    public static Props Props(RpcMethodCatalog catalog, MethodDirectory directory, RouterSettings settings) =>
+        Akka.Actor.Props.Create(() => new MethodHostActor(catalog, directory, settings));
+
+    /// <summary>
+    /// A router that throws is resumed, not restarted: its only state is the bookkeeping of calls
+    /// still running in handler actors, and a restart would drop those calls without an answer.
+    /// Handler code never runs on the router's thread, so a router fault is our bug; it is logged.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        static exception => exception switch
+        {
+            ActorInitializationException => Directive.Stop,
+            _ => Directive.Resume,
+        },
+        loggingEnabled: true);
+}

@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.Event;
+using ActorRpc.Methods.Definition;
+
+namespace ActorRpc.Actors.Routing;
+
+/// <summary>One call on its way from a session to a method's router.</summary>
+/// <param name="Sequence">The session's own number for the call; client ids may repeat, this never does.</param>
+/// <param name="Method">The method name.</param>
+/// <param name="Id">The raw JSON id, empty for a notification.</param>
+/// <param name="Params">The raw JSON params, empty when absent.</param>
+/// <param name="Context">What the handler may know about the call.</param>
+/// <param name="CancellationToken">Cancelled when the session ends.</param>
+internal sealed record RpcCall(
+    long Sequence,
+    string Method,
+    ReadOnlyMemory<byte> Id,
+    ReadOnlyMemory<byte> Params,
+    RpcContext Context,
+    CancellationToken CancellationToken)
+{
+    public bool IsNotification => Id.IsEmpty;
+}
+
+/// <summary>Messages between sessions and method routers.</summary>
+internal static class RouterProtocol
+{
+    /// <summary>Run <paramref name="Call"/> and send its <see cref="InvocationCompleted"/> to <paramref name="ReplyTo"/>.</summary>
+    internal sealed record Invoke(RpcCall Call, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// A call is over. <paramref name="Frame"/> is the complete response, or null for a
+    /// notification (which still reports, so the session knows what is in flight).
+    /// </summary>
+    internal sealed record InvocationCompleted(long Sequence, byte[]? Frame) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+}

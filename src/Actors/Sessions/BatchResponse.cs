@@ -1,0 +1,31 @@
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>
+/// Collects the responses of one batch until every request in it has answered, so they go out
+/// as one array (in completion order: the specification allows any order).
+/// </summary>
+internal sealed class BatchResponse
+{
+    private readonly List<byte[]> _responses = [];
+    private int _outstanding;
+
+    public bool IsComplete => _outstanding == 0;
+
+    public bool HasResponses => _responses.Count > 0;
+
+    public IReadOnlyList<byte[]> Responses => _responses;
+
+    /// <summary>One more dispatched request whose response is awaited.</summary>
+    public void Expect() => _outstanding++;
+
+    /// <summary>A response known at once (an invalid request, an unknown method).</summary>
+    public void AddImmediate(byte[] response) => _responses.Add(response);
+
+    /// <summary>An awaited response arrived; true when it was the last one.</summary>
+    public bool Complete(byte[] response)
+    {
+        _responses.Add(response);
+        _outstanding--;
+        return _outstanding == 0;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Event;
+using ActorRpc.Actors.Protocol;
+using ActorRpc.Actors.Routing;
+using ActorRpc.Methods.Definition;
+
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>
+/// One client connection (or one HTTP exchange). Parses and validates each message, answers what
+/// can be answered at once (parse errors, invalid requests, unknown methods), dispatches the rest
+/// to method routers without waiting, and writes each response, or each batch's array once
+/// complete, through its <see cref="ISessionTransport"/>.
+/// </summary>
+/// <remarks>
+/// States: <b>Open</b> (WebSocket: until <see cref="SessionProtocol.ConnectionClosed"/>; HTTP: until
+/// its one message is answered) → <b>Draining</b> (HTTP only: answered, waiting for notifications
+/// still running) → stopped. Stopping cancels the token every running handler got. An UntypedActor
+/// with a switch, since every request passes through here twice.
+/// </remarks>
+internal sealed class SessionActor : UntypedActor
+{
+    private readonly SessionInfo _info;
+    private readonly ISessionTransport _transport;
+    private readonly SessionDependencies _dependencies;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Dictionary<long, BatchResponse?> _inFlight = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _nextSequence;
+    private bool _received;
+    private bool _answered;
+    private bool _stopping;
+
+    public SessionActor(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies)
+    {
+        _info = info;
+        _transport = transport;
+        _dependencies = dependencies;
+    }
+
+    public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
+        Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case RouterProtocol.InvocationCompleted completed:
+                OnCompleted(completed);
+                break;
+            case SessionProtocol.InboundMessage inbound:
+                OnInbound(inbound.Payload);
+                break;
+            case SessionProtocol.ConnectionClosed:
+                StopSession();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
+        _ = _lifetime.CancelAsync();
+        if (!_stopping)
+        {
+            // Only a fault ends a session without StopSession; don't leave its client hanging.
+            _transport.Close(WebSocketCloseStatus.InternalServerError, "Session failed");
+        }
+
+        base.PostStop();
+    }
+
+    private void OnInbound(byte[] payload)
+    {
+        if (_stopping || (_info.SingleExchange && _received))
+        {
+            return;
+        }
+
+        _received = true;
+        var limits = _dependencies.Limits;
+        var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth);
+        switch (message.Kind)
+        {
+            case JsonRpcMessageKind.ParseError:
+                Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }));
+                break;
+            case JsonRpcMessageKind.InvalidBatch:
+                Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)));
+                break;
+            case JsonRpcMessageKind.Single:
+                var immediate = Dispatch(message.Single, batch: null);
+                if (immediate is not null)
+                {
+                    Respond(immediate);
+                }
+                else if (message.Single.IsNotification || message.Single.Invalid is not null)
+                {
+                    NothingToAnswer();
+                }
+
+                break;
+            case JsonRpcMessageKind.Batch:
+                var batch = new BatchResponse();
+                foreach (var entry in message.Batch!)
+                {
+                    if (Dispatch(entry, batch) is { } error)
+                    {
+                        batch.AddImmediate(error);
+                    }
+                }
+
+                if (batch.IsComplete)
+                {
+                    RespondToBatch(batch);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Starts one entry; returns its response when it is known at once.</summary>
+    private byte[]? Dispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    {
+        if (entry.Invalid is not null)
+        {
+            return ErrorFrame(entry.ResponseId, RpcError.InvalidRequest(entry.Invalid));
+        }
+
+        var method = entry.Method!;
+        if (!_dependencies.Directory.TryGetRouter(method, out var router))
+        {
+            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.MethodNotFound(method));
+        }
+
+        var sequence = ++_nextSequence;
+        var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
+        _inFlight[sequence] = batch;
+        if (!entry.IsNotification)
+        {
+            batch?.Expect();
+        }
+
+        router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, _lifetime.Token), Self));
+        return null;
+    }
+
+    private void OnCompleted(RouterProtocol.InvocationCompleted completed)
+    {
+        if (!_inFlight.Remove(completed.Sequence, out var batch))
+        {
+            return;
+        }
+
+        if (completed.Frame is { } frame)
+        {
+            if (batch is null)
+            {
+                Respond(frame);
+            }
+            else if (batch.Complete(frame))
+            {
+                RespondToBatch(batch);
+            }
+        }
+
+        StopIfExchangeDone();
+    }
+
+    private void RespondToBatch(BatchResponse batch)
+    {
+        if (batch.HasResponses)
+        {
+            Respond(JsonRpcResponseWriter.Batch(batch.Responses));
+        }
+        else
+        {
+            NothingToAnswer(); // A batch of notifications only: no response at all.
+        }
+    }
+
+    private void Respond(byte[] frame)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        if (_info.SingleExchange)
+        {
+            _transport.TrySend(frame);
+            NothingToAnswer();
+            return;
+        }
+
+        if (!_transport.TrySend(frame))
+        {
+            _log.Warning(
+                "Session [{0}] closed: its client reads too slowly and {1} frames are waiting (ActorRpc:Limits:MaxOutboundQueue)",
+                _info.SessionId,
+                _dependencies.Limits.MaxOutboundQueue);
+            _transport.Close(WebSocketCloseStatus.PolicyViolation, "Outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
+            StopSession();
+        }
+    }
+
+    /// <summary>HTTP: the exchange has its answer (or none); WebSocket: nothing to do.</summary>
+    private void NothingToAnswer()
+    {
+        if (!_info.SingleExchange || _answered)
+        {
+            return;
+        }
+
+        _answered = true;
+        _transport.Complete();
+        StopIfExchangeDone();
+    }
+
+    private void StopIfExchangeDone()
+    {
+        // An answered exchange lives on until its notifications finish, so they are not cancelled early.
+        if (_info.SingleExchange && _answered && _inFlight.Count == 0)
+        {
+            StopSession();
+        }
+    }
+
+    private void StopSession()
+    {
+        _stopping = true;
+        Context.Stop(Self);
+    }
+
+    private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
+        JsonRpcResponseWriter.Error(id.IsEmpty ? "null"u8.ToArray() : id, error, _dependencies.SerializerOptions);
+}

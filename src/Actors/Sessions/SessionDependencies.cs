@@ -1,0 +1,16 @@
+using System.Text.Json;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Routing;
+
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>What every session of the node shares: resolved once, passed to each session.</summary>
+/// <param name="Directory">Where the method routers are.</param>
+/// <param name="Limits">Batch and depth limits.</param>
+/// <param name="SerializerOptions">Options for error data written by the session itself.</param>
+/// <param name="Services">Handed to handlers through their context.</param>
+internal sealed record SessionDependencies(
+    MethodDirectory Directory,
+    RpcLimitsOptions Limits,
+    JsonSerializerOptions SerializerOptions,
+    IServiceProvider Services);

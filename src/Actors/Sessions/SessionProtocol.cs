@@ -1,0 +1,43 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>Who a session serves.</summary>
+/// <param name="SessionId">Unique on the node; appears in every log line about the session.</param>
+/// <param name="RemoteAddress">The client's address, when known.</param>
+/// <param name="Transport"><c>websocket</c> or <c>http</c>.</param>
+/// <param name="SingleExchange">True for HTTP: one message in, at most one frame out, then the session ends.</param>
+public sealed record SessionInfo(string SessionId, string? RemoteAddress, string Transport, bool SingleExchange)
+{
+    /// <summary>The transport name of WebSocket sessions.</summary>
+    public const string WebSocketTransport = "websocket";
+
+    /// <summary>The transport name of HTTP POST exchanges.</summary>
+    public const string HttpTransport = "http";
+}
+
+/// <summary>Messages to and from session actors.</summary>
+public static class SessionProtocol
+{
+    /// <summary>Asks the session manager for a new session; answered with <see cref="SessionStarted"/>.</summary>
+    public sealed record StartSession(SessionInfo Info, ISessionTransport Transport) : INoSerializationVerificationNeeded;
+
+    /// <summary>The answer to <see cref="StartSession"/>.</summary>
+    public sealed record SessionStarted(StartSession Request, IActorRef Session) : INoSerializationVerificationNeeded;
+
+    /// <summary>One complete text message from the client (a request, notification or batch, or garbage).</summary>
+    /// <param name="Payload">The UTF-8 bytes; owned by the session from now on and never changed.</param>
+    public sealed record InboundMessage(byte[] Payload) : INoSerializationVerificationNeeded;
+
+    /// <summary>The connection is gone: stop, cancelling whatever still runs for it.</summary>
+    public sealed class ConnectionClosed : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        private ConnectionClosed()
+        {
+        }
+
+        /// <summary>The single instance.</summary>
+        public static ConnectionClosed Instance { get; } = new();
+    }
+}

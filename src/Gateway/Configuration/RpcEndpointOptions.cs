@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ActorRpc.Gateway.Configuration;
+
+/// <summary>The WebSocket and HTTP endpoint. Bound from <c>ActorRpc:Endpoint</c>; see docs/configuration.md.</summary>
+public sealed class RpcEndpointOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "ActorRpc:Endpoint";
+
+    /// <summary>Where JSON-RPC is served: WebSocket upgrades (GET) and POSTs. <b>Default:</b> <c>/rpc</c>.</summary>
+    [Required]
+    public string Path { get; set; } = "/rpc";
+
+    /// <summary>
+    /// Browser origins allowed to open a WebSocket or POST (CORS). Empty allows any origin, which is
+    /// safe only because ActorRpc uses no cookies. <b>Default:</b> empty.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>How often the server pings an idle WebSocket to keep it (and proxies) alive. <b>Default:</b> 30 s.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a closing handshake (or a send to a client that stopped reading, once a close is due)
+    /// may take before the connection is aborted. <b>Default:</b> 5 s.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What a binary WebSocket message gets. <b>Default:</b> <see cref="BinaryMessageHandling.Close"/>.</summary>
+    public BinaryMessageHandling BinaryMessages { get; set; } = BinaryMessageHandling.Close;
+}
+
+/// <summary>What to do with a binary WebSocket message (JSON-RPC is text).</summary>
+public enum BinaryMessageHandling
+{
+    /// <summary>Close the connection with 1003 (Unsupported Data).</summary>
+    Close,
+
+    /// <summary>Read its bytes as UTF-8 JSON, like a text message (for clients that only send binary).</summary>
+    TreatAsText,
+}

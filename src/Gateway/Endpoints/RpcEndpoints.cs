@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Hosting;
+using ActorRpc.Actors;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Sessions;
+using ActorRpc.Gateway.Configuration;
+using ActorRpc.Gateway.Logging;
+using ActorRpc.Gateway.Transport;
+using Microsoft.Extensions.Options;
+
+namespace ActorRpc.Gateway.Endpoints;
+
+/// <summary>Maps JSON-RPC over WebSocket (GET upgrade) and over HTTP (POST) on the same path.</summary>
+internal static class RpcEndpoints
+{
+    public const string CorsPolicy = "ActorRpc";
+
+    private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(10);
+
+    public static IEndpointRouteBuilder MapRpcEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var path = endpoints.ServiceProvider.GetRequiredService<IOptions<RpcEndpointOptions>>().Value.Path;
+        endpoints.MapGet(path, AcceptWebSocketAsync);
+        endpoints.MapPost(path, HandlePostAsync).RequireCors(CorsPolicy);
+        return endpoints;
+    }
+
+    private static async Task AcceptWebSocketAsync(
+        HttpContext context,
+        IRequiredActor<SessionManager> sessions,
+        MethodDirectory directory,
+        ConnectionRegistry connections,
+        IOptions<RpcLimitsOptions> limits,
+        IOptions<RpcEndpointOptions> options,
+        ILoggerFactory loggerFactory)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Expected a WebSocket upgrade (or POST a JSON-RPC request).", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = options.Value.KeepAliveInterval,
+        }).ConfigureAwait(false);
+
+        var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
+        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
+        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, options.Value, logger);
+        var started = await StartSessionAsync(sessions, info, connection, context.RequestAborted).ConfigureAwait(false);
+        connections.Add(connection);
+        GatewayLog.SessionOpened(logger, info.SessionId, info.RemoteAddress);
+        try
+        {
+            await connection.RunAsync(started.Session).ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Remove(connection);
+            GatewayLog.SessionEnded(logger, info.SessionId);
+        }
+    }
+
+    private static async Task HandlePostAsync(
+        HttpContext context,
+        IRequiredActor<SessionManager> sessions,
+        MethodDirectory directory,
+        IOptions<RpcLimitsOptions> limits)
+    {
+        var body = await ReadBodyAsync(context.Request, limits.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        var exchange = new HttpExchange();
+        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true);
+        var started = await StartSessionAsync(sessions, info, exchange, context.RequestAborted).ConfigureAwait(false);
+        started.Session.Tell(new SessionProtocol.InboundMessage(body));
+
+        var result = await exchange.Result.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (result.Failed)
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        }
+        else if (result.Body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = result.Body.Length;
+            await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<SessionProtocol.SessionStarted> StartSessionAsync(
+        IRequiredActor<SessionManager> sessions,
+        SessionInfo info,
+        ISessionTransport transport,
+        CancellationToken cancellationToken)
+    {
+        var manager = await sessions.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await manager.Ask<SessionProtocol.SessionStarted>(
+            new SessionProtocol.StartSession(info, transport),
+            SessionStartTimeout,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static string NewSessionId() => Guid.NewGuid().ToString("N");
+
+    private static string? RemoteAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : null;
+}

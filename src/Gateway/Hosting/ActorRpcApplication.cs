@@ -1,0 +1,106 @@
+using System.Net.WebSockets;
+using Akka.Hosting;
+using ActorRpc.Actors;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Gateway.Configuration;
+using ActorRpc.Gateway.Endpoints;
+using ActorRpc.Gateway.Logging;
+using ActorRpc.Gateway.Transport;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Demo;
+
+namespace ActorRpc.Gateway.Hosting;
+
+/// <summary>Builds the ActorRpc node: configuration, actor system, endpoints. Program.cs and the tests both start here.</summary>
+public static class ActorRpcApplication
+{
+    /// <summary>Where a node listens when neither <c>--urls</c>, <c>ASPNETCORE_URLS</c> nor Kestrel endpoints say otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>The actor system's name; the same on every node of a cluster.</summary>
+    public const string ActorSystemName = "actor-rpc";
+
+    /// <summary>
+    /// Creates the node. <paramref name="configure"/> runs after the defaults, so it can add methods
+    /// (<see cref="RpcMethodsServiceCollectionExtensions.AddRpcMethods"/>) or replace configuration.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+
+            // appsettings.json ships next to the binary, so the node reads it whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        AddActorRpc(builder);
+        builder.Services.AddRpcMethods(methods => methods.AddMethods<DemoMethods>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        MapActorRpc(app);
+        return app;
+    }
+
+    private static void AddActorRpc(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<RpcServerOptions>().Bind(configuration.GetSection(RpcServerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RpcLimitsOptions>().Bind(configuration.GetSection(RpcLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RpcEndpointOptions>().Bind(configuration.GetSection(RpcEndpointOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RpcMethodsOptions>().Bind(configuration.GetSection(RpcMethodsOptions.SectionName));
+
+        services.AddActorRpcActors();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddHealthChecks().AddCheck<MethodRoutersHealthCheck>("method-routers");
+
+        var allowedOrigins = configuration.GetSection(RpcEndpointOptions.SectionName + ":AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(cors => cors.AddPolicy(RpcEndpoints.CorsPolicy, policy =>
+        {
+            _ = allowedOrigins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(allowedOrigins);
+            policy.WithMethods("POST").WithHeaders("Content-Type");
+        }));
+
+        services.AddAkka(ActorSystemName, akka =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithActorRpc();
+        });
+    }
+
+    private static void MapActorRpc(WebApplication app)
+    {
+        var endpoint = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RpcEndpointOptions>>().Value;
+        var webSockets = new WebSocketOptions { KeepAliveInterval = endpoint.KeepAliveInterval };
+        foreach (var origin in endpoint.AllowedOrigins)
+        {
+            webSockets.AllowedOrigins.Add(origin);
+        }
+
+        app.UseWebSockets(webSockets);
+        app.UseCors();
+        app.MapHealthChecks("/healthz");
+        app.MapRpcEndpoints();
+
+        // Sockets are closed with 1001 before the server drains requests; otherwise every open
+        // WebSocket would hold shutdown for the whole host shutdown timeout.
+        var connections = app.Services.GetRequiredService<ConnectionRegistry>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            GatewayLog.ClosingAll(logger, connections.Count);
+            connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
+        });
+    }
+}

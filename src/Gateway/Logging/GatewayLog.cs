@@ -1,0 +1,26 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace ActorRpc.Gateway.Logging;
+
+/// <summary>The Gateway's log lines: stable ids, named placeholders, no payloads.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Session {SessionId} opened from {RemoteAddress}")]
+    public static partial void SessionOpened(ILogger logger, string sessionId, string? remoteAddress);
+
+    [LoggerMessage(2, LogLevel.Debug, "Session {SessionId} ended")]
+    public static partial void SessionEnded(ILogger logger, string sessionId);
+
+    [LoggerMessage(3, LogLevel.Information, "Session {SessionId} closed by the server with {Status}: {Reason}")]
+    public static partial void ClosingConnection(ILogger logger, string sessionId, WebSocketCloseStatus status, string reason);
+
+    [LoggerMessage(4, LogLevel.Debug, "Session {SessionId}: the connection was lost")]
+    public static partial void ConnectionLost(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Session {SessionId}: closing handshake timed out; connection aborted")]
+    public static partial void CloseTimedOut(ILogger logger, string sessionId);
+
+    [LoggerMessage(6, LogLevel.Information, "Closing {Count} WebSocket connections: the node is shutting down")]
+    public static partial void ClosingAll(ILogger logger, int count);
+}

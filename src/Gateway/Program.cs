@@ -1,0 +1,4 @@
+using ActorRpc.Gateway.Hosting;
+
+var app = ActorRpcApplication.Create(args);
+await app.RunAsync().ConfigureAwait(false);

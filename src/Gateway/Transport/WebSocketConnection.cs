@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Unicode;
+using System.Threading.Channels;
+using Akka.Actor;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Sessions;
+using ActorRpc.Gateway.Configuration;
+using ActorRpc.Gateway.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace ActorRpc.Gateway.Transport;
+
+/// <summary>
+/// The socket side of one session. The receive loop reads whole messages (bounded by
+/// MaxMessageSize), checks them, and hands them to the session actor; a single send loop is the
+/// only writer, draining a bounded queue that the session fills without ever waiting.
+/// </summary>
+/// <remarks>
+/// Closing: whoever decides to close (the session, the receive loop on bad input, the peer, or
+/// node shutdown) calls <see cref="Close"/> once. The queue is completed, frames not yet sent are
+/// dropped, the send loop sends the close frame, and the receive loop discards data until the
+/// peer's close frame ends the handshake. If the handshake is not done within CloseTimeout the
+/// socket is aborted, so a client that never reads or never answers cannot hold the connection.
+/// </remarks>
+internal sealed class WebSocketConnection : ISessionTransport
+{
+    private const int InitialBufferSize = 4 * 1024;
+    private const int RetainedBufferSize = 16 * 1024;
+
+    private readonly WebSocket _socket;
+    private readonly string _sessionId;
+    private readonly RpcLimitsOptions _limits;
+    private readonly RpcEndpointOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private CloseRequest? _close;
+    private int _closeRequested;
+
+    public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _sessionId = sessionId;
+        _limits = limits;
+        _options = options;
+        _logger = logger;
+        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(limits.MaxOutboundQueue)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public bool TrySend(byte[] frame) => Volatile.Read(ref _closeRequested) == 0 && _outbound.Writer.TryWrite(frame);
+
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeRequested, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _close = new CloseRequest(status, reason);
+        _outbound.Writer.TryComplete();
+        try
+        {
+            _abort.CancelAfter(_options.CloseTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection already ended.
+        }
+    }
+
+    public void Complete()
+    {
+        // A WebSocket session ends with its connection, not after one answer.
+    }
+
+    /// <summary>Runs the connection until it is closed or lost, then stops the session.</summary>
+    public async Task RunAsync(IActorRef session)
+    {
+        var sending = SendLoopAsync();
+        try
+        {
+            await ReceiveLoopAsync(session).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            if (_abort.IsCancellationRequested && _close is not null)
+            {
+                GatewayLog.CloseTimedOut(_logger, _sessionId);
+            }
+            else
+            {
+                GatewayLog.ConnectionLost(_logger, _sessionId, ex);
+            }
+
+            _abort.Cancel();
+        }
+        finally
+        {
+            session.Tell(SessionProtocol.ConnectionClosed.Instance);
+            Close(WebSocketCloseStatus.NormalClosure, string.Empty);
+            await sending.ConfigureAwait(false);
+            _abort.Dispose();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(IActorRef session)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                var tooBig = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    var capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
+                    if (length == capacity)
+                    {
+                        if (capacity > _limits.MaxMessageSize)
+                        {
+                            // Over the limit: keep reading to the end of the message, into the same space.
+                            tooBig = true;
+                            length = 0;
+                        }
+                        else
+                        {
+                            buffer = Grow(buffer, length, Math.Min(buffer.Length * 2, _limits.MaxMessageSize + 1));
+                            capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
+                        }
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _abort.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        // The peer's close: either the answer to ours, or its own, which we echo.
+                        var status = _socket.CloseStatus is { } s && s != WebSocketCloseStatus.Empty ? s : WebSocketCloseStatus.NormalClosure;
+                        Close(status, string.Empty);
+                        return;
+                    }
+
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    continue; // Closing: data after our close frame is discarded until the peer's close arrives.
+                }
+
+                if (tooBig || length > _limits.MaxMessageSize)
+                {
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"Message exceeds {_limits.MaxMessageSize} bytes (ActorRpc:Limits:MaxMessageSize)");
+                }
+                else if (result.MessageType == WebSocketMessageType.Binary && _options.BinaryMessages == BinaryMessageHandling.Close)
+                {
+                    RequestClose(WebSocketCloseStatus.InvalidMessageType, "Binary messages are not supported; send JSON-RPC as text (ActorRpc:Endpoint:BinaryMessages)");
+                }
+                else if (!Utf8.IsValid(buffer.AsSpan(0, length)))
+                {
+                    RequestClose(WebSocketCloseStatus.InvalidPayloadData, "Message is not valid UTF-8");
+                }
+                else
+                {
+                    session.Tell(new SessionProtocol.InboundMessage(buffer.AsSpan(0, length).ToArray()));
+                }
+
+                if (buffer.Length > RetainedBufferSize)
+                {
+                    // Don't keep a large buffer for an idle connection after one big message.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void RequestClose(WebSocketCloseStatus status, string reason)
+    {
+        GatewayLog.ClosingConnection(_logger, _sessionId, status, reason);
+        Close(status, reason);
+    }
+
+    private static byte[] Grow(byte[] buffer, int length, int size)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var frame))
+                {
+                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                }
+
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    break;
+                }
+            }
+
+            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(close.Status, Truncate(close.Reason), _abort.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    // A close frame's reason must fit in 123 UTF-8 bytes; ours are ASCII.
+    private static string Truncate(string reason) => reason.Length <= 123 ? reason : reason[..123];
+
+    private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
+}

@@ -1,0 +1,221 @@
+using System.Reflection;
+using System.Text.Json;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
+
+namespace ActorRpc.Methods.Binding;
+
+/// <summary>
+/// Turns a call's params (positional array, named object, or absent) into the argument list of
+/// one .NET method. Built once per method; binding is a pure function of its inputs.
+/// </summary>
+internal sealed class ParameterBinder
+{
+    private readonly ParameterSlot[] _slots;
+    private readonly int _jsonSlotCount;
+    private readonly bool _bindsWholeParams;
+    private readonly JsonSerializerOptions _options;
+
+    public ParameterBinder(MethodInfo method, JsonSerializerOptions options)
+    {
+        _options = options;
+        var nullability = new NullabilityInfoContext();
+        var parameters = method.GetParameters();
+        _slots = new ParameterSlot[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            _slots[i] = ParameterSlot.For(parameters[i], nullability);
+        }
+
+        _jsonSlotCount = _slots.Count(s => s.Kind == SlotKind.Json);
+        _bindsWholeParams = _slots.Any(s => s.Kind == SlotKind.WholeParams);
+        if (_bindsWholeParams && (_jsonSlotCount > 0 || _slots.Count(s => s.Kind == SlotKind.WholeParams) > 1))
+        {
+            throw new InvalidOperationException(
+                $"Method {method.DeclaringType?.Name}.{method.Name}: a [RpcParams] parameter must be the only parameter bound from JSON.");
+        }
+    }
+
+    /// <summary>The names clients use for the JSON-bound parameters, in order.</summary>
+    public IEnumerable<string> JsonParameterNames => _slots.Where(s => s.Kind == SlotKind.Json).Select(s => s.Name);
+
+    public object?[] Bind(ReadOnlyMemory<byte> rawParams, RpcContext context, CancellationToken cancellationToken)
+    {
+        if (_slots.Length == 0)
+        {
+            RejectArgumentsForParameterlessMethod(rawParams);
+            return [];
+        }
+
+        var args = new object?[_slots.Length];
+
+        JsonDocument? document = null;
+        try
+        {
+            JsonElement? root = null;
+            if (!rawParams.IsEmpty)
+            {
+                document = JsonDocument.Parse(rawParams, new JsonDocumentOptions { MaxDepth = _options.MaxDepth == 0 ? 64 : _options.MaxDepth });
+                root = document.RootElement;
+            }
+
+            if (!_bindsWholeParams)
+            {
+                BindJsonSlots(root, args);
+            }
+
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                var slot = _slots[i];
+                switch (slot.Kind)
+                {
+                    case SlotKind.CancellationToken:
+                        args[i] = cancellationToken;
+                        break;
+                    case SlotKind.Context:
+                        args[i] = context;
+                        break;
+                    case SlotKind.WholeParams:
+                        args[i] = root is { } whole ? Convert(slot, whole) : slot.MissingValue();
+                        break;
+                }
+            }
+
+            return args;
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+    }
+
+    private static void RejectArgumentsForParameterlessMethod(ReadOnlyMemory<byte> rawParams)
+    {
+        if (rawParams.IsEmpty)
+        {
+            return;
+        }
+
+        // "[]" and "{}" mean "no arguments" (StreamJsonRpc always sends []); anything else is an argument too many.
+        var reader = new Utf8JsonReader(rawParams.Span);
+        reader.Read();
+        var start = reader.TokenType;
+        reader.Read();
+        if ((start == JsonTokenType.StartArray && reader.TokenType == JsonTokenType.EndArray)
+            || (start == JsonTokenType.StartObject && reader.TokenType == JsonTokenType.EndObject))
+        {
+            return;
+        }
+
+        if (start == JsonTokenType.StartObject && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{reader.GetString()}'; this method takes no parameters.");
+        }
+
+        throw new RpcInvalidParamsException("Invalid params: this method takes no parameters.");
+    }
+
+    private void BindJsonSlots(JsonElement? root, object?[] args)
+    {
+        if (root is { ValueKind: JsonValueKind.Array } array)
+        {
+            var count = array.GetArrayLength();
+            if (count > _jsonSlotCount)
+            {
+                throw new RpcInvalidParamsException(
+                    $"Invalid params: {count} positional parameters given, at most {_jsonSlotCount} expected ({string.Join(", ", JsonParameterNames)}).");
+            }
+
+            var position = 0;
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                var slot = _slots[i];
+                if (slot.Kind != SlotKind.Json)
+                {
+                    continue;
+                }
+
+                args[i] = position < count ? Convert(slot, array[position]) : slot.MissingValue();
+                position++;
+            }
+
+            return;
+        }
+
+        if (root is { ValueKind: JsonValueKind.Object } obj)
+        {
+            var matched = 0;
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                var slot = _slots[i];
+                if (slot.Kind != SlotKind.Json)
+                {
+                    continue;
+                }
+
+                if (slot.TryFind(obj, out var value))
+                {
+                    args[i] = Convert(slot, value);
+                    matched++;
+                }
+                else
+                {
+                    args[i] = slot.MissingValue();
+                }
+            }
+
+            if (matched != CountProperties(obj))
+            {
+                foreach (var property in obj.EnumerateObject())
+                {
+                    if (!_slots.Any(s => s.Kind == SlotKind.Json && s.Matches(property.Name)))
+                    {
+                        throw new RpcInvalidParamsException(
+                            $"Invalid params: unknown parameter '{property.Name}'; expected {DescribeExpected()}.");
+                    }
+                }
+            }
+
+            return;
+        }
+
+        // Absent params: every JSON parameter must be optional.
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Kind == SlotKind.Json)
+            {
+                args[i] = _slots[i].MissingValue();
+            }
+        }
+    }
+
+    private string DescribeExpected() => _jsonSlotCount == 0 ? "none" : string.Join(", ", JsonParameterNames);
+
+    private static int CountProperties(JsonElement obj)
+    {
+        var count = 0;
+        foreach (var _ in obj.EnumerateObject())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private object? Convert(ParameterSlot slot, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null && !slot.AcceptsNull)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: parameter '{slot.Name}' must not be null; expected {slot.Describe()}.");
+        }
+
+        try
+        {
+            return value.Deserialize(slot.Type, _options);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: parameter '{slot.Name}' must be {slot.Describe()}.");
+        }
+    }
+}

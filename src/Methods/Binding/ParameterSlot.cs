@@ -1,0 +1,141 @@
+using System.Reflection;
+using System.Text.Json;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
+
+namespace ActorRpc.Methods.Binding;
+
+internal enum SlotKind
+{
+    Json,
+    WholeParams,
+    CancellationToken,
+    Context,
+}
+
+/// <summary>How one parameter of a handler gets its value.</summary>
+internal sealed class ParameterSlot
+{
+    private readonly object? _defaultValue;
+    private readonly bool _hasDefault;
+
+    private ParameterSlot(SlotKind kind, string name, Type type, bool hasDefault, object? defaultValue, bool acceptsNull)
+    {
+        Kind = kind;
+        Name = name;
+        Type = type;
+        _hasDefault = hasDefault;
+        _defaultValue = defaultValue;
+        AcceptsNull = acceptsNull;
+    }
+
+    public SlotKind Kind { get; }
+
+    public string Name { get; }
+
+    public Type Type { get; }
+
+    public bool AcceptsNull { get; }
+
+    public static ParameterSlot For(ParameterInfo parameter, NullabilityInfoContext nullability)
+    {
+        var name = parameter.Name ?? $"arg{parameter.Position}";
+        var type = parameter.ParameterType;
+        if (type == typeof(CancellationToken))
+        {
+            return new ParameterSlot(SlotKind.CancellationToken, name, type, false, null, false);
+        }
+
+        if (type == typeof(RpcContext))
+        {
+            return new ParameterSlot(SlotKind.Context, name, type, false, null, false);
+        }
+
+        var acceptsNull = AcceptsNullValue(parameter, nullability);
+        var kind = parameter.GetCustomAttribute<RpcParamsAttribute>() is null ? SlotKind.Json : SlotKind.WholeParams;
+
+        // A nullable whole-params parameter binds absent params as null, so it counts as optional.
+        var hasDefault = parameter.HasDefaultValue || (kind == SlotKind.WholeParams && acceptsNull);
+        var defaultValue = parameter.HasDefaultValue ? NormalizeDefault(parameter) : null;
+        return new ParameterSlot(kind, name, type, hasDefault, defaultValue, acceptsNull);
+    }
+
+    public bool Matches(string propertyName) => string.Equals(propertyName, Name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(propertyName, JsonNamingPolicy.SnakeCaseLower.ConvertName(Name), StringComparison.OrdinalIgnoreCase);
+
+    public bool TryFind(JsonElement obj, out JsonElement value)
+    {
+        if (obj.TryGetProperty(Name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (Matches(property.Name))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    public object? MissingValue()
+    {
+        if (_hasDefault)
+        {
+            return _defaultValue;
+        }
+
+        throw new RpcInvalidParamsException(Type == typeof(JsonElement)
+            ? $"Invalid params: missing required parameter '{Name}'."
+            : $"Invalid params: missing required parameter '{Name}' ({Describe()}).");
+    }
+
+    public string Describe()
+    {
+        var type = Nullable.GetUnderlyingType(Type) ?? Type;
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32
+                or TypeCode.Int64 or TypeCode.UInt64 => $"an integer ({type.Name})",
+            TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
+            TypeCode.String => "a string",
+            TypeCode.Boolean => "a boolean",
+            _ when type == typeof(JsonElement) => "a JSON value",
+            _ when type.IsArray || (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type)) => "an array",
+            _ => $"an object ({type.Name})",
+        };
+    }
+
+    private static bool AcceptsNullValue(ParameterInfo parameter, NullabilityInfoContext nullability)
+    {
+        var type = parameter.ParameterType;
+        if (type == typeof(JsonElement))
+        {
+            return true;
+        }
+
+        if (type.IsValueType)
+        {
+            return Nullable.GetUnderlyingType(type) is not null;
+        }
+
+        return nullability.Create(parameter).WriteState != NullabilityState.NotNull;
+    }
+
+    private static object? NormalizeDefault(ParameterInfo parameter)
+    {
+        // Optional value-type parameters declared as "= default" report DBNull or null; give them the type's default.
+        var value = parameter.DefaultValue;
+        if ((value is null || value is DBNull) && parameter.ParameterType.IsValueType)
+        {
+            return Activator.CreateInstance(parameter.ParameterType);
+        }
+
+        return value is DBNull ? null : value;
+    }
+}

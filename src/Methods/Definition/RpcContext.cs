@@ -1,0 +1,56 @@
+namespace ActorRpc.Methods.Definition;
+
+/// <summary>
+/// What a handler may know about the call it serves. Declare a parameter of this type to get it;
+/// it is never bound from the JSON params.
+/// </summary>
+public sealed class RpcContext
+{
+    private readonly ReadOnlyMemory<byte> _rawId;
+    private string? _requestId;
+
+    /// <summary>Creates the context of one call (for tests of handlers; the server builds its own).</summary>
+    /// <param name="sessionId">The connection's id.</param>
+    /// <param name="remoteAddress">The client's address, if known.</param>
+    /// <param name="transport"><c>websocket</c> or <c>http</c>.</param>
+    /// <param name="method">The method name.</param>
+    /// <param name="requestId">The id as JSON text, or null for a notification.</param>
+    /// <param name="services">The application's services.</param>
+    public RpcContext(string sessionId, string? remoteAddress, string transport, string method, string? requestId, IServiceProvider services)
+        : this(sessionId, remoteAddress, transport, method, requestId is null ? default : System.Text.Encoding.UTF8.GetBytes(requestId), services)
+    {
+        _requestId = requestId;
+    }
+
+    /// <summary>Creates the context of one call from the raw UTF-8 JSON of its id (empty for a notification).</summary>
+    internal RpcContext(string sessionId, string? remoteAddress, string transport, string method, ReadOnlyMemory<byte> rawId, IServiceProvider services)
+    {
+        SessionId = sessionId;
+        RemoteAddress = remoteAddress;
+        Transport = transport;
+        Method = method;
+        _rawId = rawId;
+        Services = services;
+    }
+
+    /// <summary>The id of the connection (WebSocket) or exchange (HTTP POST) the call came on.</summary>
+    public string SessionId { get; }
+
+    /// <summary>The client's IP address and port, when known.</summary>
+    public string? RemoteAddress { get; }
+
+    /// <summary><c>websocket</c> or <c>http</c>.</summary>
+    public string Transport { get; }
+
+    /// <summary>The method name as the client sent it.</summary>
+    public string Method { get; }
+
+    /// <summary>The request id as JSON text (e.g. <c>"abc"</c> with quotes, or <c>42</c>); null for a notification.</summary>
+    public string? RequestId => _rawId.IsEmpty ? null : _requestId ??= System.Text.Encoding.UTF8.GetString(_rawId.Span);
+
+    /// <summary>Whether the client expects no response.</summary>
+    public bool IsNotification => _rawId.IsEmpty;
+
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services { get; }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
+
+namespace ActorRpc.Methods.Demo;
+
+/// <summary>
+/// The methods the default host ships, so a fresh server can be tried (and tested) at once:
+/// each one shows one behaviour of the protocol.
+/// </summary>
+public sealed class DemoMethods
+{
+    /// <summary>The error code of <see cref="ComputerSaysNo"/>, a server-defined one.</summary>
+    public const int ComputerSaysNoCode = -32050;
+
+    /// <summary>The longest <see cref="SleepAsync"/> accepts, so a client cannot park a handler for ever.</summary>
+    public const int MaxSleepMilliseconds = 600_000;
+
+    /// <summary>Answers <c>"pong"</c>.</summary>
+    [RpcMethod]
+    public static string Ping() => "pong";
+
+    /// <summary>Returns its params unchanged (null when there are none).</summary>
+    [RpcMethod]
+    public static JsonElement? Echo([RpcParams] JsonElement? parameters) => parameters;
+
+    /// <summary>
+    /// Adds two numbers. Integers stay integers (exactly, up to 64 bits); anything else is summed as a double.
+    /// </summary>
+    [RpcMethod]
+    public static object Add(JsonElement a, JsonElement b)
+    {
+        RequireNumber(a, nameof(a));
+        RequireNumber(b, nameof(b));
+        if (a.TryGetInt64(out var x) && b.TryGetInt64(out var y))
+        {
+            var sum = x + y;
+
+            // Overflow iff both operands have the same sign and the sum's sign differs.
+            if (((x ^ sum) & (y ^ sum)) >= 0)
+            {
+                return sum;
+            }
+
+            return (decimal)x + y;
+        }
+
+        var result = a.GetDouble() + b.GetDouble();
+        if (!double.IsFinite(result))
+        {
+            throw new RpcInvalidParamsException("Invalid params: the sum of 'a' and 'b' is not a finite number.");
+        }
+
+        return result;
+    }
+
+    /// <summary>Integer division; dividing by zero throws inside the handler and so shows an internal error.</summary>
+    [RpcMethod]
+    public static long Divide(long a, long b) => a / b;
+
+    /// <summary>Always fails with the server-defined error -32050.</summary>
+    [RpcMethod]
+    public static void ComputerSaysNo() => throw new RpcException(ComputerSaysNoCode, "Computer says no.");
+
+    /// <summary>Waits <paramref name="ms"/> milliseconds, then returns it; cancelled with its connection.</summary>
+    [RpcMethod]
+    public static async Task<int> SleepAsync(int ms, CancellationToken cancellationToken)
+    {
+        if (ms is < 0 or > MaxSleepMilliseconds)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: parameter 'ms' must be between 0 and {MaxSleepMilliseconds}.");
+        }
+
+        await Task.Delay(ms, cancellationToken).ConfigureAwait(false);
+        return ms;
+    }
+
+    private static void RequireNumber(JsonElement value, string name)
+    {
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: parameter '{name}' must be a number.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace ActorRpc.Methods.Errors;
+
+/// <summary>
+/// Every error code ActorRpc sends, in one place. The JSON-RPC 2.0 specification reserves
+/// -32768..-32000; within it, -32700 and -32600..-32603 are the protocol errors and
+/// -32099..-32000 are "server defined". ActorRpc's own server-defined codes sit at the top of
+/// that band (-32000..-32009); -32010..-32099 are left to applications.
+/// </summary>
+public enum JsonRpcErrorCode
+{
+    /// <summary>Invalid JSON was received by the server.</summary>
+    ParseError = -32700,
+
+    /// <summary>The JSON sent is not a valid Request object (or the batch is empty or too long).</summary>
+    InvalidRequest = -32600,
+
+    /// <summary>The method does not exist or is not available.</summary>
+    MethodNotFound = -32601,
+
+    /// <summary>Invalid method parameter(s): missing, of the wrong type, or unknown.</summary>
+    InvalidParams = -32602,
+
+    /// <summary>An unexpected error inside a handler; details are logged on the server and redacted by default.</summary>
+    InternalError = -32603,
+
+    /// <summary>Generic server error, for failures that are not the handler's fault.</summary>
+    ServerError = -32000,
+
+    /// <summary>The request was cancelled before its handler finished (the same code StreamJsonRpc uses).</summary>
+    RequestCanceled = -32800,
+}
