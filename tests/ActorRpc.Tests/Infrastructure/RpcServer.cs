@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Tests.Infrastructure;
 
@@ -13,8 +14,9 @@ namespace ActorRpc.Tests.Infrastructure;
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
 {
-    private RpcServer(WebApplication app, Uri httpAddress)
+    private RpcServer(WebApplication app, Uri httpAddress, CapturingLoggerProvider logs)
     {
+        Logs = logs;
         App = app;
         HttpAddress = httpAddress;
         RpcUri = new Uri(httpAddress, "/rpc");
@@ -32,13 +34,22 @@ public sealed class RpcServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Everything the server logged at Information or above (nothing goes to the console).</summary>
+    public CapturingLoggerProvider Logs { get; }
+
     public static async Task<RpcServer> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] settings)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings];
-        var app = ActorRpcApplication.Create(args, configure);
+        string[] args = ["--urls", "http://127.0.0.1:0", .. settings];
+        var logs = new CapturingLoggerProvider();
+        var app = ActorRpcApplication.Create(args, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new RpcServer(app, new Uri(address));
+        return new RpcServer(app, new Uri(address), logs);
     }
 
     public Task<RpcTestSocket> ConnectAsync() => RpcTestSocket.ConnectAsync(WebSocketUri);
