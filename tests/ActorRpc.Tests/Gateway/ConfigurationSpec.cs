@@ -1,0 +1,92 @@
+using System.Text.Json;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ActorRpc.Tests.Gateway;
+
+/// <summary>Options come from appsettings.json, the environment and the command line, the last winning.</summary>
+public sealed class ConfigurationSpec
+{
+    [Fact]
+    public async Task Defaults_FromAppSettings_DocumentedValues()
+    {
+        await using var server = await RpcServer.StartAsync();
+        var limits = server.App.Services.GetRequiredService<IOptions<RpcLimitsOptions>>().Value;
+        Assert.Equal(1024 * 1024, limits.MaxMessageSize);
+        Assert.Equal(1000, limits.MaxBatchSize);
+        Assert.False(server.App.Services.GetRequiredService<IOptions<RpcServerOptions>>().Value.DetailedErrors);
+    }
+
+    [Fact]
+    public async Task CommandLine_OverridesAppSettings()
+    {
+        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxBatchSize=7");
+        Assert.Equal(7, server.App.Services.GetRequiredService<IOptions<RpcLimitsOptions>>().Value.MaxBatchSize);
+    }
+
+    [Fact]
+    public async Task InvalidLimit_FailsAtStartup()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxBatchSize=0"));
+        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DetailedErrors_On_InternalErrorCarriesTypeAndMessage()
+    {
+        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:DetailedErrors=true");
+        await using var socket = await server.ConnectAsync();
+        var error = JsonAssert.Error(await socket.CallAsync("divide", new[] { 1, 0 }), -32603);
+        var data = error.GetProperty("data");
+        Assert.Equal("System.DivideByZeroException", data.GetProperty("type").GetString());
+        Assert.Equal("Attempted to divide by zero.", data.GetProperty("message").GetString());
+        Assert.False(data.TryGetProperty("stackTrace", out _));
+    }
+
+    [Fact]
+    public async Task PrefixSeparator_Configured_MethodsNamedWithIt()
+    {
+        await using var server = await RpcServer.StartAsync(
+            builder => builder.Services.AddRpcMethods(methods => methods.AddMethods<SpecExampleMethods>("math")),
+            "--ActorRpc:Methods:PrefixSeparator=__");
+        await using var socket = await server.ConnectAsync();
+
+        Assert.Equal(19, JsonAssert.Result(await socket.CallAsync("math__subtract", new[] { 42, 23 })).GetInt32());
+        var names = JsonAssert.Result(await socket.CallAsync("get_methods")).EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("math__get_data", names);
+        Assert.DoesNotContain("math.subtract", names);
+    }
+
+    [Fact]
+    public async Task AddMethod_Delegate_CallableWithContext()
+    {
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcMethods(methods =>
+            methods.AddMethod("whoami", (RpcContext context) => new { context.SessionId, context.Transport, context.RemoteAddress, context.RequestId })));
+        await using var socket = await server.ConnectAsync();
+
+        var result = JsonAssert.Result(await socket.CallAsync("whoami"));
+        Assert.Equal("websocket", result.GetProperty("transport").GetString());
+        Assert.Equal(32, result.GetProperty("sessionId").GetString()!.Length);
+        Assert.StartsWith("127.0.0.1:", result.GetProperty("remoteAddress").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1", result.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task DuplicateMethodName_FailsAtStartup()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RpcServer.StartAsync(builder =>
+            builder.Services.AddRpcMethods(methods => methods.AddMethod("ping", () => "again"))));
+        Assert.Contains("ping", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AppSettings_ShipsWithTheBinary()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal(1048576, document.RootElement.GetProperty("ActorRpc").GetProperty("Limits").GetProperty("MaxMessageSize").GetInt32());
+    }
+}
