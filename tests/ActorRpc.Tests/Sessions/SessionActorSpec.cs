@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit;
+using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Sessions;
+using ActorRpc.Methods.Definition;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorRpc.Tests.Sessions;
+
+/// <summary>The session's bookkeeping, with probes for routers and a fake transport for the socket.</summary>
+public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestProbe _router;
+    private readonly MethodDirectory _directory = new();
+    private readonly FakeTransport _transport = new();
+
+    public SessionActorSpec()
+    {
+        _router = CreateTestProbe();
+        _directory.Publish(new Dictionary<string, IActorRef> { ["known"] = _router.Ref, ["other"] = _router.Ref });
+    }
+
+    [Fact]
+    public void Request_KnownMethod_ForwardedToRouterAndAnswerWritten()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"known","params":[1,2],"id":"a"}""");
+
+        var invoke = _router.ExpectMsg<RouterProtocol.Invoke>();
+        Assert.Equal("known", invoke.Call.Method);
+        Assert.Equal("\"a\"", Encoding.UTF8.GetString(invoke.Call.Id.Span));
+        Assert.Equal("[1,2]", Encoding.UTF8.GetString(invoke.Call.Params.Span));
+        Assert.Equal(session, invoke.ReplyTo);
+
+        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, "frame"u8.ToArray()));
+        AwaitAssert(() => Assert.Equal(["frame"], _transport.Sent));
+    }
+
+    [Fact]
+    public void Request_UnknownMethod_MethodNotFoundWithoutRouter()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":1}""");
+
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        var error = JsonDocument.Parse(_transport.Sent.Single()).RootElement.GetProperty("error");
+        Assert.Equal(-32601, error.GetProperty("code").GetInt32());
+        _router.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Batch_TwoRequestsAndAnInvalidOne_OneArrayOnceBothComplete()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """[{"jsonrpc":"2.0","method":"known","id":1},{"foo":1},{"jsonrpc":"2.0","method":"other","id":2},{"jsonrpc":"2.0","method":"known"}]""");
+
+        var calls = _router.ReceiveN(3).Cast<RouterProtocol.Invoke>().ToList();
+        foreach (var call in calls.Where(c => !c.Call.IsNotification).Take(1))
+        {
+            call.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(call.Call.Sequence, """{"r":1}"""u8.ToArray()));
+        }
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Empty(_transport.Sent); // one response is still missing
+
+        foreach (var call in calls.Where(c => !c.Call.IsNotification).Skip(1))
+        {
+            call.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(call.Call.Sequence, """{"r":2}"""u8.ToArray()));
+        }
+
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        var batch = JsonDocument.Parse(_transport.Sent.Single()).RootElement;
+        Assert.Equal(3, batch.GetArrayLength());
+    }
+
+    [Fact]
+    public void ConnectionClosed_WithCallInFlight_StopsAndCancelsTheCall()
+    {
+        var session = StartSession(singleExchange: false);
+        Watch(session);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
+        var invoke = _router.ExpectMsg<RouterProtocol.Invoke>();
+
+        session.Tell(SessionProtocol.ConnectionClosed.Instance);
+
+        ExpectTerminated(session);
+        AwaitAssert(() => Assert.True(invoke.Call.CancellationToken.IsCancellationRequested));
+        Assert.Null(_transport.ClosedWith); // a normal end is not a failure close
+    }
+
+    [Fact]
+    public void Respond_TransportQueueFull_ClosesWithPolicyViolationAndStops()
+    {
+        var session = StartSession(singleExchange: false);
+        Watch(session);
+        _transport.Full = true;
+        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":1}""");
+
+        ExpectTerminated(session);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, _transport.ClosedWith);
+    }
+
+    [Fact]
+    public void SingleExchange_NotificationsOnly_CompletesEmptyAndStopsWhenTheyFinish()
+    {
+        var session = StartSession(singleExchange: true);
+        Watch(session);
+        Send(session, """[{"jsonrpc":"2.0","method":"known"},{"jsonrpc":"2.0","method":"other"}]""");
+
+        var calls = _router.ReceiveN(2).Cast<RouterProtocol.Invoke>().ToList();
+        AwaitAssert(() => Assert.True(_transport.Completed));
+        Assert.Empty(_transport.Sent);
+
+        // Answered, but the notifications still run: the session (and their token) lives on.
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.False(calls[0].Call.CancellationToken.IsCancellationRequested);
+
+        foreach (var call in calls)
+        {
+            call.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(call.Call.Sequence, null));
+        }
+
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void SingleExchange_Request_OneFrameThenComplete()
+    {
+        var session = StartSession(singleExchange: true);
+        Watch(session);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
+        var invoke = _router.ExpectMsg<RouterProtocol.Invoke>();
+        Assert.False(_transport.Completed);
+
+        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, "answer"u8.ToArray()));
+
+        ExpectTerminated(session);
+        Assert.True(_transport.Completed);
+        Assert.Equal(["answer"], _transport.Sent);
+    }
+
+    private IActorRef StartSession(bool singleExchange)
+    {
+        var dependencies = new SessionDependencies(
+            _directory,
+            new RpcLimitsOptions(),
+            RpcMethodsOptions.CreateDefaultSerializerOptions(),
+            new ServiceCollection().BuildServiceProvider());
+        var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
+        return Sys.ActorOf(SessionActor.Props(info, _transport, dependencies));
+    }
+
+    private static void Send(IActorRef session, string message) =>
+        session.Tell(new SessionProtocol.InboundMessage(Encoding.UTF8.GetBytes(message)));
+
+    private sealed class FakeTransport : ISessionTransport
+    {
+        private readonly ConcurrentQueue<string> _sent = new();
+
+        public IReadOnlyList<string> Sent => [.. _sent];
+
+        public volatile bool Full;
+        public volatile bool Completed;
+
+        public WebSocketCloseStatus? ClosedWith { get; private set; }
+
+        public bool TrySend(byte[] frame)
+        {
+            if (Full)
+            {
+                return false;
+            }
+
+            _sent.Enqueue(Encoding.UTF8.GetString(frame));
+            return true;
+        }
+
+        public void Close(WebSocketCloseStatus status, string reason) => ClosedWith = status;
+
+        public void Complete() => Completed = true;
+    }
+}
