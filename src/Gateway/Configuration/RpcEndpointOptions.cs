@@ -18,6 +18,14 @@ public sealed class RpcEndpointOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// WebSocket subprotocols the server accepts when a client asks for one (browsers fail the
+    /// handshake if a requested subprotocol is not answered). The first one the client offers that
+    /// is in this list is selected; clients that ask for none are accepted too.
+    /// <b>Default:</b> <c>jsonrpc-2.0</c>, <c>jsonrpc</c>, <c>json-rpc</c>.
+    /// </summary>
+    public IList<string> SubProtocols { get; } = ["jsonrpc-2.0", "jsonrpc", "json-rpc"];
+
     /// <summary>How often the server pings an idle WebSocket to keep it (and proxies) alive. <b>Default:</b> 30 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 

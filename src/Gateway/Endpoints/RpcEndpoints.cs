@@ -9,6 +9,7 @@ using ActorRpc.Actors.Sessions;
 using ActorRpc.Gateway.Configuration;
 using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Endpoints;
@@ -48,6 +49,7 @@ internal static class RpcEndpoints
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.Value.KeepAliveInterval,
+            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.Value.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
         var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
@@ -73,6 +75,13 @@ internal static class RpcEndpoints
         MethodDirectory directory,
         IOptions<RpcLimitsOptions> limits)
     {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
+            && bodySize.MaxRequestBodySize < limits.Value.MaxMessageSize + 1L)
+        {
+            // Our own limit decides; Kestrel's (30 MB by default) must not cut in first when ours is larger.
+            bodySize.MaxRequestBodySize = limits.Value.MaxMessageSize + 1L;
+        }
+
         var body = await ReadBodyAsync(context.Request, limits.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
