@@ -10,13 +10,8 @@ namespace ActorRpc.Actors.Protocol;
 /// <param name="Invalid">Why the object is not a valid request, or null when it is.</param>
 internal readonly record struct JsonRpcEntry(ReadOnlyMemory<byte> Id, string? Method, ReadOnlyMemory<byte> Params, string? Invalid)
 {
-    private static readonly ReadOnlyMemory<byte> NullId = "null"u8.ToArray();
-
     /// <summary>A notification expects no response at all, not even an error.</summary>
     public bool IsNotification => Invalid is null && Id.IsEmpty;
-
-    /// <summary>The id to answer with: the request's own, or <c>null</c> when it had none.</summary>
-    public ReadOnlyMemory<byte> ResponseId => Id.IsEmpty ? NullId : Id;
 
     public static JsonRpcEntry InvalidRequest(ReadOnlyMemory<byte> id, string reason) => new(id, null, default, reason);
 }

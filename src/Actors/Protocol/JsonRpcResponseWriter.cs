@@ -7,7 +7,7 @@ namespace ActorRpc.Actors.Protocol;
 
 /// <summary>
 /// Writes complete response frames. Every frame has <c>"jsonrpc":"2.0"</c>, the request's id
-/// exactly as it was sent, and exactly one of <c>result</c> or <c>error</c>.
+/// exactly as it was sent (null when it had none), and exactly one of <c>result</c> or <c>error</c>.
 /// </summary>
 internal static class JsonRpcResponseWriter
 {
@@ -94,6 +94,14 @@ internal static class JsonRpcResponseWriter
         writer.WriteStartObject();
         writer.WriteString("jsonrpc"u8, "2.0"u8);
         writer.WritePropertyName("id"u8);
-        writer.WriteRawValue(id.Span, skipInputValidation: true);
+        if (id.IsEmpty)
+        {
+            // No usable id (absent, or undetectable in an invalid request): the specification says null.
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteRawValue(id.Span, skipInputValidation: true);
+        }
     }
 }

@@ -128,7 +128,7 @@ internal sealed class SessionActor : UntypedActor
     {
         if (entry.Invalid is not null)
         {
-            return ErrorFrame(entry.ResponseId, RpcError.InvalidRequest(entry.Invalid));
+            return ErrorFrame(entry.Id, RpcError.InvalidRequest(entry.Invalid));
         }
 
         var method = entry.Method!;
@@ -237,5 +237,5 @@ internal sealed class SessionActor : UntypedActor
     }
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
-        JsonRpcResponseWriter.Error(id.IsEmpty ? "null"u8.ToArray() : id, error, _dependencies.SerializerOptions);
+        JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);
 }
