@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ActorRpc.Actors.Protocol;
 
@@ -11,6 +12,13 @@ internal static class JsonRpcParser
 {
     public static JsonRpcMessage Parse(ReadOnlyMemory<byte> payload, int maxBatchSize, int maxDepth)
     {
+        // JSON text is UTF-8 (RFC 8259 §8.1). The reader does not check every byte inside strings,
+        // and ids are echoed raw, so invalid UTF-8 anywhere would otherwise reach a response frame.
+        if (!Utf8.IsValid(payload.Span))
+        {
+            return JsonRpcMessage.ParseError("the message is not valid UTF-8");
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload.Span, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -87,6 +95,21 @@ internal static class JsonRpcParser
             : new JsonRpcMessage(JsonRpcMessageKind.Batch, default, [.. entries], null);
     }
 
+    /// <summary>Gets a string token's value; false for escapes that are not Unicode text, such as a lone surrogate ("\uD800").</summary>
+    private static bool TryGetString(ref Utf8JsonReader reader, out string? value)
+    {
+        try
+        {
+            value = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
     /// <summary>Reads one request object; the reader is on its StartObject and ends on its EndObject.</summary>
     private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
     {
@@ -117,13 +140,13 @@ internal static class JsonRpcParser
             {
                 reader.Read();
                 hasMethod = true;
-                if (reader.TokenType == JsonTokenType.String)
+                if (reader.TokenType == JsonTokenType.String && TryGetString(ref reader, out var name))
                 {
-                    method = reader.GetString();
+                    method = name;
                 }
                 else
                 {
-                    invalid ??= "\"method\" must be a string";
+                    invalid ??= "\"method\" must be a string of valid Unicode";
                     reader.Skip();
                 }
             }

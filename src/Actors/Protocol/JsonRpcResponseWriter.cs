@@ -65,6 +65,8 @@ internal static class JsonRpcResponseWriter
     /// <summary>Joins the responses of a batch into one array frame.</summary>
     public static byte[] Batch(IReadOnlyList<byte[]> responses)
     {
+        // The specification forbids an empty response array: a batch with nothing to say sends nothing.
+        ArgumentOutOfRangeException.ThrowIfZero(responses.Count);
         var length = 2 + responses.Count - 1;
         foreach (var response in responses)
         {

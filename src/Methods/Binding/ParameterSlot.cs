@@ -16,6 +16,8 @@ internal enum SlotKind
 /// <summary>How one parameter of a handler gets its value.</summary>
 internal sealed class ParameterSlot
 {
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement;
+
     private readonly object? _defaultValue;
     private readonly bool _hasDefault;
 
@@ -87,7 +89,8 @@ internal sealed class ParameterSlot
     {
         if (_hasDefault)
         {
-            return _defaultValue;
+            // A JsonElement cannot be null: absent params bind as a JSON null rather than an undefined element.
+            return _defaultValue is null && Type == typeof(JsonElement) ? JsonNull : _defaultValue;
         }
 
         throw new RpcInvalidParamsException(Type == typeof(JsonElement)
@@ -131,11 +134,13 @@ internal sealed class ParameterSlot
     {
         // Optional value-type parameters declared as "= default" report DBNull or null; give them the type's default.
         var value = parameter.DefaultValue;
-        if ((value is null || value is DBNull) && parameter.ParameterType.IsValueType)
+        var type = parameter.ParameterType;
+        if (value is null || value is DBNull)
         {
-            return Activator.CreateInstance(parameter.ParameterType);
+            return type.IsValueType && Nullable.GetUnderlyingType(type) is null ? Activator.CreateInstance(type) : null;
         }
 
-        return value is DBNull ? null : value;
+        // Reflection reports the default of a nullable enum as its underlying number (dotnet/runtime#12924).
+        return Nullable.GetUnderlyingType(type) is { IsEnum: true } underlying ? Enum.ToObject(underlying, value) : value;
     }
 }
