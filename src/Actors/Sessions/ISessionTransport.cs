@@ -9,7 +9,10 @@ namespace ActorRpc.Actors.Sessions;
 /// </summary>
 public interface ISessionTransport
 {
-    /// <summary>Queues a complete frame for sending; false when the bounded queue is full.</summary>
+    /// <summary>
+    /// Queues a complete frame for sending; false only when the bounded queue of an open connection
+    /// is full (a closing connection drops frames and says true).
+    /// </summary>
     bool TrySend(byte[] frame);
 
     /// <summary>Asks for the connection to be closed with <paramref name="status"/>; pending frames are dropped.</summary>

@@ -53,7 +53,8 @@ internal sealed class WebSocketConnection : ISessionTransport
         });
     }
 
-    public bool TrySend(byte[] frame) => Volatile.Read(ref _closeRequested) == 0 && _outbound.Writer.TryWrite(frame);
+    // Once closing, frames are dropped on purpose (true): only a full queue on an open connection is the client's fault.
+    public bool TrySend(byte[] frame) => Volatile.Read(ref _closeRequested) != 0 || _outbound.Writer.TryWrite(frame);
 
     public void Close(WebSocketCloseStatus status, string reason)
     {
