@@ -1,4 +1,11 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using Akka.Remote.Hosting;
+using ActorRpc.Actors.Topics;
+using ActorRpc.Methods.Topics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
@@ -17,22 +24,54 @@ public sealed class SessionManager;
 /// <summary>Wires ActorRpc's actors into Akka.Hosting.</summary>
 public static class ActorRpcHostingExtensions
 {
-    /// <summary>Registers the services the actors share (the method directory).</summary>
+    /// <summary>Registers the services the actors share (the method directory, the topic publisher).</summary>
     public static IServiceCollection AddActorRpcActors(this IServiceCollection services)
     {
         services.AddSingleton<MethodDirectory>();
+        services.TryAddSingleton(TopicCatalog.Empty);
+        services.AddSingleton<ITopicPublisher, TopicPublisher>();
+        services.AddOptions<ClusterNodeOptions>();
         services.AddOptions<RpcServerOptions>();
         services.AddOptions<RpcLimitsOptions>();
         return services;
     }
 
     /// <summary>
-    /// Starts the method host (one router per method) and the session manager, and waits until
-    /// every router is published, so the node takes no call it could not route.
+    /// Makes the node a cluster member (remoting, clustering with the keep-majority split-brain
+    /// resolver, distributed pub/sub, our serializer for what crosses it), then starts the topics
+    /// actor, the method host (one router per method) and the session manager, and waits until every
+    /// router is published, so the node takes no call it could not route.
     /// </summary>
-    public static AkkaConfigurationBuilder WithActorRpc(this AkkaConfigurationBuilder builder) =>
-        builder.WithActors(async (system, registry, resolver) =>
+    public static AkkaConfigurationBuilder WithActorRpc(this AkkaConfigurationBuilder builder, ClusterNodeOptions cluster)
+    {
+        builder
+            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = cluster.SeedNodes.Count > 0 ? [.. cluster.SeedNodes] : null,
+                Roles = cluster.Roles.Count > 0 ? [.. cluster.Roles] : null,
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithDistributedPubSub(role: null!)
+            .WithCustomSerializer(
+                TopicNotificationSerializer.Id,
+                [typeof(TopicProtocol.TopicNotification)],
+                system => new TopicNotificationSerializer(system));
+
+        return builder.WithActors(async (system, registry, resolver) =>
         {
+            if (cluster.SeedNodes.Count == 0)
+            {
+                // No seeds: this node is the whole cluster (the README's single-node command).
+                var self = Akka.Cluster.Cluster.Get(system);
+                await self.JoinAsync(self.SelfAddress).ConfigureAwait(false);
+            }
+
+            var topics = system.ActorOf(
+                TopicsActor.Props(resolver.GetService<TopicCatalog>(), DistributedPubSub.Get(system).Mediator),
+                "topics");
+            registry.Register<TopicsRoot>(topics);
+
             var catalog = resolver.GetService<RpcMethodCatalog>();
             var directory = resolver.GetService<MethodDirectory>();
             var methodsOptions = resolver.GetService<IOptions<RpcMethodsOptions>>().Value;
@@ -44,9 +83,11 @@ public static class ActorRpcHostingExtensions
             var host = system.ActorOf(MethodHostActor.Props(catalog, directory, routerSettings), "methods");
             registry.Register<MethodHost>(host);
 
-            var dependencies = new SessionDependencies(directory, limits, methodsOptions.SerializerOptions, services);
+            var dependencies = new SessionDependencies(
+                directory, limits, methodsOptions.SerializerOptions, services, resolver.GetService<TopicCatalog>(), topics);
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), "sessions"));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         });
+    }
 }

@@ -62,6 +62,34 @@ internal static class JsonRpcResponseWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Writes the notification <c>{"jsonrpc":"2.0","method":topic,"params":data}</c> (no id member).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is not a JSON object or array.</exception>
+    public static byte[] Notification(string method, object data, JsonSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0"u8);
+            writer.WriteString("method"u8, method);
+            writer.WritePropertyName("params"u8);
+            writer.Flush();
+            var paramsStart = buffer.WrittenCount;
+            JsonSerializer.Serialize(writer, data, data.GetType(), options);
+            writer.Flush();
+            if (buffer.WrittenCount == paramsStart || buffer.WrittenSpan[paramsStart] is not ((byte)'{' or (byte)'['))
+            {
+                throw new ArgumentException("Notification data must be a JSON object or array (JSON-RPC params are structured).", nameof(data));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Joins the responses of a batch into one array frame.</summary>
     public static byte[] Batch(IReadOnlyList<byte[]> responses)
     {

@@ -7,10 +7,12 @@ internal static class ActorNames
     /// Percent-encodes everything but letters, digits, '-', '_' and '.', so any method name is a valid,
     /// unique path element (and none can start with Akka's reserved '$').
     /// </summary>
-    public static string ForMethod(string method)
+    public static string ForMethod(string method) => Encode("method-", method);
+
+    public static string Encode(string prefix, string name)
     {
-        var builder = new System.Text.StringBuilder("method-", method.Length + 7);
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(method))
+        var builder = new System.Text.StringBuilder(prefix, name.Length + prefix.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(name))
         {
             var c = (char)b;
             if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')

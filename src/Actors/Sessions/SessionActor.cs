@@ -3,7 +3,9 @@ using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Sessions;
 
@@ -26,6 +28,7 @@ internal sealed class SessionActor : UntypedActor
     private readonly SessionDependencies _dependencies;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Dictionary<long, BatchResponse?> _inFlight = [];
+    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _nextSequence;
     private bool _received;
@@ -48,6 +51,9 @@ internal sealed class SessionActor : UntypedActor
         {
             case RouterProtocol.InvocationCompleted completed:
                 OnCompleted(completed);
+                break;
+            case SessionProtocol.Deliver deliver:
+                Push(deliver.Frame);
                 break;
             case SessionProtocol.InboundMessage inbound:
                 OnInbound(inbound.Payload);
@@ -132,6 +138,11 @@ internal sealed class SessionActor : UntypedActor
         }
 
         var method = entry.Method!;
+        if (TryAnswerBuiltIn(entry, out var builtInFrame))
+        {
+            return builtInFrame;
+        }
+
         if (!_dependencies.Directory.TryGetRouter(method, out var router))
         {
             return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.MethodNotFound(method));
@@ -147,6 +158,58 @@ internal sealed class SessionActor : UntypedActor
 
         router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, _lifetime.Token), Self));
         return null;
+    }
+
+    /// <summary>The built-ins about the connection's own subscriptions are answered here, at once.</summary>
+    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out byte[]? frame)
+    {
+        frame = null;
+        string[] result;
+        switch (entry.Method)
+        {
+            case RpcMethodCatalog.SubscribeName or RpcMethodCatalog.UnsubscribeName:
+                if (!TopicParams.TryParse(entry.Params, out var topics, out var error))
+                {
+                    frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
+                    return true;
+                }
+
+                if (entry.Method == RpcMethodCatalog.SubscribeName)
+                {
+                    if (topics.FirstOrDefault(t => !_dependencies.Topics.IsAllowed(t)) is { } unknown)
+                    {
+                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                            (int)JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown topic '{unknown}'; see get_topics."));
+                        return true;
+                    }
+
+                    foreach (var topic in topics.Where(_subscriptions.Add))
+                    {
+                        _dependencies.TopicsActor.Tell(new TopicProtocol.Subscribe(topic, Self));
+                    }
+                }
+                else
+                {
+                    foreach (var topic in topics.Where(_subscriptions.Remove))
+                    {
+                        _dependencies.TopicsActor.Tell(new TopicProtocol.Unsubscribe(topic, Self));
+                    }
+                }
+
+                result = [.. _subscriptions];
+                break;
+            case RpcMethodCatalog.GetSubscriptionsName:
+                result = [.. _subscriptions];
+                break;
+            case RpcMethodCatalog.GetTopicsName:
+                result = [.. _dependencies.Topics.Listed];
+                break;
+            default:
+                return false;
+        }
+
+        frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
+        return true;
     }
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
@@ -185,15 +248,25 @@ internal sealed class SessionActor : UntypedActor
 
     private void Respond(byte[] frame)
     {
-        if (_stopping)
+        if (_info.SingleExchange)
         {
+            if (!_stopping)
+            {
+                _transport.TrySend(frame);
+                NothingToAnswer();
+            }
+
             return;
         }
 
-        if (_info.SingleExchange)
+        Push(frame);
+    }
+
+    /// <summary>Writes a frame to a WebSocket; a client whose queue is full is closed (1008), never waited for.</summary>
+    private void Push(byte[] frame)
+    {
+        if (_stopping || _info.SingleExchange)
         {
-            _transport.TrySend(frame);
-            NothingToAnswer();
             return;
         }
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ActorRpc.Actors.Configuration;
+using Akka.Actor;
 using ActorRpc.Actors.Routing;
+using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Actors.Sessions;
 
@@ -9,8 +11,12 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Limits">Batch and depth limits.</param>
 /// <param name="SerializerOptions">Options for error data written by the session itself.</param>
 /// <param name="Services">Handed to handlers through their context.</param>
+/// <param name="Topics">The topics clients may subscribe to.</param>
+/// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
     JsonSerializerOptions SerializerOptions,
-    IServiceProvider Services);
+    IServiceProvider Services,
+    TopicCatalog Topics,
+    IActorRef TopicsActor);

@@ -30,6 +30,9 @@ public static class SessionProtocol
     /// <param name="Payload">The UTF-8 bytes; owned by the session from now on and never changed.</param>
     public sealed record InboundMessage(byte[] Payload) : INoSerializationVerificationNeeded;
 
+    /// <summary>A notification for a topic the session subscribed to, already a complete frame (shared by all subscribers).</summary>
+    public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
     /// <summary>The connection is gone: stop, cancelling whatever still runs for it.</summary>
     public sealed class ConnectionClosed : INoSerializationVerificationNeeded, IDeadLetterSuppression
     {

@@ -8,6 +8,8 @@ using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Demo;
+using ActorRpc.Methods.Topics;
+using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Hosting;
 
@@ -41,6 +43,7 @@ public static class ActorRpcApplication
 
         AddActorRpc(builder);
         builder.Services.AddRpcMethods(methods => methods.AddMethods<DemoMethods>());
+        builder.Services.AddRpcTopics(topics => topics.AddTopic(DemoMethods.NewsTopic).AddTopic(DemoMethods.ClockTopic));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -56,6 +59,7 @@ public static class ActorRpcApplication
         services.AddOptions<RpcLimitsOptions>().Bind(configuration.GetSection(RpcLimitsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RpcEndpointOptions>().Bind(configuration.GetSection(RpcEndpointOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RpcMethodsOptions>().Bind(configuration.GetSection(RpcMethodsOptions.SectionName));
+        services.AddOptions<ClusterNodeOptions>().Bind(configuration.GetSection(ClusterNodeOptions.SectionName));
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
@@ -68,20 +72,22 @@ public static class ActorRpcApplication
             policy.WithMethods("POST").WithHeaders("Content-Type");
         }));
 
-        services.AddAkka(ActorSystemName, akka =>
+        services.AddAkka(ActorSystemName, (akka, provider) =>
         {
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithActorRpc();
+            akka.WithActorRpc(provider.GetRequiredService<IOptions<ClusterNodeOptions>>().Value);
+            akka.WithActors((system, _, resolver) =>
+                system.ActorOf(ClockTickerActor.Props(resolver.GetService<ITopicPublisher>(), TimeSpan.FromSeconds(1)), "clock-ticker"));
         });
     }
 
     private static void MapActorRpc(WebApplication app)
     {
-        var endpoint = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RpcEndpointOptions>>().Value;
+        var endpoint = app.Services.GetRequiredService<IOptions<RpcEndpointOptions>>().Value;
         var webSockets = new WebSocketOptions { KeepAliveInterval = endpoint.KeepAliveInterval };
         foreach (var origin in endpoint.AllowedOrigins)
         {

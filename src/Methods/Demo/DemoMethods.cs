@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Errors;
+using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Methods.Demo;
 
@@ -8,8 +9,14 @@ namespace ActorRpc.Methods.Demo;
 /// The methods the default host ships, so a fresh server can be tried (and tested) at once:
 /// each one shows one behaviour of the protocol.
 /// </summary>
-public sealed class DemoMethods
+public sealed class DemoMethods(ITopicPublisher publisher)
 {
+    /// <summary>The demo topic clients publish to with <see cref="Publish"/>.</summary>
+    public const string NewsTopic = "news";
+
+    /// <summary>The demo topic the server's clock ticker feeds.</summary>
+    public const string ClockTopic = "clock";
+
     /// <summary>The error code of <see cref="ComputerSaysNo"/>, a server-defined one.</summary>
     public const int ComputerSaysNoCode = -32050;
 
@@ -73,6 +80,25 @@ public sealed class DemoMethods
 
         await Task.Delay(ms, cancellationToken).ConfigureAwait(false);
         return ms;
+    }
+
+    /// <summary>
+    /// Notifies every subscriber of <paramref name="topic"/>, on every node, with <paramref name="data"/>
+    /// (an object or array); with <paramref name="retain"/> the data becomes the topic's state.
+    /// Returns true once the notification is handed to the node.
+    /// </summary>
+    [RpcMethod]
+    public bool Publish(string topic, JsonElement data, bool retain = false)
+    {
+        try
+        {
+            publisher.Publish(topic, data, retain);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: {ex.Message}");
+        }
     }
 
     private static void RequireNumber(JsonElement value, string name)

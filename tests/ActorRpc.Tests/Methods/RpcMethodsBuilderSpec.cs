@@ -22,7 +22,7 @@ public sealed class RpcMethodsBuilderSpec
         var catalog = Build(b => b.AddMethods<NamingMethods>());
 
         Assert.Equal(
-            ["computer_says_no", "get_http_status", "get_methods", "load_user", "ping", "sync_data"],
+            ["computer_says_no", "get_http_status", "get_methods", "get_subscriptions", "get_topics", "load_user", "ping", "subscribe", "sync_data", "unsubscribe"],
             catalog.Names);
     }
 
@@ -182,11 +182,11 @@ public sealed class RpcMethodsBuilderSpec
     }
 
     [Fact]
-    public void Build_NoRegistrations_StillHasGetMethods()
+    public void Build_NoRegistrations_StillHasBuiltIns()
     {
         var catalog = Build(_ => { });
 
-        Assert.Equal(["get_methods"], catalog.Names);
+        Assert.Equal(["get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe"], catalog.Names);
         Assert.Equal("get_methods", Assert.Single(catalog.Methods).Name);
     }
 
@@ -196,7 +196,7 @@ public sealed class RpcMethodsBuilderSpec
         var catalog = Build(b => b.AddMethod("zeta", () => 1).AddMethod("Alpha", () => 2).AddMethod("alpha", () => 3).AddMethod("_x", () => 4));
 
         Assert.Equal(["zeta", "Alpha", "alpha", "_x", "get_methods"], catalog.Methods.Select(m => m.Name));
-        Assert.Equal(["Alpha", "_x", "alpha", "get_methods", "zeta"], catalog.Names);
+        Assert.Equal(["Alpha", "_x", "alpha", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe", "zeta"], catalog.Names);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class RpcMethodsBuilderSpec
 
         var names = Assert.IsAssignableFrom<IEnumerable<string>>(result.Value);
         Assert.Equal(
-            ["Alpha", "demo.computer_says_no", "demo.get_http_status", "demo.load_user", "demo.ping", "demo.sync_data", "get_methods", "zeta"],
+            ["Alpha", "demo.computer_says_no", "demo.get_http_status", "demo.load_user", "demo.ping", "demo.sync_data", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe", "zeta"],
             names);
     }
 
@@ -221,7 +221,7 @@ public sealed class RpcMethodsBuilderSpec
 
         var result = await Invoke(catalog, RpcMethodCatalog.GetMethodsName, rawParams);
 
-        Assert.Equal(["get_methods", "one"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Value));
+        Assert.Equal(["get_methods", "get_subscriptions", "get_topics", "one", "subscribe", "unsubscribe"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Value));
     }
 
     [Fact]

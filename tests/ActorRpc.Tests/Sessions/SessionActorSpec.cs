@@ -8,6 +8,7 @@ using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Sessions;
@@ -16,12 +17,14 @@ namespace ActorRpc.Tests.Sessions;
 public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private readonly TestProbe _router;
+    private readonly TestProbe _topics;
     private readonly MethodDirectory _directory = new();
     private readonly FakeTransport _transport = new();
 
     public SessionActorSpec()
     {
         _router = CreateTestProbe();
+        _topics = CreateTestProbe();
         _directory.Publish(new Dictionary<string, IActorRef> { ["known"] = _router.Ref, ["other"] = _router.Ref });
     }
 
@@ -150,7 +153,9 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
             _directory,
             new RpcLimitsOptions(),
             RpcMethodsOptions.CreateDefaultSerializerOptions(),
-            new ServiceCollection().BuildServiceProvider());
+            new ServiceCollection().BuildServiceProvider(),
+            TopicCatalog.Empty,
+            _topics.Ref);
         var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
         return Sys.ActorOf(SessionActor.Props(info, _transport, dependencies));
     }

@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using ActorRpc.Actors.Sessions;
+
+namespace ActorRpc.Actors.Topics;
+
+/// <summary>
+/// One topic on one node: the node's subscriber sessions (watched, so none outlives its
+/// connection), the topic's retained state, and the node's one subscription to the cluster's
+/// mediator, so a notify crosses to this node once and is fanned out here.
+/// </summary>
+internal sealed class TopicActor : ReceiveActor
+{
+    private readonly string _topic;
+    private readonly IActorRef _mediator;
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SessionProtocol.Deliver? _state;
+
+    public TopicActor(string topic, IActorRef mediator)
+    {
+        _topic = topic;
+        _mediator = mediator;
+
+        Receive<TopicProtocol.TopicNotification>(OnNotification);
+        Receive<TopicProtocol.Subscribe>(subscribe =>
+        {
+            if (_subscribers.Add(subscribe.Session))
+            {
+                Context.WatchWith(subscribe.Session, new SubscriberGone(subscribe.Session));
+            }
+
+            // The state goes right after the subscription, so it precedes any later notify.
+            if (_state is not null)
+            {
+                subscribe.Session.Tell(_state);
+            }
+        });
+        Receive<TopicProtocol.Unsubscribe>(unsubscribe => Remove(unsubscribe.Session));
+        Receive<SubscriberGone>(gone => Remove(gone.Session));
+        Receive<TopicProtocol.GetRegistrations>(_ => Sender.Tell(new TopicProtocol.TopicRegistrations(_topic, _subscribers.Count)));
+        Receive<SubscribeAck>(_ => _log.Debug("Topic [{0}] subscribed to the cluster mediator", _topic));
+    }
+
+    public static Props Props(string topic, IActorRef mediator) =>
+        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator));
+
+    protected override void PreStart() => _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(_topic), Self));
+
+    private void OnNotification(TopicProtocol.TopicNotification notification)
+    {
+        // One Deliver for all subscribers: the frame was serialized once, by the publisher.
+        var deliver = new SessionProtocol.Deliver(notification.Frame);
+        if (notification.Retain)
+        {
+            _state = deliver;
+        }
+
+        foreach (var session in _subscribers)
+        {
+            session.Tell(deliver);
+        }
+    }
+
+    private void Remove(IActorRef session)
+    {
+        if (_subscribers.Remove(session))
+        {
+            Context.Unwatch(session);
+        }
+    }
+
+    private sealed record SubscriberGone(IActorRef Session) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using ActorRpc.Actors.Protocol;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Topics;
+using Microsoft.Extensions.Options;
+
+namespace ActorRpc.Actors.Topics;
+
+/// <summary>The injectable notify API: builds the notification frame once and hands it to the node's topics actor.</summary>
+internal sealed class TopicPublisher(IRequiredActor<TopicsRoot> topics, TopicCatalog catalog, IOptions<RpcMethodsOptions> options) : ITopicPublisher
+{
+    public void Publish(string topic, object data, bool retain = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!catalog.IsAllowed(topic))
+        {
+            throw new ArgumentException($"Topic '{topic}' is not declared.", nameof(topic));
+        }
+
+        var frame = JsonRpcResponseWriter.Notification(topic, data, options.Value.SerializerOptions);
+        topics.ActorRef.Tell(new TopicProtocol.Publish(topic, frame, retain));
+    }
+}
+
+/// <summary>Marker for the registry entry of the node's topics actor.</summary>
+public sealed class TopicsRoot;
