@@ -1,16 +1,25 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace ActorRpc.Tests.Infrastructure;
 
-/// <summary>A raw JSON-RPC client over a real <see cref="ClientWebSocket"/>: sends text, reads whole messages.</summary>
+/// <summary>
+/// A raw JSON-RPC client over a real <see cref="ClientWebSocket"/>: sends text, and reads whole
+/// messages through a background loop, so a receive that times out never aborts the socket.
+/// </summary>
 public sealed class RpcTestSocket : IAsyncDisposable
 {
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private readonly Channel<(WebSocketMessageType Type, string? Text)> _messages = Channel.CreateUnbounded<(WebSocketMessageType, string?)>();
+    private readonly Task _receiving;
     private int _nextId;
 
-    private RpcTestSocket(ClientWebSocket socket) => Socket = socket;
+    private RpcTestSocket(ClientWebSocket socket)
+    {
+        Socket = socket;
+        _receiving = ReceiveLoopAsync();
+    }
 
     public ClientWebSocket Socket { get; }
 
@@ -28,10 +37,10 @@ public sealed class RpcTestSocket : IAsyncDisposable
         await Socket.SendAsync(payload, type, endOfMessage, CancellationToken.None).DefaultTimeout();
     }
 
-    /// <summary>Reads the next whole message; fails if the server closes instead.</summary>
+    /// <summary>Reads the next whole message; fails if the server closes instead. Times out with <see cref="OperationCanceledException"/>.</summary>
     public async Task<string> ReceiveAsync(TimeSpan? timeout = null)
     {
-        var message = await ReceiveMessageAsync(timeout ?? TestTimeouts.Long);
+        var message = await NextAsync(timeout ?? TestTimeouts.Long);
         Assert.True(message.Type == WebSocketMessageType.Text, $"Expected a text message but got {message.Type} ({Socket.CloseStatus} {Socket.CloseStatusDescription}).");
         return message.Text!;
     }
@@ -55,12 +64,12 @@ public sealed class RpcTestSocket : IAsyncDisposable
         return response;
     }
 
-    /// <summary>Waits for the server's close frame and returns its status and reason.</summary>
+    /// <summary>Waits for the server's close frame (skipping any messages before it) and returns its status and reason.</summary>
     public async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveCloseAsync()
     {
         while (true)
         {
-            var message = await ReceiveMessageAsync(TestTimeouts.Long);
+            var message = await NextAsync(TestTimeouts.Long);
             if (message.Type == WebSocketMessageType.Close)
             {
                 return (Socket.CloseStatus, Socket.CloseStatusDescription);
@@ -71,15 +80,14 @@ public sealed class RpcTestSocket : IAsyncDisposable
     /// <summary>Asserts that no message arrives within the short timeout.</summary>
     public async Task ExpectNoMessageAsync()
     {
-        using var cts = new CancellationTokenSource(TestTimeouts.Short);
         try
         {
-            var result = await Socket.ReceiveAsync(_buffer, cts.Token);
-            Assert.Fail($"Expected no message but got {result.MessageType}: {Encoding.UTF8.GetString(_buffer, 0, result.Count)}");
+            var message = await NextAsync(TestTimeouts.Short);
+            Assert.Fail($"Expected no message but got {message.Type}: {message.Text}");
         }
         catch (OperationCanceledException)
         {
-            // Nothing came: as expected. The cancelled receive aborts the socket, so this must be the last use.
+            // Nothing came, as expected; the socket is untouched.
         }
     }
 
@@ -90,34 +98,62 @@ public sealed class RpcTestSocket : IAsyncDisposable
             try
             {
                 using var cts = new CancellationTokenSource(TestTimeouts.Long);
-                await Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+                await _receiving.WaitAsync(TestTimeouts.Long);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException)
             {
                 // The server may already be gone; nothing to clean up.
             }
         }
 
+        Socket.Abort();
         Socket.Dispose();
     }
 
-    private async Task<(WebSocketMessageType Type, string? Text)> ReceiveMessageAsync(TimeSpan timeout)
+    private async Task<(WebSocketMessageType Type, string? Text)> NextAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        using var message = new MemoryStream();
-        while (true)
+        try
         {
-            var result = await Socket.ReceiveAsync(_buffer, cts.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (WebSocketMessageType.Close, null);
-            }
+            return await _messages.Reader.ReadAsync(cts.Token);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new WebSocketException($"The connection ended without a close frame ({Socket.State}).");
+        }
+    }
 
-            message.Write(_buffer, 0, result.Count);
-            if (result.EndOfMessage)
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (true)
             {
-                return (result.MessageType, Encoding.UTF8.GetString(message.ToArray()));
+                var result = await Socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _messages.Writer.TryWrite((WebSocketMessageType.Close, null));
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    _messages.Writer.TryWrite((result.MessageType, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length)));
+                    message.SetLength(0);
+                }
             }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Aborted or lost: readers see the channel complete.
+        }
+        finally
+        {
+            _messages.Writer.TryComplete();
         }
     }
 }
