@@ -12,6 +12,7 @@ namespace ActorRpc.Tests.Infrastructure;
 public sealed class RpcTestSocket : IAsyncDisposable
 {
     private readonly Channel<(WebSocketMessageType Type, string? Text)> _messages = Channel.CreateUnbounded<(WebSocketMessageType, string?)>();
+    private readonly Stack<(WebSocketMessageType Type, string? Text)> _stash = new();
     private readonly Task _receiving;
     private int _nextId;
 
@@ -51,7 +52,10 @@ public sealed class RpcTestSocket : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
-    /// <summary>Sends a request with a fresh numeric id and returns its response (which must carry that id).</summary>
+    /// <summary>
+    /// Sends a request with a fresh numeric id and returns its response (which must carry that id).
+    /// Notifications that arrive meanwhile are kept, in order, for the next receive.
+    /// </summary>
     public async Task<JsonElement> CallAsync(string method, object? parameters = null)
     {
         var id = Interlocked.Increment(ref _nextId);
@@ -59,9 +63,27 @@ public sealed class RpcTestSocket : IAsyncDisposable
             ? JsonSerializer.Serialize(new { jsonrpc = "2.0", method, id })
             : JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id });
         await SendAsync(request);
-        var response = await ReceiveJsonAsync();
-        Assert.Equal(id, response.GetProperty("id").GetInt32());
-        return response;
+        var skipped = new List<(WebSocketMessageType, string?)>();
+        while (true)
+        {
+            var message = await NextAsync(TestTimeouts.Long);
+            Assert.True(message.Type == WebSocketMessageType.Text, $"Expected a response but got {message.Type} ({Socket.CloseStatus} {Socket.CloseStatusDescription}).");
+            using var document = JsonDocument.Parse(message.Text!);
+            var response = document.RootElement;
+            if (response.ValueKind == JsonValueKind.Object && !response.TryGetProperty("id", out _) && response.TryGetProperty("method", out _))
+            {
+                skipped.Add(message);
+                continue;
+            }
+
+            foreach (var notification in Enumerable.Reverse(skipped))
+            {
+                _stash.Push(notification);
+            }
+
+            Assert.Equal(id, response.GetProperty("id").GetInt32());
+            return response.Clone();
+        }
     }
 
     /// <summary>Waits for the server's close frame (skipping any messages before it) and returns its status and reason.</summary>
@@ -113,6 +135,11 @@ public sealed class RpcTestSocket : IAsyncDisposable
 
     private async Task<(WebSocketMessageType Type, string? Text)> NextAsync(TimeSpan timeout)
     {
+        if (_stash.TryPop(out var kept))
+        {
+            return kept;
+        }
+
         using var cts = new CancellationTokenSource(timeout);
         try
         {
