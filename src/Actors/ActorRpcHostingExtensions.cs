@@ -6,6 +6,7 @@ using Akka.Remote.Hosting;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
@@ -54,9 +55,9 @@ public static class ActorRpcHostingExtensions
             })
             .WithDistributedPubSub(role: null!)
             .WithCustomSerializer(
-                TopicNotificationSerializer.Id,
-                [typeof(TopicProtocol.TopicNotification)],
-                system => new TopicNotificationSerializer(system));
+                ClusterMessageSerializer.Id,
+                ClusterMessageSerializer.BoundTypes,
+                system => new ClusterMessageSerializer(system));
 
         return builder.WithActors(async (system, registry, resolver) =>
         {
@@ -79,7 +80,7 @@ public static class ActorRpcHostingExtensions
             var limits = resolver.GetService<IOptions<RpcLimitsOptions>>().Value;
             var services = resolver.GetService<IServiceProvider>();
 
-            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors);
+            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors, services);
             var host = system.ActorOf(MethodHostActor.Props(catalog, directory, routerSettings), "methods");
             registry.Register<MethodHost>(host);
 

@@ -5,17 +5,23 @@ using ActorRpc.Methods.Definition;
 namespace ActorRpc.Actors.Routing;
 
 /// <summary>
-/// Parent of the method routers: creates one per catalog entry at start-up, publishes them in
-/// the <see cref="MethodDirectory"/>, and keeps them alive.
+/// Parent of the method routers: creates one per catalog entry at start-up (a local router where
+/// this node runs the method, a <see cref="RemoteMethodActor"/> where the method lives on nodes of
+/// another role), publishes them in the <see cref="MethodDirectory"/>, and keeps them alive.
 /// </summary>
 internal sealed class MethodHostActor : ReceiveActor
 {
     public MethodHostActor(RpcMethodCatalog catalog, MethodDirectory directory, RouterSettings settings)
     {
+        var roles = Akka.Cluster.Cluster.Get(Context.System).SelfRoles;
         var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         foreach (var method in catalog.Methods)
         {
-            routers[method.Name] = Context.ActorOf(MethodRouterActor.Props(method, settings), ActorNames.ForMethod(method.Name));
+            // Same name either way: remote nodes address a method's router by this path.
+            var props = method.Role is null || roles.Contains(method.Role)
+                ? MethodRouterActor.Props(method, settings)
+                : RemoteMethodActor.Props(method, settings);
+            routers[method.Name] = Context.ActorOf(props, ActorNames.ForMethod(method.Name));
         }
 
         directory.Publish(routers);

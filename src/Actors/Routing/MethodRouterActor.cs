@@ -18,12 +18,14 @@ internal sealed class MethodRouterActor : UntypedActor
 {
     private readonly RpcMethodDescriptor _method;
     private readonly CallOutcomes _outcomes;
+    private readonly IServiceProvider _services;
     private readonly Dictionary<IActorRef, RouterProtocol.Invoke> _handlerCalls = [];
     private readonly Dictionary<IActorRef, Exception> _handlerFailures = [];
 
     public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings)
     {
         _method = method;
+        _services = settings.Services;
         _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors);
     }
 
@@ -39,6 +41,9 @@ internal sealed class MethodRouterActor : UntypedActor
         {
             case RouterProtocol.Invoke invoke:
                 Dispatch(invoke);
+                break;
+            case RouterProtocol.RemoteInvoke remote:
+                Dispatch(remote.ToInvoke(_services));
                 break;
             case RpcReply reply:
                 FinishHandlerCall(Sender, call => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object))));
@@ -106,4 +111,5 @@ internal sealed class MethodRouterActor : UntypedActor
 /// <summary>What every router needs to write responses.</summary>
 /// <param name="SerializerOptions">Options for results and error data.</param>
 /// <param name="DetailedErrors">Whether unexpected exceptions reveal their type and message.</param>
-internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors);
+/// <param name="Services">The node's services, for the context of calls routed here from other nodes.</param>
+internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services);

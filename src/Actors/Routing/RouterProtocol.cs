@@ -29,6 +29,35 @@ internal static class RouterProtocol
     internal sealed record Invoke(RpcCall Call, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 
     /// <summary>
+    /// A call routed to a node of the method's role. Everything in it crosses the network, so the
+    /// receiving router rebuilds the handler's context with its own services.
+    /// </summary>
+    internal sealed record RemoteInvoke(
+        long Sequence,
+        string Method,
+        ReadOnlyMemory<byte> Id,
+        ReadOnlyMemory<byte> Params,
+        string SessionId,
+        string? RemoteAddress,
+        string Transport,
+        IActorRef ReplyTo)
+    {
+        public static RemoteInvoke From(Invoke invoke) => new(
+            invoke.Call.Sequence,
+            invoke.Call.Method,
+            invoke.Call.Id,
+            invoke.Call.Params,
+            invoke.Call.Context.SessionId,
+            invoke.Call.Context.RemoteAddress,
+            invoke.Call.Context.Transport,
+            invoke.ReplyTo);
+
+        public Invoke ToInvoke(IServiceProvider services) => new(
+            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), CancellationToken.None),
+            ReplyTo);
+    }
+
+    /// <summary>
     /// A call is over. <paramref name="Frame"/> is the complete response, or null for a
     /// notification (which still reports, so the session knows what is in flight).
     /// </summary>

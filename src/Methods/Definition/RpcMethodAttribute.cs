@@ -2,7 +2,7 @@ namespace ActorRpc.Methods.Definition;
 
 /// <summary>
 /// Marks a public method of a class registered with
-/// <see cref="RpcMethodsBuilder.AddMethods{T}(string?)"/> as callable over JSON-RPC.
+/// <see cref="RpcMethodsBuilder.AddMethods{T}(string?, string?)"/> as callable over JSON-RPC.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class RpcMethodAttribute : Attribute

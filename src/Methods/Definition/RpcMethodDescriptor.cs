@@ -3,4 +3,8 @@ namespace ActorRpc.Methods.Definition;
 /// <summary>One callable method: its wire name and how it runs.</summary>
 /// <param name="Name">The full wire name, prefix included.</param>
 /// <param name="Handler">What runs when the method is called.</param>
-public sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler);
+/// <param name="Role">
+/// The cluster role of the nodes that run it, or null for every node. A node without the role
+/// routes calls to a node that has it; when no such node is up, the method is not found (-32601).
+/// </param>
+public sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null);

@@ -19,27 +19,29 @@ public sealed class RpcMethodsBuilder
     /// <c>prefix + separator + name</c> when <paramref name="prefix"/> is given. The instance comes
     /// from the service provider, or is created once with constructor injection.
     /// </summary>
-    public RpcMethodsBuilder AddMethods<T>(string? prefix = null)
+    /// <param name="prefix">Put before each name, with <see cref="RpcMethodsOptions.PrefixSeparator"/>.</param>
+    /// <param name="role">Run these methods only on cluster nodes of this role (others route to them).</param>
+    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null)
         where T : class
     {
         _registrations.Add((services, options) =>
-            Discover(typeof(T), ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, options));
+            Discover(typeof(T), () => ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, role, options));
         return this;
     }
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
-    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null)
+    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        _registrations.Add((_, options) => Discover(instance.GetType(), instance, prefix, options));
+        _registrations.Add((_, options) => Discover(instance.GetType(), () => instance, prefix, role, options));
         return this;
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
-    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null)
+    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(type);
-        _registrations.Add((_, options) => Discover(type, null, prefix, options));
+        _registrations.Add((_, options) => Discover(type, null, prefix, role, options));
         return this;
     }
 
@@ -47,12 +49,12 @@ public sealed class RpcMethodsBuilder
     /// Registers one delegate under <paramref name="name"/> (used as is, no naming policy).
     /// Its parameters bind like a method's.
     /// </summary>
-    public RpcMethodsBuilder AddMethod(string name, Delegate handler)
+    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
         _registrations.Add((_, options) =>
-            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions))]);
+            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role)]);
         return this;
     }
 
@@ -60,11 +62,11 @@ public sealed class RpcMethodsBuilder
     /// Registers a method served by an actor: every call starts one actor from <paramref name="props"/>,
     /// which receives an <see cref="RpcInvocation"/> and answers with an <see cref="RpcReply"/>.
     /// </summary>
-    public RpcMethodsBuilder AddActorMethod(string name, Props props)
+    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(props);
-        _registrations.Add((_, _) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props))]);
+        _registrations.Add((_, _) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role)]);
         return this;
     }
 
@@ -75,9 +77,10 @@ public sealed class RpcMethodsBuilder
         return RpcMethodCatalog.Create(methods, options);
     }
 
-    private static IEnumerable<RpcMethodDescriptor> Discover(Type type, object? instance, string? prefix, RpcMethodsOptions options)
+    private static IEnumerable<RpcMethodDescriptor> Discover(Type type, Func<object>? instance, string? prefix, string? role, RpcMethodsOptions options)
     {
         var flags = BindingFlags.Public | BindingFlags.Static | (instance is null ? 0 : BindingFlags.Instance);
+        var target = instance?.Invoke();
         var found = false;
         foreach (var method in type.GetMethods(flags))
         {
@@ -92,7 +95,8 @@ public sealed class RpcMethodsBuilder
             var fullName = string.IsNullOrEmpty(prefix) ? name : prefix + options.PrefixSeparator + name;
             yield return new RpcMethodDescriptor(
                 fullName,
-                new ReflectedMethodHandler(method, method.IsStatic ? null : instance, options.SerializerOptions));
+                new ReflectedMethodHandler(method, method.IsStatic ? null : target, options.SerializerOptions),
+                role);
         }
 
         if (!found)

@@ -15,8 +15,8 @@ namespace ActorRpc.Tests.Routing;
 /// </summary>
 public sealed class MethodRouterActorSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false);
     private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
+    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false, Services);
     private long _sequence;
 
     [Fact]
