@@ -69,7 +69,10 @@ public static class ActorRpcHostingExtensions
             }
 
             var topics = system.ActorOf(
-                TopicsActor.Props(resolver.GetService<TopicCatalog>(), DistributedPubSub.Get(system).Mediator),
+                TopicsActor.Props(
+                    resolver.GetService<TopicCatalog>(),
+                    DistributedPubSub.Get(system).Mediator,
+                    resolver.GetService<IOptions<RpcMethodsOptions>>().Value.SerializerOptions),
                 "topics");
             registry.Register<TopicsRoot>(topics);
 

@@ -7,13 +7,20 @@ namespace ActorRpc.Actors.Topics;
 public static class TopicProtocol
 {
     /// <summary>
-    /// Publish a ready notification frame to a topic on every node. Any actor may Tell this to the
-    /// topics actor (<c>IRequiredActor&lt;TopicsRoot&gt;</c>); services use <see cref="Methods.Topics.ITopicPublisher"/>.
+    /// Publish a ready notification frame to a topic on every node: what <see cref="Methods.Topics.ITopicPublisher"/>
+    /// sends after serializing on the caller's thread. Actors usually Tell <see cref="Notify"/> instead.
     /// </summary>
     /// <param name="Topic">The topic.</param>
     /// <param name="Frame">The complete UTF-8 JSON-RPC notification, built once by the publisher.</param>
     /// <param name="Retain">Keep it as the topic's state for later subscribers.</param>
     public sealed record Publish(string Topic, byte[] Frame, bool Retain) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// Publish <paramref name="Data"/> (a JSON object or array once serialized) to a topic on every
+    /// node: the message any actor may Tell the topics actor (<c>IRequiredActor&lt;TopicsRoot&gt;</c>).
+    /// Invalid topics or data are logged and dropped, since a Tell has no one to answer.
+    /// </summary>
+    public sealed record Notify(string Topic, object Data, bool Retain = false) : INoSerializationVerificationNeeded;
 
     /// <summary>Register <paramref name="Session"/> as a subscriber of <paramref name="Topic"/> on this node.</summary>
     public sealed record Subscribe(string Topic, IActorRef Session) : INoSerializationVerificationNeeded;

@@ -1,5 +1,8 @@
 using Akka.Actor;
+using System.Text.Json;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Actors.Topics;
@@ -14,17 +17,33 @@ internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
 
-    public TopicsActor(TopicCatalog catalog, IActorRef mediator)
+    public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions)
     {
         _mediator = mediator;
+        var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
             TopicFor(topic);
         }
 
-        Receive<TopicProtocol.Publish>(publish => _mediator.Tell(new Publish(
-            TopicNames.MediatorTopic(publish.Topic),
-            new TopicProtocol.TopicNotification(publish.Topic, publish.Frame, publish.Retain))));
+        Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
+        Receive<TopicProtocol.Notify>(notify =>
+        {
+            try
+            {
+                if (!catalog.IsAllowed(notify.Topic))
+                {
+                    throw new ArgumentException($"Topic '{notify.Topic}' is not declared.", nameof(notify));
+                }
+
+                var frame = JsonRpcResponseWriter.Notification(notify.Topic, notify.Data, serializerOptions);
+                PublishToCluster(notify.Topic, frame, notify.Retain);
+            }
+            catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
+            {
+                log.Warning("Notify to topic [{0}] from [{1}] dropped: {2}", notify.Topic, Sender, ex.Message);
+            }
+        });
         Receive<TopicProtocol.Subscribe>(subscribe => TopicFor(subscribe.Topic).Forward(subscribe));
         Receive<TopicProtocol.Unsubscribe>(unsubscribe =>
         {
@@ -40,14 +59,17 @@ internal sealed class TopicsActor : ReceiveActor
             .PipeTo(Sender, success: counts => new TopicProtocol.Registrations(counts.ToDictionary(c => c.Topic, c => c.Count))));
     }
 
-    public static Props Props(TopicCatalog catalog, IActorRef mediator) =>
-        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator));
+    public static Props Props(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions) =>
+        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, serializerOptions));
 
     /// <summary>
     /// A topic actor that throws is resumed: its subscriber set and state are updated one message at
     /// a time and stay consistent, while a restart would silently drop every subscriber of the topic.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(static _ => Directive.Resume, loggingEnabled: true);
+
+    private void PublishToCluster(string topic, byte[] frame, bool retain) =>
+        _mediator.Tell(new Publish(TopicNames.MediatorTopic(topic), new TopicProtocol.TopicNotification(topic, frame, retain)));
 
     private IActorRef TopicFor(string topic)
     {

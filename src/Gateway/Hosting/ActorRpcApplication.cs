@@ -36,7 +36,12 @@ public static class ActorRpcApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        // Only when nothing chose an address: --urls, ASPNETCORE_URLS, the container images' ASPNETCORE_HTTP_PORTS, or Kestrel endpoints.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"])
+            && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
