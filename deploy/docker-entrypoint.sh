@@ -3,9 +3,9 @@
 # reach this one at, then runs the node as PID 1 so it receives SIGTERM and leaves the cluster cleanly.
 #
 # Cluster__Hostname, when set, wins: docker-compose sets it to the service name, Kubernetes to the
-# pod IP (status.podIP). When it is unset, this container's own IP is used, so a plain `docker run`
-# of several containers on one network still forms a cluster. Never 0.0.0.0: Akka.NET advertises the
-# address it is given, and peers must be able to dial it.
+# pod's stable DNS name (deploy/k8s/statefulset.yaml). When it is unset, this container's own IP is
+# used, so a plain `docker run` of several containers on one network still forms a cluster. Never
+# 0.0.0.0: Akka.NET advertises the address it is given, and peers must be able to dial it.
 set -eu
 
 if [ -z "${Cluster__Hostname:-}" ]; then
