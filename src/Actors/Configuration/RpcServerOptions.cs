@@ -43,4 +43,11 @@ public sealed class RpcLimitsOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxOutboundQueue { get; set; } = 1024;
+
+    /// <summary>
+    /// How many topics one connection may subscribe to; past it, <c>subscribe</c> is -32602. Bounds
+    /// what one client can make every node track. <b>Default:</b> 1000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxSubscriptionsPerSession { get; set; } = 1000;
 }

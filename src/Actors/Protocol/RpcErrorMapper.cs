@@ -10,14 +10,21 @@ namespace ActorRpc.Actors.Protocol;
 /// </summary>
 internal static class RpcErrorMapper
 {
-    public static RpcError FromException(Exception exception, bool detailedErrors, out bool unexpected)
+    /// <param name="exception">What the handler threw.</param>
+    /// <param name="detailedErrors">Whether unexpected exceptions show their type and message.</param>
+    /// <param name="cancelledByCaller">
+    /// Whether the call's own token was cancelled. Only then is a cancellation "Request cancelled";
+    /// a handler's own timeout (an HttpClient's, say) is an unexpected error like any other.
+    /// </param>
+    /// <param name="unexpected">Set when the exception must be logged with its stack trace.</param>
+    public static RpcError FromException(Exception exception, bool detailedErrors, bool cancelledByCaller, out bool unexpected)
     {
         switch (exception)
         {
             case RpcException rpc:
                 unexpected = false;
                 return new RpcError(rpc.Code, rpc.Message, rpc.ErrorData);
-            case OperationCanceledException:
+            case OperationCanceledException when cancelledByCaller:
                 unexpected = false;
                 return new RpcError((int)JsonRpcErrorCode.RequestCanceled, "Request cancelled");
             default:

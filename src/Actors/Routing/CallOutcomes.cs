@@ -31,7 +31,7 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
 
     public byte[]? Failed(RpcCall call, Exception exception)
     {
-        var error = RpcErrorMapper.FromException(exception, detailedErrors, out var unexpected);
+        var error = RpcErrorMapper.FromException(exception, detailedErrors, call.CancellationToken.IsCancellationRequested, out var unexpected);
         if (unexpected)
         {
             log.Error(
@@ -55,7 +55,9 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
         {
             return JsonRpcResponseWriter.Error(call.Id, error, serializerOptions);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+#pragma warning disable CA1031 // Error data is the handler's object; whatever its serialization throws, the call still gets its error.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             log.Error(ex, "Error data of method [{0}] cannot be serialized; answering without it", call.Method);
             return JsonRpcResponseWriter.Error(call.Id, error with { Data = null }, serializerOptions);

@@ -81,7 +81,8 @@ internal sealed class MethodRouterActor : UntypedActor
         JsonElement? parameters = null;
         if (!invoke.Call.Params.IsEmpty)
         {
-            using var document = JsonDocument.Parse(invoke.Call.Params);
+            // Depth was checked on the whole message (ActorRpc:Limits:MaxJsonDepth) before dispatch.
+            using var document = JsonDocument.Parse(invoke.Call.Params, new JsonDocumentOptions { MaxDepth = int.MaxValue });
             parameters = document.RootElement.Clone();
         }
 

@@ -28,7 +28,9 @@ internal sealed class RemoteMethodActor : ReceiveActor
 
         Receive<RouterProtocol.Invoke>(invoke =>
         {
-            if (_cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && m.HasRole(role)))
+            // Unreachable members are still Up until downed, but the router already routes around them.
+            var state = _cluster.State;
+            if (state.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && m.HasRole(role) && !state.Unreachable.Contains(m)))
             {
                 nodes.Tell(RouterProtocol.RemoteInvoke.From(invoke));
                 return;

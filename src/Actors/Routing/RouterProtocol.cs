@@ -61,5 +61,6 @@ internal static class RouterProtocol
     /// A call is over. <paramref name="Frame"/> is the complete response, or null for a
     /// notification (which still reports, so the session knows what is in flight).
     /// </summary>
-    internal sealed record InvocationCompleted(long Sequence, byte[]? Frame) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+    /// <remarks>Crosses nodes when the call was routed to another role (see <c>ClusterMessageSerializer</c>).</remarks>
+    internal sealed record InvocationCompleted(long Sequence, byte[]? Frame) : IDeadLetterSuppression;
 }

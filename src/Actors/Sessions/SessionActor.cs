@@ -16,10 +16,11 @@ namespace ActorRpc.Actors.Sessions;
 /// complete, through its <see cref="ISessionTransport"/>.
 /// </summary>
 /// <remarks>
-/// States: <b>Open</b> (WebSocket: until <see cref="SessionProtocol.ConnectionClosed"/>; HTTP: until
-/// its one message is answered) → <b>Draining</b> (HTTP only: answered, waiting for notifications
-/// still running) → stopped. Stopping cancels the token every running handler got. An UntypedActor
-/// with a switch, since every request passes through here twice.
+/// Life cycle, kept in two flags rather than behaviours since every state takes the same messages:
+/// open (WebSocket: until <see cref="SessionProtocol.ConnectionClosed"/>; HTTP: until its one
+/// message is answered, <c>_answered</c>), then for HTTP draining (answered, notifications still
+/// running), then stopping (<c>_stopping</c>: nothing more is written). Stopping cancels the token
+/// every running handler got. An UntypedActor with a switch, since every request passes here twice.
 /// </remarks>
 internal sealed class SessionActor : UntypedActor
 {
@@ -99,7 +100,7 @@ internal sealed class SessionActor : UntypedActor
                 Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)));
                 break;
             case JsonRpcMessageKind.Single:
-                var immediate = Dispatch(message.Single, batch: null);
+                var immediate = SafeDispatch(message.Single, batch: null);
                 if (immediate is not null)
                 {
                     Respond(immediate);
@@ -114,7 +115,7 @@ internal sealed class SessionActor : UntypedActor
                 var batch = new BatchResponse();
                 foreach (var entry in message.Batch!)
                 {
-                    if (Dispatch(entry, batch) is { } error)
+                    if (SafeDispatch(entry, batch) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
@@ -126,6 +127,25 @@ internal sealed class SessionActor : UntypedActor
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Dispatches one entry, and if that throws (our bug, met through some client input), answers
+    /// that entry with an internal error instead of failing the session and every call it holds.
+    /// </summary>
+    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    {
+        try
+        {
+            return Dispatch(entry, batch);
+        }
+#pragma warning disable CA1031 // Deliberately broad: a client's message must never end its session.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Error(ex, "Session [{0}] could not dispatch [{1}]", _info.SessionId, entry.Method ?? "invalid request");
+            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.InternalError);
         }
     }
 
@@ -180,6 +200,15 @@ internal sealed class SessionActor : UntypedActor
                     {
                         frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown topic '{unknown}'; see get_topics."));
+                        return true;
+                    }
+
+                    var limit = _dependencies.Limits.MaxSubscriptionsPerSession;
+                    if (_subscriptions.Count + topics.Count(t => !_subscriptions.Contains(t)) > limit)
+                    {
+                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                            (int)JsonRpcErrorCode.InvalidParams,
+                            $"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."));
                         return true;
                     }
 

@@ -18,7 +18,8 @@ internal static class TopicParams
             return false;
         }
 
-        using var document = JsonDocument.Parse(rawParams);
+        // The whole message already passed the MaxJsonDepth check, so its params need no second limit.
+        using var document = JsonDocument.Parse(rawParams, new JsonDocumentOptions { MaxDepth = int.MaxValue });
         var root = document.RootElement;
         JsonElement value;
         if (root.ValueKind == JsonValueKind.Object)
@@ -41,7 +42,12 @@ internal static class TopicParams
         var names = new List<string>();
         if (value.ValueKind == JsonValueKind.String)
         {
-            names.Add(value.GetString()!);
+            if (!TryGetString(value, out var name, out error))
+            {
+                return false;
+            }
+
+            names.Add(name);
         }
         else if (value.ValueKind == JsonValueKind.Array)
         {
@@ -53,7 +59,12 @@ internal static class TopicParams
                     return false;
                 }
 
-                names.Add(item.GetString()!);
+                if (!TryGetString(item, out var name, out error))
+                {
+                    return false;
+                }
+
+                names.Add(name);
             }
         }
         else
@@ -70,5 +81,22 @@ internal static class TopicParams
 
         topics = names;
         return true;
+    }
+
+    // A lone surrogate escape ("\uD800") is valid JSON but no .NET string: it cannot name a topic.
+    private static bool TryGetString(JsonElement element, out string value, out string? error)
+    {
+        try
+        {
+            value = element.GetString()!;
+            error = null;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = string.Empty;
+            error = "Invalid params: a topic name must be valid Unicode text.";
+            return false;
+        }
     }
 }

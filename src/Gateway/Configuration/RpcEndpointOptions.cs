@@ -26,8 +26,15 @@ public sealed class RpcEndpointOptions
     /// </summary>
     public IList<string> SubProtocols { get; } = ["jsonrpc-2.0", "jsonrpc", "json-rpc"];
 
-    /// <summary>How often the server pings an idle WebSocket to keep it (and proxies) alive. <b>Default:</b> 30 s.</summary>
+    /// <summary>How often the server pings each WebSocket, keeping it (and proxies) alive. <b>Default:</b> 30 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a client may leave a ping unanswered before its connection is aborted, so half-open
+    /// connections (a dropped NAT, a sleeping laptop) do not keep their sessions and subscriptions.
+    /// <b>Default:</b> 30 s.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a closing handshake (or a send to a client that stopped reading, once a close is due)

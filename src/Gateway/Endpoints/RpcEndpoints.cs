@@ -49,6 +49,7 @@ internal static class RpcEndpoints
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.Value.KeepAliveInterval,
+            KeepAliveTimeout = options.Value.KeepAliveTimeout,
             SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.Value.SubProtocols.Contains),
         }).ConfigureAwait(false);
 

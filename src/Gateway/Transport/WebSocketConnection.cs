@@ -35,8 +35,8 @@ internal sealed class WebSocketConnection : ISessionTransport
     private readonly ILogger _logger;
     private readonly Channel<byte[]> _outbound;
     private readonly CancellationTokenSource _abort = new();
+    // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
     private CloseRequest? _close;
-    private int _closeRequested;
 
     public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger)
     {
@@ -54,16 +54,17 @@ internal sealed class WebSocketConnection : ISessionTransport
     }
 
     // Once closing, frames are dropped on purpose (true): only a full queue on an open connection is the client's fault.
-    public bool TrySend(byte[] frame) => Volatile.Read(ref _closeRequested) != 0 || _outbound.Writer.TryWrite(frame);
+    public bool TrySend(byte[] frame) => IsClosing || _outbound.Writer.TryWrite(frame);
+
+    private bool IsClosing => Volatile.Read(ref _close) is not null;
 
     public void Close(WebSocketCloseStatus status, string reason)
     {
-        if (Interlocked.CompareExchange(ref _closeRequested, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason), null) is not null)
         {
             return;
         }
 
-        _close = new CloseRequest(status, reason);
         _outbound.Writer.TryComplete();
         try
         {
@@ -90,7 +91,7 @@ internal sealed class WebSocketConnection : ISessionTransport
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
-            if (_abort.IsCancellationRequested && _close is not null)
+            if (_abort.IsCancellationRequested && IsClosing)
             {
                 GatewayLog.CloseTimedOut(_logger, _sessionId);
             }
@@ -151,7 +152,7 @@ internal sealed class WebSocketConnection : ISessionTransport
                 }
                 while (!result.EndOfMessage);
 
-                if (Volatile.Read(ref _closeRequested) != 0)
+                if (IsClosing)
                 {
                     continue; // Closing: data after our close frame is discarded until the peer's close arrives.
                 }
@@ -208,18 +209,18 @@ internal sealed class WebSocketConnection : ISessionTransport
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var frame))
+                while (!IsClosing && reader.TryRead(out var frame))
                 {
                     await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
                 }
 
-                if (Volatile.Read(ref _closeRequested) != 0)
+                if (IsClosing)
                 {
                     break;
                 }
             }
 
-            if (_close is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (Volatile.Read(ref _close) is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await _socket.CloseOutputAsync(close.Status, Truncate(close.Reason), _abort.Token).ConfigureAwait(false);
             }

@@ -55,7 +55,8 @@ internal sealed class ParameterBinder
             JsonElement? root = null;
             if (!rawParams.IsEmpty)
             {
-                document = JsonDocument.Parse(rawParams, new JsonDocumentOptions { MaxDepth = _options.MaxDepth == 0 ? 64 : _options.MaxDepth });
+                // The server checked the whole message's depth (ActorRpc:Limits:MaxJsonDepth) before dispatching it.
+                document = JsonDocument.Parse(rawParams, new JsonDocumentOptions { MaxDepth = int.MaxValue });
                 root = document.RootElement;
             }
 

@@ -3,8 +3,8 @@ namespace ActorRpc.Methods.Errors;
 /// <summary>
 /// Every error code ActorRpc sends, in one place. The JSON-RPC 2.0 specification reserves
 /// -32768..-32000; within it, -32700 and -32600..-32603 are the protocol errors and
-/// -32099..-32000 are "server defined". ActorRpc's own server-defined codes sit at the top of
-/// that band (-32000..-32009); -32010..-32099 are left to applications.
+/// -32099..-32000 are "server defined", left to applications (<see cref="RpcException"/>).
+/// <see cref="RequestCanceled"/> (-32800) is the code StreamJsonRpc and LSP clients already know.
 /// </summary>
 public enum JsonRpcErrorCode
 {
@@ -22,9 +22,6 @@ public enum JsonRpcErrorCode
 
     /// <summary>An unexpected error inside a handler; details are logged on the server and redacted by default.</summary>
     InternalError = -32603,
-
-    /// <summary>Generic server error, for failures that are not the handler's fault.</summary>
-    ServerError = -32000,
 
     /// <summary>The request was cancelled before its handler finished (the same code StreamJsonRpc uses).</summary>
     RequestCanceled = -32800,

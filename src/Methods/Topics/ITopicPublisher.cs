@@ -13,7 +13,10 @@ public interface ITopicPublisher
     /// </summary>
     /// <param name="topic">A declared topic (or one matching a declared pattern).</param>
     /// <param name="data">A JSON object or array: JSON-RPC params must be structured.</param>
-    /// <param name="retain">Keep this as the topic's state, sent to every new subscriber right after it subscribes.</param>
+    /// <param name="retain">
+    /// Keep this as the topic's state, sent to each new subscriber right after it subscribes (on every
+    /// node that holds the topic; see docs/clustering.md for the limits).
+    /// </param>
     /// <exception cref="ArgumentException">The topic is not declared, or the data is not an object or array.</exception>
     void Publish(string topic, object data, bool retain = false);
 }

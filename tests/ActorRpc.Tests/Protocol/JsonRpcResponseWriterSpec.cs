@@ -231,7 +231,7 @@ public sealed class JsonRpcResponseWriterSpec
     {
         var data = new Point(1, 2);
 
-        var error = RpcErrorMapper.FromException(new RpcException(-32050, "Computer says no.", data), detailedErrors: false, out var unexpected);
+        var error = RpcErrorMapper.FromException(new RpcException(-32050, "Computer says no.", data), detailedErrors: false, cancelledByCaller: false, out var unexpected);
 
         Assert.False(unexpected);
         Assert.Equal(-32050, error.Code);
@@ -242,7 +242,7 @@ public sealed class JsonRpcResponseWriterSpec
     [Fact]
     public void FromException_RpcExceptionWithDetailedErrors_IsUnchanged()
     {
-        var error = RpcErrorMapper.FromException(new RpcException(42, "app error"), detailedErrors: true, out var unexpected);
+        var error = RpcErrorMapper.FromException(new RpcException(42, "app error"), detailedErrors: true, cancelledByCaller: false, out var unexpected);
 
         Assert.False(unexpected);
         Assert.Equal(new RpcError(42, "app error"), error);
@@ -251,7 +251,7 @@ public sealed class JsonRpcResponseWriterSpec
     [Fact]
     public void FromException_InvalidParams_IsMinus32602WithItsMessage()
     {
-        var error = RpcErrorMapper.FromException(new RpcInvalidParamsException("Invalid params: 'a' is missing."), detailedErrors: false, out var unexpected);
+        var error = RpcErrorMapper.FromException(new RpcInvalidParamsException("Invalid params: 'a' is missing."), detailedErrors: false, cancelledByCaller: false, out var unexpected);
 
         Assert.False(unexpected);
         Assert.Equal(-32602, error.Code);
@@ -262,7 +262,7 @@ public sealed class JsonRpcResponseWriterSpec
     [Fact]
     public void FromException_OperationCanceled_IsMinus32800AndExpected()
     {
-        var error = RpcErrorMapper.FromException(new OperationCanceledException("secret"), detailedErrors: true, out var unexpected);
+        var error = RpcErrorMapper.FromException(new OperationCanceledException("secret"), detailedErrors: true, cancelledByCaller: true, out var unexpected);
 
         Assert.False(unexpected);
         Assert.Equal(-32800, error.Code);
@@ -271,9 +271,19 @@ public sealed class JsonRpcResponseWriterSpec
     }
 
     [Fact]
+    public void FromException_CancelledButNotByTheCaller_IsUnexpectedInternalError()
+    {
+        // A handler's own timeout (its HttpClient's, say) is not the client cancelling the request.
+        var error = RpcErrorMapper.FromException(new TaskCanceledException(), detailedErrors: false, cancelledByCaller: false, out var unexpected);
+
+        Assert.True(unexpected);
+        Assert.Equal(-32603, error.Code);
+    }
+
+    [Fact]
     public void FromException_TaskCanceled_IsMinus32800()
     {
-        var error = RpcErrorMapper.FromException(new TaskCanceledException(), detailedErrors: false, out var unexpected);
+        var error = RpcErrorMapper.FromException(new TaskCanceledException(), detailedErrors: false, cancelledByCaller: true, out var unexpected);
 
         Assert.False(unexpected);
         Assert.Equal(-32800, error.Code);
@@ -282,7 +292,7 @@ public sealed class JsonRpcResponseWriterSpec
     [Fact]
     public void FromException_OtherException_IsRedactedInternalError()
     {
-        var error = RpcErrorMapper.FromException(Thrown(new InvalidOperationException("password=hunter2")), detailedErrors: false, out var unexpected);
+        var error = RpcErrorMapper.FromException(Thrown(new InvalidOperationException("password=hunter2")), detailedErrors: false, cancelledByCaller: false, out var unexpected);
 
         Assert.True(unexpected);
         Assert.Equal(-32603, error.Code);
@@ -300,7 +310,7 @@ public sealed class JsonRpcResponseWriterSpec
         var exception = Thrown(new InvalidOperationException("it broke"));
         Assert.NotNull(exception.StackTrace);
 
-        var error = RpcErrorMapper.FromException(exception, detailedErrors: true, out var unexpected);
+        var error = RpcErrorMapper.FromException(exception, detailedErrors: true, cancelledByCaller: false, out var unexpected);
 
         Assert.True(unexpected);
         Assert.Equal(-32603, error.Code);
@@ -316,7 +326,7 @@ public sealed class JsonRpcResponseWriterSpec
     [Fact]
     public void FromException_UnexpectedException_DoesNotChangeTheSharedInternalError()
     {
-        _ = RpcErrorMapper.FromException(new InvalidOperationException("x"), detailedErrors: true, out _);
+        _ = RpcErrorMapper.FromException(new InvalidOperationException("x"), detailedErrors: true, cancelledByCaller: false, out _);
 
         Assert.Null(RpcError.InternalError.Data);
         Assert.Equal("Internal error", RpcError.InternalError.Message);

@@ -1,0 +1,52 @@
+using System.Text;
+using Akka.Actor;
+using ActorRpc.Actors.Cluster;
+using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Topics;
+
+namespace ActorRpc.Tests.Cluster;
+
+/// <summary>Everything that crosses nodes survives a round trip through our serializer, byte for byte.</summary>
+public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private ClusterMessageSerializer Serializer => new((ExtendedActorSystem)Sys);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TopicNotification_RoundTrip_Equal(bool retain)
+    {
+        var message = new TopicProtocol.TopicNotification("orders.é", """{"jsonrpc":"2.0","method":"orders.é","params":[1]}"""u8.ToArray(), retain);
+        var back = (TopicProtocol.TopicNotification)RoundTrip(message);
+        Assert.Equal(message.Topic, back.Topic);
+        Assert.Equal(message.Retain, back.Retain);
+        Assert.Equal(message.Frame, back.Frame);
+    }
+
+    [Fact]
+    public void RemoteInvoke_RoundTrip_EqualWithResolvableReplyTo()
+    {
+        var message = new RouterProtocol.RemoteInvoke(42, "math.add", "9007199254740993"u8.ToArray(), "[1,2]"u8.ToArray(), "s1", null, "websocket", TestActor);
+        var back = (RouterProtocol.RemoteInvoke)RoundTrip(message);
+        Assert.Equal(42, back.Sequence);
+        Assert.Equal("math.add", back.Method);
+        Assert.Equal("9007199254740993", Encoding.UTF8.GetString(back.Id.Span));
+        Assert.Equal("[1,2]", Encoding.UTF8.GetString(back.Params.Span));
+        Assert.Equal("s1", back.SessionId);
+        Assert.Null(back.RemoteAddress);
+        Assert.Equal(TestActor, back.ReplyTo);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":5}""")]
+    public void InvocationCompleted_RoundTrip_KeepsNullFrameDistinct(string? frame)
+    {
+        var message = new RouterProtocol.InvocationCompleted(7, frame is null ? null : Encoding.UTF8.GetBytes(frame));
+        var back = (RouterProtocol.InvocationCompleted)RoundTrip(message);
+        Assert.Equal(7, back.Sequence);
+        Assert.Equal(frame, back.Frame is null ? null : Encoding.UTF8.GetString(back.Frame));
+    }
+
+    private object RoundTrip(object message) => Serializer.FromBinary(Serializer.ToBinary(message), Serializer.Manifest(message));
+}
