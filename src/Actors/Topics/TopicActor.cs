@@ -14,14 +14,16 @@ internal sealed class TopicActor : ReceiveActor
 {
     private readonly string _topic;
     private readonly IActorRef _mediator;
+    private readonly bool _prunable;
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionProtocol.Deliver? _state;
 
-    public TopicActor(string topic, IActorRef mediator)
+    public TopicActor(string topic, IActorRef mediator, bool prunable)
     {
         _topic = topic;
         _mediator = mediator;
+        _prunable = prunable;
 
         Receive<TopicProtocol.TopicNotification>(OnNotification);
         Receive<TopicProtocol.Subscribe>(subscribe =>
@@ -41,10 +43,22 @@ internal sealed class TopicActor : ReceiveActor
         Receive<SubscriberGone>(gone => Remove(gone.Session));
         Receive<TopicProtocol.GetRegistrations>(_ => Sender.Tell(new TopicProtocol.TopicRegistrations(_topic, _subscribers.Count)));
         Receive<SubscribeAck>(_ => _log.Debug("Topic [{0}] subscribed to the cluster mediator", _topic));
+        Receive<Prune>(_ =>
+        {
+            // Subscriptions that reached us after we reported idle win: then we stay.
+            if (_subscribers.Count == 0 && _state is null)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                Context.Parent.Tell(new PruneDeclined(_topic));
+            }
+        });
     }
 
-    public static Props Props(string topic, IActorRef mediator) =>
-        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator));
+    public static Props Props(string topic, IActorRef mediator, bool prunable) =>
+        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable));
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(_topic), Self));
 
@@ -68,7 +82,29 @@ internal sealed class TopicActor : ReceiveActor
         if (_subscribers.Remove(session))
         {
             Context.Unwatch(session);
+
+            // A pattern topic with no one left and nothing retained is only memory: offer to go.
+            if (_prunable && _subscribers.Count == 0 && _state is null)
+            {
+                Context.Parent.Tell(new Idle(_topic));
+            }
         }
+    }
+
+    /// <summary>To the parent: this prunable topic has no subscriber left.</summary>
+    internal sealed record Idle(string Topic) : INoSerializationVerificationNeeded;
+
+    /// <summary>To the parent: a subscriber arrived meanwhile (or state was retained); the topic stays.</summary>
+    internal sealed record PruneDeclined(string Topic) : INoSerializationVerificationNeeded;
+
+    /// <summary>From the parent: stop if still idle.</summary>
+    internal sealed class Prune : INoSerializationVerificationNeeded
+    {
+        private Prune()
+        {
+        }
+
+        public static Prune Instance { get; } = new();
     }
 
     private sealed record SubscriberGone(IActorRef Session) : INoSerializationVerificationNeeded, IDeadLetterSuppression;

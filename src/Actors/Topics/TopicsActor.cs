@@ -9,13 +9,21 @@ namespace ActorRpc.Actors.Topics;
 
 /// <summary>
 /// The node's topics: one child <see cref="TopicActor"/> per active topic. Declared topics start
-/// with the node, so every node keeps their retained state; pattern topics start with their first
-/// subscriber. Publishing goes through the cluster's mediator, which reaches each node's topic
-/// actor once.
+/// with the node and live with it, so every node keeps their retained state; pattern topics start
+/// with their first subscriber and are pruned when their last one leaves, so clients cannot grow
+/// the node by visiting ever new topics. Publishing goes through the cluster's mediator, which
+/// reaches each node's topic actor once.
 /// </summary>
+/// <remarks>
+/// Pruning is a handshake, so no subscription is lost to a dying child: an emptied pattern topic
+/// reports <see cref="TopicActor.Idle"/>; from then on this actor buffers that topic's subscribe and
+/// unsubscribe messages and asks the child to prune. The child stops if it is still empty (the
+/// buffer then goes to a fresh child) or declines (the buffer goes to it).
+/// </remarks>
 internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
     public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions)
     {
@@ -23,7 +31,7 @@ internal sealed class TopicsActor : ReceiveActor
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
-            TopicFor(topic);
+            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false), TopicNames.ActorName(topic));
         }
 
         Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
@@ -44,19 +52,43 @@ internal sealed class TopicsActor : ReceiveActor
                 log.Warning("Notify to topic [{0}] from [{1}] dropped: {2}", notify.Topic, Sender, ex.Message);
             }
         });
-        Receive<TopicProtocol.Subscribe>(subscribe => TopicFor(subscribe.Topic).Forward(subscribe));
+        Receive<TopicProtocol.Subscribe>(subscribe =>
+        {
+            if (!Buffered(subscribe.Topic, subscribe))
+            {
+                TopicFor(subscribe.Topic).Forward(subscribe);
+            }
+        });
         Receive<TopicProtocol.Unsubscribe>(unsubscribe =>
         {
-            var child = Context.Child(TopicNames.ActorName(unsubscribe.Topic));
-            if (!child.IsNobody())
+            if (!Buffered(unsubscribe.Topic, unsubscribe) && Context.Child(TopicNames.ActorName(unsubscribe.Topic)) is { } child && !child.IsNobody())
             {
                 child.Forward(unsubscribe);
             }
         });
+        Receive<TopicActor.Idle>(idle =>
+        {
+            if (_pruning.TryAdd(idle.Topic, []))
+            {
+                Context.WatchWith(Sender, new TopicStopped(idle.Topic));
+                Sender.Tell(TopicActor.Prune.Instance);
+            }
+        });
+        Receive<TopicActor.PruneDeclined>(declined =>
+        {
+            Context.Unwatch(Sender);
+            Flush(declined.Topic, Sender);
+        });
+        Receive<TopicStopped>(stopped => Flush(stopped.Topic, target: null));
         Receive<TopicProtocol.GetRegistrations>(_ => Task
-            .WhenAll(Context.GetChildren().Select(child =>
-                child.Ask<TopicProtocol.TopicRegistrations>(TopicProtocol.GetRegistrations.Instance, TimeSpan.FromSeconds(10))))
-            .PipeTo(Sender, success: counts => new TopicProtocol.Registrations(counts.ToDictionary(c => c.Topic, c => c.Count))));
+            .WhenAll(Context.GetChildren().Select(child => child
+                .Ask<TopicProtocol.TopicRegistrations>(TopicProtocol.GetRegistrations.Instance, TimeSpan.FromSeconds(10))
+                .ContinueWith(
+                    // A child pruned meanwhile holds no one.
+                    ask => ask.IsCompletedSuccessfully ? ask.Result : null,
+                    TaskScheduler.Default)))
+            .PipeTo(Sender, success: counts => new TopicProtocol.Registrations(
+                counts.OfType<TopicProtocol.TopicRegistrations>().ToDictionary(c => c.Topic, c => c.Count))));
     }
 
     public static Props Props(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions) =>
@@ -75,6 +107,42 @@ internal sealed class TopicsActor : ReceiveActor
     {
         var name = TopicNames.ActorName(topic);
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(TopicActor.Props(topic, _mediator), name) : child;
+        return child.IsNobody() ? Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true), name) : child;
     }
+
+    private bool Buffered(string topic, object message)
+    {
+        if (!_pruning.TryGetValue(topic, out var buffer))
+        {
+            return false;
+        }
+
+        buffer.Add((message, Sender));
+        return true;
+    }
+
+    /// <summary>Ends a prune: the buffered messages go to the surviving child, or to a new one.</summary>
+    private void Flush(string topic, IActorRef? target)
+    {
+        if (!_pruning.Remove(topic, out var buffer))
+        {
+            return;
+        }
+
+        foreach (var (message, sender) in buffer)
+        {
+            switch (message)
+            {
+                case TopicProtocol.Subscribe:
+                    target ??= TopicFor(topic);
+                    target.Tell(message, sender);
+                    break;
+                case TopicProtocol.Unsubscribe when target is not null:
+                    target.Tell(message, sender);
+                    break;
+            }
+        }
+    }
+
+    private sealed record TopicStopped(string Topic) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }
