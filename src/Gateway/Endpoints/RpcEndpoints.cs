@@ -96,6 +96,8 @@ internal static class RpcEndpoints
         var started = await StartSessionAsync(sessions, info, exchange, context.RequestAborted).ConfigureAwait(false);
         started.Session.Tell(new SessionProtocol.InboundMessage(body));
 
+        // A client that gives up before its answer cancels the calls it started, as a closed socket does.
+        using var abandon = context.RequestAborted.Register(() => started.Session.Tell(SessionProtocol.ConnectionClosed.Instance));
         var result = await exchange.Result.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         if (result.Failed)
         {
