@@ -1,21 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Gateway;
 
 /// <summary>A node with the demo methods and the methods of the specification's examples.</summary>
-public sealed class SpecServerFixture : IAsyncLifetime
+public sealed class SpecServerFixture : RpcServerFixture
 {
-    private RpcServer? _server;
-
-    public RpcServer Server => _server!;
-
-    public async Task InitializeAsync() =>
-        _server = await RpcServer.StartAsync(builder => builder.Services.AddRpcMethods(methods => methods.AddMethods<SpecExampleMethods>()));
-
-    public async Task DisposeAsync() => await _server!.DisposeAsync();
+    protected override void Configure(WebApplicationBuilder builder) =>
+        builder.Services.AddRpcMethods(methods => methods.AddMethods<SpecExampleMethods>());
 }
 
 /// <summary>

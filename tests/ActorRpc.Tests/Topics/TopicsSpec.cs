@@ -4,21 +4,16 @@ using Akka.Hosting;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Topics;
 
 /// <summary>A node with the demo topics plus a pattern family, for pub/sub on one node.</summary>
-public sealed class TopicsServerFixture : IAsyncLifetime
+public sealed class TopicsServerFixture : RpcServerFixture
 {
-    private RpcServer? _server;
-
-    public RpcServer Server => _server!;
-
-    public async Task InitializeAsync() =>
-        _server = await RpcServer.StartAsync(builder => builder.Services.AddRpcTopics(topics => topics.AddTopic("a").AddTopic("b").AddTopicPattern("orders.*")));
-
-    public async Task DisposeAsync() => await _server!.DisposeAsync();
+    protected override void Configure(WebApplicationBuilder builder) =>
+        builder.Services.AddRpcTopics(topics => topics.AddTopic("a").AddTopic("b").AddTopicPattern("orders.*"));
 }
 
 public sealed class TopicsSpec(TopicsServerFixture fixture) : IClassFixture<TopicsServerFixture>
