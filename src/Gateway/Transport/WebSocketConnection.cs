@@ -165,6 +165,7 @@ internal sealed class WebSocketConnection : ISessionTransport
                 {
                     RequestClose(WebSocketCloseStatus.InvalidMessageType, "Binary messages are not supported; send JSON-RPC as text (ActorRpc:Endpoint:BinaryMessages)");
                 }
+                // The parser checks UTF-8 too (for HTTP bodies); here the check earns the RFC 6455 close status 1007.
                 else if (!Utf8.IsValid(buffer.AsSpan(0, length)))
                 {
                     RequestClose(WebSocketCloseStatus.InvalidPayloadData, "Message is not valid UTF-8");
