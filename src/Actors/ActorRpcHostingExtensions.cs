@@ -83,7 +83,7 @@ public static class ActorRpcHostingExtensions
             var limits = resolver.GetService<IOptions<RpcLimitsOptions>>().Value;
             var services = resolver.GetService<IServiceProvider>();
 
-            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors, services);
+            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors, services, limits.HandlerTimeout);
             var host = system.ActorOf(MethodHostActor.Props(catalog, directory, routerSettings), "methods");
             registry.Register<MethodHost>(host);
 

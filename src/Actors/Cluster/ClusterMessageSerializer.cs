@@ -8,7 +8,7 @@ namespace ActorRpc.Actors.Cluster;
 
 /// <summary>
 /// The serializer of everything ActorRpc sends between nodes: topic notifications, calls routed to
-/// a node of another role, and their completions. JSON payloads (frames, ids, params) are already
+/// a node of another role, their completions and their cancellations. JSON payloads (frames, ids, params) are already
 /// UTF-8 bytes and cross as they are, length-prefixed, never encoded a second time.
 /// </summary>
 internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -18,18 +18,20 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
     private const string TopicNotificationManifest = "T";
     private const string RemoteInvokeManifest = "I";
     private const string InvocationCompletedManifest = "C";
+    private const string CancelInvocationManifest = "X";
 
     /// <summary>Chosen once; must not clash with Akka's own (below 100) or other registered serializers.</summary>
     public override int Identifier => 41_701;
 
     public static IReadOnlyList<Type> BoundTypes { get; } =
-        [typeof(TopicProtocol.TopicNotification), typeof(RouterProtocol.RemoteInvoke), typeof(RouterProtocol.InvocationCompleted)];
+        [typeof(TopicProtocol.TopicNotification), typeof(RouterProtocol.RemoteInvoke), typeof(RouterProtocol.InvocationCompleted), typeof(RouterProtocol.CancelInvocation)];
 
     public override string Manifest(object o) => o switch
     {
         TopicProtocol.TopicNotification => TopicNotificationManifest,
         RouterProtocol.RemoteInvoke => RemoteInvokeManifest,
         RouterProtocol.InvocationCompleted => InvocationCompletedManifest,
+        RouterProtocol.CancelInvocation => CancelInvocationManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -59,6 +61,10 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                     writer.Write(completed.Sequence);
                     writer.Write(completed.Frame is not null);
                     WriteBytes(writer, completed.Frame);
+                    break;
+                case RouterProtocol.CancelInvocation cancel:
+                    writer.Write(cancel.Sequence);
+                    writer.Write(Akka.Serialization.Serialization.SerializedActorPath(cancel.ReplyTo));
                     break;
                 default:
                     throw new ArgumentException($"Cannot serialize {obj.GetType()}.", nameof(obj));
@@ -93,6 +99,9 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                 var hasFrame = reader.ReadBoolean();
                 var frame = ReadBytes(reader);
                 return new RouterProtocol.InvocationCompleted(completedSequence, hasFrame ? frame : null);
+            case CancelInvocationManifest:
+                var cancelledSequence = reader.ReadInt64();
+                return new RouterProtocol.CancelInvocation(cancelledSequence, system.Provider.ResolveActorRef(reader.ReadString()));
             default:
                 throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}.");
         }

@@ -10,11 +10,18 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
 {
     public static readonly RpcError ParseError = new((int)JsonRpcErrorCode.ParseError, "Parse error");
     public static readonly RpcError InternalError = new((int)JsonRpcErrorCode.InternalError, "Internal error");
+    public static readonly RpcError RequestCancelled = new((int)JsonRpcErrorCode.RequestCanceled, "Request cancelled");
+
+    public static RpcError RequestTimedOut(TimeSpan timeout) =>
+        new((int)JsonRpcErrorCode.RequestTimedOut, "Request timed out", new TimeoutData(timeout.TotalMilliseconds));
 
     public static RpcError InvalidRequest(string detail) => new((int)JsonRpcErrorCode.InvalidRequest, "Invalid Request", detail);
 
     public static RpcError MethodNotFound(string method) =>
         new((int)JsonRpcErrorCode.MethodNotFound, "Method not found", new MethodNotFoundData(method));
+
+    /// <summary>The data of -32001: the limit that was reached (ActorRpc:Limits:HandlerTimeout).</summary>
+    internal sealed record TimeoutData(double TimeoutMs);
 
     /// <summary>The data of -32601: which method was asked for.</summary>
     internal sealed record MethodNotFoundData(string Method);

@@ -26,7 +26,7 @@ internal static class RpcErrorMapper
                 return new RpcError(rpc.Code, rpc.Message, rpc.ErrorData);
             case OperationCanceledException when cancelledByCaller:
                 unexpected = false;
-                return new RpcError((int)JsonRpcErrorCode.RequestCanceled, "Request cancelled");
+                return RpcError.RequestCancelled;
             default:
                 unexpected = true;
                 return detailedErrors

@@ -12,7 +12,14 @@ namespace ActorRpc.Actors.Routing;
 /// into the call's response.
 /// </summary>
 /// <remarks>
-/// An UntypedActor with a switch: this is on every request's path.
+/// <para>An UntypedActor with a switch: this is on every request's path.</para>
+/// <para>
+/// Cancellation: a local session owns the token of each call it sends here. A call routed from
+/// another node gets a token source owned by this router instead, cancelled when that session
+/// gives up on the call (<see cref="RouterProtocol.CancelInvocation"/>) and, as a backstop should
+/// the session's node be lost, a little after HandlerTimeout. An actor handler's call is given up
+/// by stopping the handler.
+/// </para>
 /// </remarks>
 internal sealed class MethodRouterActor : UntypedActor
 {
@@ -21,13 +28,20 @@ internal sealed class MethodRouterActor : UntypedActor
     private readonly IServiceProvider _services;
     private readonly Dictionary<IActorRef, RouterProtocol.Invoke> _handlerCalls = [];
     private readonly Dictionary<IActorRef, Exception> _handlerFailures = [];
+    private readonly Dictionary<(IActorRef ReplyTo, long Sequence), CancellationTokenSource> _routedCalls = [];
+    private readonly TimeSpan _routedCallTimeout;
 
     public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings)
     {
         _method = method;
         _services = settings.Services;
         _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors);
+
+        // Later than the session's own deadline, so the session answers -32001 and this only frees the handler.
+        _routedCallTimeout = settings.HandlerTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : settings.HandlerTimeout + RoutedCallGrace;
     }
+
+    private static TimeSpan RoutedCallGrace => TimeSpan.FromSeconds(5);
 
     public static Props Props(RpcMethodDescriptor method, RouterSettings settings) =>
         Akka.Actor.Props.Create(() => new MethodRouterActor(method, settings));
@@ -43,7 +57,17 @@ internal sealed class MethodRouterActor : UntypedActor
                 Dispatch(invoke);
                 break;
             case RouterProtocol.RemoteInvoke remote:
-                Dispatch(remote.ToInvoke(_services));
+                DispatchRouted(remote);
+                break;
+            case RouterProtocol.CancelInvocation cancel:
+                Cancel(cancel);
+                break;
+            case RouterProtocol.RoutedCallFinished finished:
+                if (_routedCalls.Remove((finished.ReplyTo, finished.Sequence), out var source))
+                {
+                    source.Dispose();
+                }
+
                 break;
             case RpcReply reply:
                 FinishHandlerCall(Sender, call => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object))));
@@ -74,6 +98,57 @@ internal sealed class MethodRouterActor : UntypedActor
                 StartHandlerActor(handler, invoke);
                 break;
         }
+    }
+
+    private void DispatchRouted(RouterProtocol.RemoteInvoke remote)
+    {
+        if (_method.Handler is not TaskMethodHandler handler)
+        {
+            Dispatch(remote.ToInvoke(_services, CancellationToken.None));
+            return;
+        }
+
+        var source = new CancellationTokenSource();
+        if (_routedCallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            source.CancelAfter(_routedCallTimeout);
+        }
+
+        _routedCalls[(remote.ReplyTo, remote.Sequence)] = source;
+        var invoke = remote.ToInvoke(_services, source.Token);
+        ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(handler, invoke.Call, invoke.ReplyTo, _outcomes, Self), preferLocal: false);
+    }
+
+    private void Cancel(RouterProtocol.CancelInvocation cancel)
+    {
+        if (_routedCalls.Remove((cancel.ReplyTo, cancel.Sequence), out var source))
+        {
+            _ = source.CancelAsync(); // Not on this thread: the handler's continuations would run here.
+            return;
+        }
+
+        foreach (var (handler, invoke) in _handlerCalls)
+        {
+            if (invoke.Call.Sequence == cancel.Sequence && invoke.ReplyTo.Equals(cancel.ReplyTo))
+            {
+                _handlerCalls.Remove(handler);
+                _handlerFailures.Remove(handler);
+                Context.Unwatch(handler);
+                Context.Stop(handler);
+                return;
+            }
+        }
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var source in _routedCalls.Values)
+        {
+            source.Cancel();
+            source.Dispose();
+        }
+
+        base.PostStop();
     }
 
     private void StartHandlerActor(ActorMethodHandler handler, RouterProtocol.Invoke invoke)
@@ -113,4 +188,5 @@ internal sealed class MethodRouterActor : UntypedActor
 /// <param name="SerializerOptions">Options for results and error data.</param>
 /// <param name="DetailedErrors">Whether unexpected exceptions reveal their type and message.</param>
 /// <param name="Services">The node's services, for the context of calls routed here from other nodes.</param>
-internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services);
+/// <param name="HandlerTimeout">ActorRpc:Limits:HandlerTimeout, for calls routed here from other nodes.</param>
+internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services, TimeSpan HandlerTimeout);

@@ -41,6 +41,9 @@ internal sealed class RemoteMethodActor : ReceiveActor
                 : JsonRpcResponseWriter.Error(invoke.Call.Id, RpcError.MethodNotFound(method.Name), settings.SerializerOptions);
             invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, frame));
         });
+
+        // Rare (timeouts, client cancels, disconnects with calls running), so every node of the role hears it.
+        Receive<RouterProtocol.CancelInvocation>(cancel => nodes.Tell(new Broadcast(cancel)));
     }
 
     public static Props Props(RpcMethodDescriptor method, RouterSettings settings) =>

@@ -10,7 +10,7 @@ namespace ActorRpc.Actors.Routing;
 /// <param name="Id">The raw JSON id, empty for a notification.</param>
 /// <param name="Params">The raw JSON params, empty when absent.</param>
 /// <param name="Context">What the handler may know about the call.</param>
-/// <param name="CancellationToken">Cancelled when the session ends.</param>
+/// <param name="CancellationToken">Cancelled when the call times out, the client cancels it, or the session ends.</param>
 internal sealed record RpcCall(
     long Sequence,
     string Method,
@@ -52,10 +52,19 @@ internal static class RouterProtocol
             invoke.Call.Context.Transport,
             invoke.ReplyTo);
 
-        public Invoke ToInvoke(IServiceProvider services) => new(
-            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), CancellationToken.None),
+        public Invoke ToInvoke(IServiceProvider services, CancellationToken cancellationToken) => new(
+            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), cancellationToken),
             ReplyTo);
     }
+
+    /// <summary>
+    /// The session gave up on a call (timed out, cancelled by the client, or the session ended) and
+    /// has answered it itself. The router stops what it runs for the call: an actor handler, or
+    /// the token of a call routed here from another node. Broadcast to every node of a role, since
+    /// the session does not know which one took the call; unknown calls are ignored.
+    /// </summary>
+    /// <remarks>Crosses nodes (see <c>ClusterMessageSerializer</c>).</remarks>
+    internal sealed record CancelInvocation(long Sequence, IActorRef ReplyTo) : IDeadLetterSuppression;
 
     /// <summary>
     /// A call is over. <paramref name="Frame"/> is the complete response, or null for a
@@ -63,4 +72,7 @@ internal static class RouterProtocol
     /// </summary>
     /// <remarks>Crosses nodes when the call was routed to another role (see <c>ClusterMessageSerializer</c>).</remarks>
     internal sealed record InvocationCompleted(long Sequence, byte[]? Frame) : IDeadLetterSuppression;
+
+    /// <summary>A task-backed call routed here from another node finished: its token source can go.</summary>
+    internal sealed record RoutedCallFinished(IActorRef ReplyTo, long Sequence) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

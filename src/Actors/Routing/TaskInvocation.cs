@@ -8,7 +8,12 @@ namespace ActorRpc.Actors.Routing;
 /// computes for long never holds up its router's mailbox. Every outcome, exceptions included,
 /// ends in exactly one <see cref="RouterProtocol.InvocationCompleted"/> to the session.
 /// </summary>
-internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IActorRef replyTo, CallOutcomes outcomes) : IThreadPoolWorkItem
+/// <param name="handler">The method.</param>
+/// <param name="call">The call.</param>
+/// <param name="replyTo">The session waiting for the call's completion.</param>
+/// <param name="outcomes">Writes the response.</param>
+/// <param name="finishedTo">For a call routed from another node: its router, which owns the call's token source.</param>
+internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IActorRef replyTo, CallOutcomes outcomes, IActorRef? finishedTo = null) : IThreadPoolWorkItem
 {
     public void Execute() => _ = RunAsync();
 
@@ -28,5 +33,6 @@ internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IA
         }
 
         replyTo.Tell(new RouterProtocol.InvocationCompleted(call.Sequence, frame), ActorRefs.NoSender);
+        finishedTo?.Tell(new RouterProtocol.RoutedCallFinished(replyTo, call.Sequence), ActorRefs.NoSender);
     }
 }

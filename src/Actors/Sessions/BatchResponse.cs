@@ -15,11 +15,22 @@ internal sealed class BatchResponse
 
     public IReadOnlyList<byte[]> Responses => _responses;
 
+    /// <summary>How many entries answer (all but its notifications): what the batch's reply settles in flight.</summary>
+    public int Requests { get; private set; }
+
     /// <summary>One more dispatched request whose response is awaited.</summary>
-    public void Expect() => _outstanding++;
+    public void Expect()
+    {
+        _outstanding++;
+        Requests++;
+    }
 
     /// <summary>A response known at once (an invalid request, an unknown method).</summary>
-    public void AddImmediate(byte[] response) => _responses.Add(response);
+    public void AddImmediate(byte[] response)
+    {
+        _responses.Add(response);
+        Requests++;
+    }
 
     /// <summary>An awaited response arrived; true when it was the last one.</summary>
     public bool Complete(byte[] response)

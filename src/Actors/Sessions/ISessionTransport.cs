@@ -7,13 +7,33 @@ namespace ActorRpc.Actors.Sessions;
 /// connection and for an HTTP POST exchange. Every member must return at once: the session is an
 /// actor and never waits on I/O.
 /// </summary>
+/// <remarks>
+/// Flow control: the transport counts requests in flight. Each message it hands to the session
+/// counts as one; a batch of n entries adds n - 1 (<see cref="AddInFlight"/>). A request stops
+/// counting once its reply has been written (<see cref="Reply"/>), a notification once its
+/// handler finished (<see cref="Release"/>). While the count is at the limit, a WebSocket
+/// transport reads nothing more from its client.
+/// </remarks>
 public interface ISessionTransport
 {
     /// <summary>
-    /// Queues a complete frame for sending; false only when the bounded queue of an open connection
-    /// is full (a closing connection drops frames and says true).
+    /// Queues a notification frame. False when the client already has
+    /// <c>MaxOutboundQueue</c> notifications waiting (a slow consumer); the frame is then not queued.
+    /// A closing connection drops the frame and says true.
     /// </summary>
-    bool TrySend(byte[] frame);
+    bool TryNotify(byte[] frame);
+
+    /// <summary>
+    /// Queues the reply to one message; <paramref name="requests"/> stop counting as in flight once
+    /// it is written. Never refused: replies are bounded by the in-flight limit, not by the queue.
+    /// </summary>
+    void Reply(byte[] frame, int requests);
+
+    /// <summary>Entries of a batch beyond the one its message already counted.</summary>
+    void AddInFlight(int requests);
+
+    /// <summary>Requests or notifications that finished without a reply to write.</summary>
+    void Release(int requests);
 
     /// <summary>Asks for the connection to be closed with <paramref name="status"/>; pending frames are dropped.</summary>
     void Close(WebSocketCloseStatus status, string reason);

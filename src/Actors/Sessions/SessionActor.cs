@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
+using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
@@ -16,22 +17,36 @@ namespace ActorRpc.Actors.Sessions;
 /// complete, through its <see cref="ISessionTransport"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Life cycle, kept in two flags rather than behaviours since every state takes the same messages:
 /// open (WebSocket: until <see cref="SessionProtocol.ConnectionClosed"/>; HTTP: until its one
 /// message is answered, <c>_answered</c>), then for HTTP draining (answered, notifications still
-/// running), then stopping (<c>_stopping</c>: nothing more is written). Stopping cancels the token
-/// every running handler got. An UntypedActor with a switch, since every request passes here twice.
+/// running), then stopping (<c>_stopping</c>: nothing more is written). An UntypedActor with a
+/// switch, since every request passes here twice.
+/// </para>
+/// <para>
+/// Every dispatched call is a <see cref="PendingCall"/> with its own token source, so it can be
+/// given up alone: when the client sends <c>$/cancelRequest</c> (-32800), when it outlives
+/// HandlerTimeout (-32001; one periodic check per session while calls run, not a timer per call),
+/// or when the session stops. Giving up answers the call here at once, cancels its token, and tells
+/// its router, so the handler's late result, if any, is dropped: each request gets one reply.
+/// </para>
 /// </remarks>
-internal sealed class SessionActor : UntypedActor
+internal sealed class SessionActor : UntypedActor, IWithTimers
 {
+    private const int SpareTokenLimit = 64;
+
     private readonly SessionInfo _info;
     private readonly ISessionTransport _transport;
     private readonly SessionDependencies _dependencies;
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly Dictionary<long, BatchResponse?> _inFlight = [];
+    private readonly Dictionary<long, PendingCall> _inFlight = [];
+    private readonly Stack<CancellationTokenSource> _spareTokens = new();
     private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _timeoutMs;
     private long _nextSequence;
+    private long _droppedNotifications;
+    private bool _deadlineCheckRunning;
     private bool _received;
     private bool _answered;
     private bool _stopping;
@@ -41,7 +56,11 @@ internal sealed class SessionActor : UntypedActor
         _info = info;
         _transport = transport;
         _dependencies = dependencies;
+        var timeout = dependencies.Limits.HandlerTimeout;
+        _timeoutMs = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -54,10 +73,13 @@ internal sealed class SessionActor : UntypedActor
                 OnCompleted(completed);
                 break;
             case SessionProtocol.Deliver deliver:
-                Push(deliver.Frame);
+                OnDeliver(deliver.Frame);
                 break;
             case SessionProtocol.InboundMessage inbound:
                 OnInbound(inbound.Payload);
+                break;
+            case CheckDeadlines:
+                OnCheckDeadlines();
                 break;
             case SessionProtocol.ConnectionClosed:
                 StopSession();
@@ -70,8 +92,20 @@ internal sealed class SessionActor : UntypedActor
 
     protected override void PostStop()
     {
-        // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
-        _ = _lifetime.CancelAsync();
+        if (_inFlight.Count > 0)
+        {
+            var tokens = new CancellationTokenSource[_inFlight.Count];
+            var i = 0;
+            foreach (var call in _inFlight.Values)
+            {
+                tokens[i++] = call.Cancellation;
+                call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+            }
+
+            // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
+            _ = Task.Run(() => Array.ForEach(tokens, t => t.Cancel()));
+        }
+
         if (!_stopping)
         {
             // Only a fault ends a session without StopSession; don't leave its client hanging.
@@ -94,33 +128,49 @@ internal sealed class SessionActor : UntypedActor
         switch (message.Kind)
         {
             case JsonRpcMessageKind.ParseError:
-                Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }));
+                Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }), requests: 1);
                 break;
             case JsonRpcMessageKind.InvalidBatch:
-                Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)));
+                Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)), requests: 1);
                 break;
             case JsonRpcMessageKind.Single:
-                var immediate = SafeDispatch(message.Single, batch: null);
+                var immediate = SafeDispatch(message.Single, batch: null, out var dispatched);
                 if (immediate is not null)
                 {
-                    Respond(immediate);
+                    Respond(immediate, requests: 1);
                 }
-                else if (message.Single.IsNotification || message.Single.Invalid is not null)
+                else
                 {
-                    NothingToAnswer();
+                    if (!dispatched)
+                    {
+                        _transport.Release(1);
+                    }
+
+                    if (message.Single.IsNotification)
+                    {
+                        NothingToAnswer(); // HTTP: 204 at once; the notification's handler runs on.
+                    }
                 }
 
                 break;
             case JsonRpcMessageKind.Batch:
                 var batch = new BatchResponse();
-                foreach (var entry in message.Batch!)
+                var entries = message.Batch!;
+                _transport.AddInFlight(entries.Length - 1);
+                var finished = 0;
+                foreach (var entry in entries)
                 {
-                    if (SafeDispatch(entry, batch) is { } error)
+                    if (SafeDispatch(entry, batch, out var entryDispatched) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
+                    else if (!entryDispatched)
+                    {
+                        finished++;
+                    }
                 }
 
+                _transport.Release(finished);
                 if (batch.IsComplete)
                 {
                     RespondToBatch(batch);
@@ -134,24 +184,29 @@ internal sealed class SessionActor : UntypedActor
     /// Dispatches one entry, and if that throws (our bug, met through some client input), answers
     /// that entry with an internal error instead of failing the session and every call it holds.
     /// </summary>
-    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, out bool dispatched)
     {
+        dispatched = false;
         try
         {
-            return Dispatch(entry, batch);
+            return Dispatch(entry, batch, out dispatched);
         }
 #pragma warning disable CA1031 // Deliberately broad: a client's message must never end its session.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Error(ex, "Session [{0}] could not dispatch [{1}]", _info.SessionId, entry.Method ?? "invalid request");
+            _log.Error(ex, "Session [{0}] could not dispatch [{1}], request [{2}]", _info.SessionId, entry.Method ?? "invalid request", RequestIdText(entry.Id));
             return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.InternalError);
         }
     }
 
-    /// <summary>Starts one entry; returns its response when it is known at once.</summary>
-    private byte[]? Dispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    /// <summary>
+    /// Starts one entry. Returns its response when it is known at once; otherwise
+    /// <paramref name="dispatched"/> says whether a handler now runs for it (false: nothing to answer).
+    /// </summary>
+    private byte[]? Dispatch(in JsonRpcEntry entry, BatchResponse? batch, out bool dispatched)
     {
+        dispatched = false;
         if (entry.Invalid is not null)
         {
             return ErrorFrame(entry.Id, RpcError.InvalidRequest(entry.Invalid));
@@ -169,24 +224,47 @@ internal sealed class SessionActor : UntypedActor
         }
 
         var sequence = ++_nextSequence;
-        var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
-        _inFlight[sequence] = batch;
+        var cancellation = _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
+        var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
+        _inFlight[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline);
         if (!entry.IsNotification)
         {
             batch?.Expect();
         }
 
-        router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, _lifetime.Token), Self));
+        if (deadline != long.MaxValue && !_deadlineCheckRunning)
+        {
+            _deadlineCheckRunning = true;
+            Timers.StartPeriodicTimer(CheckDeadlines.Instance, CheckDeadlines.Instance, DeadlineCheckInterval(_timeoutMs));
+        }
+
+        var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
+        router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token), Self));
+        dispatched = true;
         return null;
     }
 
-    /// <summary>The built-ins about the connection's own subscriptions are answered here, at once.</summary>
+    /// <summary>The built-ins about the connection itself are answered here, at once.</summary>
     private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out byte[]? frame)
     {
         frame = null;
         string[] result;
         switch (entry.Method)
         {
+            case CancelRequest.MethodName:
+                if (CancelRequest.TryGetId(entry.Params, out var id))
+                {
+                    Cancel(id);
+                }
+                else if (!entry.IsNotification)
+                {
+                    frame = ErrorFrame(entry.Id, new RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: expected {\"id\": <request id>}"));
+                    return true;
+                }
+
+                // An id that is not (or no longer) in flight is ignored, as LSP requires.
+                frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(null, typeof(object)), _dependencies.SerializerOptions);
+                return true;
             case RpcMethodCatalog.SubscribeName or RpcMethodCatalog.UnsubscribeName:
                 if (!TopicParams.TryParse(entry.Params, out var topics, out var error))
                 {
@@ -241,23 +319,98 @@ internal sealed class SessionActor : UntypedActor
         return true;
     }
 
-    private void OnCompleted(RouterProtocol.InvocationCompleted completed)
+    private void Cancel(ReadOnlyMemory<byte> id)
     {
-        if (!_inFlight.Remove(completed.Sequence, out var batch))
+        foreach (var call in _inFlight.Values)
+        {
+            if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id.Span))
+            {
+                if (_log.IsDebugEnabled)
+                {
+                    _log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(call.Id));
+                }
+
+                GiveUp(call, RpcError.RequestCancelled);
+                return; // Ids should be unique among requests in flight; if not, the oldest is the one meant.
+            }
+        }
+    }
+
+    private void OnCheckDeadlines()
+    {
+        if (_inFlight.Count == 0)
+        {
+            Timers.Cancel(CheckDeadlines.Instance);
+            _deadlineCheckRunning = false;
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        List<PendingCall>? expired = null;
+        foreach (var call in _inFlight.Values)
+        {
+            if (call.Deadline <= now)
+            {
+                (expired ??= []).Add(call);
+            }
+        }
+
+        if (expired is null)
         {
             return;
         }
 
-        if (completed.Frame is { } frame)
+        var timeout = _dependencies.Limits.HandlerTimeout;
+        foreach (var call in expired)
         {
-            if (batch is null)
-            {
-                Respond(frame);
-            }
-            else if (batch.Complete(frame))
-            {
-                RespondToBatch(batch);
-            }
+            _log.Warning(
+                "Session [{0}] request [{1}] timed out after {2} (ActorRpc:Limits:HandlerTimeout); its handler is cancelled",
+                _info.SessionId,
+                RequestIdText(call.Id),
+                timeout);
+            GiveUp(call, RpcError.RequestTimedOut(timeout));
+        }
+    }
+
+    /// <summary>Answers a call here and now with <paramref name="error"/>, and stops its handler.</summary>
+    private void GiveUp(PendingCall call, RpcError error)
+    {
+        _inFlight.Remove(call.Sequence);
+        call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+
+        // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
+        _ = call.Cancellation.CancelAsync();
+        Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
+    }
+
+    private void OnCompleted(RouterProtocol.InvocationCompleted completed)
+    {
+        if (!_inFlight.Remove(completed.Sequence, out var call))
+        {
+            return; // Already given up on (timed out or cancelled) and answered.
+        }
+
+        if (_spareTokens.Count < SpareTokenLimit && call.Cancellation.TryReset())
+        {
+            _spareTokens.Push(call.Cancellation);
+        }
+
+        Finish(call, call.IsNotification ? null : completed.Frame ?? ErrorFrame(call.Id, RpcError.InternalError));
+    }
+
+    private void Finish(PendingCall call, byte[]? frame)
+    {
+        if (frame is null)
+        {
+            _transport.Release(1);
+        }
+        else if (call.Batch is null)
+        {
+            Respond(frame, requests: 1);
+        }
+        else if (call.Batch.Complete(frame))
+        {
+            RespondToBatch(call.Batch);
         }
 
         StopIfExchangeDone();
@@ -267,7 +420,7 @@ internal sealed class SessionActor : UntypedActor
     {
         if (batch.HasResponses)
         {
-            Respond(JsonRpcResponseWriter.Batch(batch.Responses));
+            Respond(JsonRpcResponseWriter.Batch(batch.Responses), batch.Requests);
         }
         else
         {
@@ -275,39 +428,49 @@ internal sealed class SessionActor : UntypedActor
         }
     }
 
-    private void Respond(byte[] frame)
+    private void Respond(byte[] frame, int requests)
     {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _transport.Reply(frame, requests);
         if (_info.SingleExchange)
         {
-            if (!_stopping)
+            NothingToAnswer();
+        }
+    }
+
+    /// <summary>Writes a notification to a WebSocket; a client that cannot keep up meets the slow-consumer policy, never a wait.</summary>
+    private void OnDeliver(byte[] frame)
+    {
+        if (_stopping || _info.SingleExchange || _transport.TryNotify(frame))
+        {
+            return;
+        }
+
+        var limits = _dependencies.Limits;
+        if (limits.SlowConsumerPolicy == SlowConsumerPolicy.DropNotifications)
+        {
+            if (_droppedNotifications++ % 1000 == 0)
             {
-                _transport.TrySend(frame);
-                NothingToAnswer();
+                _log.Warning(
+                    "Session [{0}] reads too slowly: {1} notifications dropped so far ({2} are waiting; ActorRpc:Limits:MaxOutboundQueue)",
+                    _info.SessionId,
+                    _droppedNotifications,
+                    limits.MaxOutboundQueue);
             }
 
             return;
         }
 
-        Push(frame);
-    }
-
-    /// <summary>Writes a frame to a WebSocket; a client whose queue is full is closed (1008), never waited for.</summary>
-    private void Push(byte[] frame)
-    {
-        if (_stopping || _info.SingleExchange)
-        {
-            return;
-        }
-
-        if (!_transport.TrySend(frame))
-        {
-            _log.Warning(
-                "Session [{0}] closed: its client reads too slowly and {1} frames are waiting (ActorRpc:Limits:MaxOutboundQueue)",
-                _info.SessionId,
-                _dependencies.Limits.MaxOutboundQueue);
-            _transport.Close(WebSocketCloseStatus.PolicyViolation, "Outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
-            StopSession();
-        }
+        _log.Warning(
+            "Session [{0}] closed: its client reads too slowly and {1} notifications are waiting (ActorRpc:Limits:MaxOutboundQueue)",
+            _info.SessionId,
+            limits.MaxOutboundQueue);
+        _transport.Close(WebSocketCloseStatus.PolicyViolation, "Too slow: outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
+        StopSession();
     }
 
     /// <summary>HTTP: the exchange has its answer (or none); WebSocket: nothing to do.</summary>
@@ -340,4 +503,21 @@ internal sealed class SessionActor : UntypedActor
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
         JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);
+
+    private static string RequestIdText(ReadOnlyMemory<byte> id) =>
+        id.IsEmpty ? "notification" : System.Text.Encoding.UTF8.GetString(id.Span);
+
+    // Often enough that a timeout is answered within an eighth of its length, never more than once a second.
+    private static TimeSpan DeadlineCheckInterval(long timeoutMs) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(timeoutMs / 8, 10, 1000));
+
+    /// <summary>Time to look for calls past their deadline.</summary>
+    private sealed class CheckDeadlines : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        private CheckDeadlines()
+        {
+        }
+
+        public static CheckDeadlines Instance { get; } = new();
+    }
 }

@@ -42,6 +42,22 @@ public sealed class RpcEndpointOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a WebSocket may go without a message either way (requests, replies, notifications;
+    /// not pings) before the server closes it with 1000 and the reason "Idle timeout". A subscriber
+    /// of a busy topic is never idle; one of a quiet topic should call <c>ping</c> now and then, or
+    /// this be raised. <see cref="Timeout.InfiniteTimeSpan"/> turns it off. <b>Default:</b> 10 min.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The most WebSocket connections one node holds; a further upgrade request is refused with 503
+    /// (and <c>Retry-After</c>) before the handshake, so the client can try another node.
+    /// <b>Default:</b> 20,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 20_000;
+
     /// <summary>What a binary WebSocket message gets. <b>Default:</b> <see cref="BinaryMessageHandling.Close"/>.</summary>
     public BinaryMessageHandling BinaryMessages { get; set; } = BinaryMessageHandling.Close;
 }

@@ -45,17 +45,47 @@ internal static class RpcEndpoints
             return;
         }
 
+        if (!connections.TryReserve(options.Value.MaxConnections))
+        {
+            GatewayLog.ConnectionRefused(loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket"), options.Value.MaxConnections);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync(
+                $"This node holds its maximum of {options.Value.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).",
+                context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ServeWebSocketAsync(context, sessions, directory, connections, limits.Value, options.Value, loggerFactory).ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Unreserve();
+        }
+    }
+
+    private static async Task ServeWebSocketAsync(
+        HttpContext context,
+        IRequiredActor<SessionManager> sessions,
+        MethodDirectory directory,
+        ConnectionRegistry connections,
+        RpcLimitsOptions limits,
+        RpcEndpointOptions options,
+        ILoggerFactory loggerFactory)
+    {
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = options.Value.KeepAliveInterval,
-            KeepAliveTimeout = options.Value.KeepAliveTimeout,
-            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.Value.SubProtocols.Contains),
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveTimeout,
+            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
         var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
-        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, options.Value, logger);
+        var connection = new WebSocketConnection(socket, info.SessionId, limits, options, logger);
         var started = await StartSessionAsync(sessions, info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
         GatewayLog.SessionOpened(logger, info.SessionId, info.RemoteAddress);

@@ -68,6 +68,7 @@ public static class ActorRpcApplication
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddHostedService<IdleConnectionSweeper>();
         services.AddHealthChecks().AddCheck<MethodRoutersHealthCheck>("method-routers");
 
         var allowedOrigins = configuration.GetSection(RpcEndpointOptions.SectionName + ":AllowedOrigins").Get<string[]>() ?? [];

@@ -5,6 +5,7 @@ namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
 /// The transport of one HTTP POST: the session's single frame (or none) becomes the response body.
+/// Flow control is Kestrel's: one message per request, so there is nothing to count here.
 /// </summary>
 internal sealed class HttpExchange : ISessionTransport
 {
@@ -13,10 +14,17 @@ internal sealed class HttpExchange : ISessionTransport
 
     public Task<HttpExchangeResult> Result => _result.Task;
 
-    public bool TrySend(byte[] frame)
+    // HTTP has no notifications to push: the session never subscribes on an exchange.
+    public bool TryNotify(byte[] frame) => true;
+
+    public void Reply(byte[] frame, int requests) => _frame ??= frame;
+
+    public void AddInFlight(int requests)
     {
-        _frame ??= frame;
-        return true;
+    }
+
+    public void Release(int requests)
+    {
     }
 
     public void Close(WebSocketCloseStatus status, string reason) => _result.TrySetResult(new HttpExchangeResult(null, Failed: true));

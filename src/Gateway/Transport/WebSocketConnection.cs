@@ -14,8 +14,14 @@ namespace ActorRpc.Gateway.Transport;
 /// <summary>
 /// The socket side of one session. The receive loop reads whole messages (bounded by
 /// MaxMessageSize), checks them, and hands them to the session actor; a single send loop is the
-/// only writer, draining a bounded queue that the session fills without ever waiting.
+/// only writer, draining a queue that the session fills without ever waiting.
 /// </summary>
+/// <remarks>
+/// Bounds: replies are bounded by the in-flight limit (<see cref="InFlightGate"/>: the receive
+/// loop reads no further message while MaxRequestsInFlight requests are unanswered or their
+/// replies unwritten), notifications by MaxOutboundQueue (past it the session applies the
+/// slow-consumer policy). So the queue, though a channel without a capacity, never grows without end.
+/// </remarks>
 /// <remarks>
 /// Closing: whoever decides to close (the session, the receive loop on bad input, the peer, or
 /// node shutdown) calls <see cref="Close"/> once. The queue is completed, frames not yet sent are
@@ -33,8 +39,11 @@ internal sealed class WebSocketConnection : ISessionTransport
     private readonly RpcLimitsOptions _limits;
     private readonly RpcEndpointOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _outbound;
+    private readonly Channel<OutboundFrame> _outbound;
+    private readonly InFlightGate _inFlight;
     private readonly CancellationTokenSource _abort = new();
+    private int _queuedNotifications;
+    private long _lastActivity = Environment.TickCount64;
     // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
     private CloseRequest? _close;
 
@@ -45,18 +54,55 @@ internal sealed class WebSocketConnection : ISessionTransport
         _limits = limits;
         _options = options;
         _logger = logger;
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(limits.MaxOutboundQueue)
+        _inFlight = new InFlightGate(limits.MaxRequestsInFlight);
+        _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions
         {
             SingleReader = true,
             SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
         });
     }
 
-    // Once closing, frames are dropped on purpose (true): only a full queue on an open connection is the client's fault.
-    public bool TrySend(byte[] frame) => IsClosing || _outbound.Writer.TryWrite(frame);
+    /// <summary>The session's id, for logs.</summary>
+    public string SessionId => _sessionId;
 
-    private bool IsClosing => Volatile.Read(ref _close) is not null;
+    /// <summary>Requests read from this client and not yet answered on the wire.</summary>
+    public int RequestsInFlight => _inFlight.Count;
+
+    /// <summary>When a message last went in or out (<see cref="Environment.TickCount64"/>).</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    // Once closing, frames are dropped on purpose (true): only a full queue on an open connection is the client's fault.
+    public bool TryNotify(byte[] frame)
+    {
+        if (IsClosing)
+        {
+            return true;
+        }
+
+        if (Interlocked.Increment(ref _queuedNotifications) > _limits.MaxOutboundQueue)
+        {
+            Interlocked.Decrement(ref _queuedNotifications);
+            return false;
+        }
+
+        _outbound.Writer.TryWrite(new OutboundFrame(frame, Requests: 0));
+        return true;
+    }
+
+    public void Reply(byte[] frame, int requests)
+    {
+        if (!_outbound.Writer.TryWrite(new OutboundFrame(frame, requests)))
+        {
+            _inFlight.Release(requests); // Closing: the reply is dropped, and nobody waits on the count any more.
+        }
+    }
+
+    public void AddInFlight(int requests) => _inFlight.Add(requests);
+
+    public void Release(int requests) => _inFlight.Release(requests);
+
+    /// <summary>Whether a close was asked for; the connection ends once the handshake is done or times out.</summary>
+    public bool IsClosing => Volatile.Read(ref _close) is not null;
 
     public void Close(WebSocketCloseStatus status, string reason)
     {
@@ -66,6 +112,7 @@ internal sealed class WebSocketConnection : ISessionTransport
         }
 
         _outbound.Writer.TryComplete();
+        _inFlight.Open(); // The receive loop must read on, to the peer's close frame.
         try
         {
             _abort.CancelAfter(_options.CloseTimeout);
@@ -139,6 +186,12 @@ internal sealed class WebSocketConnection : ISessionTransport
                         }
                     }
 
+                    if (length == 0 && !tooBig)
+                    {
+                        // Backpressure: no new message while the client has MaxRequestsInFlight unanswered.
+                        await _inFlight.WaitForRoomAsync(_abort.Token).ConfigureAwait(false);
+                    }
+
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _abort.Token).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
@@ -172,6 +225,8 @@ internal sealed class WebSocketConnection : ISessionTransport
                 }
                 else
                 {
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                    _inFlight.Add(1);
                     session.Tell(new SessionProtocol.InboundMessage(buffer.AsSpan(0, length).ToArray()));
                 }
 
@@ -210,9 +265,19 @@ internal sealed class WebSocketConnection : ISessionTransport
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (!IsClosing && reader.TryRead(out var frame))
+                while (!IsClosing && reader.TryRead(out var outbound))
                 {
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                    if (outbound.Requests == 0)
+                    {
+                        Interlocked.Decrement(ref _queuedNotifications);
+                    }
+
+                    await _socket.SendAsync(outbound.Frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                    if (outbound.Requests > 0)
+                    {
+                        _inFlight.Release(outbound.Requests);
+                    }
                 }
 
                 if (IsClosing)
@@ -236,4 +301,7 @@ internal sealed class WebSocketConnection : ISessionTransport
     private static string Truncate(string reason) => reason.Length <= 123 ? reason : reason[..123];
 
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
+
+    /// <summary>A frame to write; <paramref name="Requests"/> is how many requests it answers (0 for a notification).</summary>
+    private readonly record struct OutboundFrame(byte[] Frame, int Requests);
 }

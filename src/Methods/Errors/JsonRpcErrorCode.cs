@@ -5,6 +5,8 @@ namespace ActorRpc.Methods.Errors;
 /// -32768..-32000; within it, -32700 and -32600..-32603 are the protocol errors and
 /// -32099..-32000 are "server defined", left to applications (<see cref="RpcException"/>).
 /// <see cref="RequestCanceled"/> (-32800) is the code StreamJsonRpc and LSP clients already know.
+/// ActorRpc itself uses one server-defined code, <see cref="RequestTimedOut"/> (-32001); the rest
+/// of -32099..-32000 is the application's.
 /// </summary>
 public enum JsonRpcErrorCode
 {
@@ -23,6 +25,15 @@ public enum JsonRpcErrorCode
     /// <summary>An unexpected error inside a handler; details are logged on the server and redacted by default.</summary>
     InternalError = -32603,
 
-    /// <summary>The request was cancelled before its handler finished (the same code StreamJsonRpc uses).</summary>
+    /// <summary>
+    /// The handler did not finish within <c>ActorRpc:Limits:HandlerTimeout</c>; its
+    /// CancellationToken was cancelled. Server-defined, so in -32099..-32000.
+    /// </summary>
+    RequestTimedOut = -32001,
+
+    /// <summary>
+    /// The request was cancelled before its handler finished, by the client's <c>$/cancelRequest</c>
+    /// or because its connection went away (the same code StreamJsonRpc uses).
+    /// </summary>
     RequestCanceled = -32800,
 }

@@ -97,15 +97,102 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Respond_TransportQueueFull_ClosesWithPolicyViolationAndStops()
+    public void Deliver_NotificationQueueFull_ClosesWithPolicyViolationAndStops()
     {
         var session = StartSession(singleExchange: false);
         Watch(session);
         _transport.Full = true;
-        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":1}""");
+        session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
 
         ExpectTerminated(session);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, _transport.ClosedWith);
+    }
+
+    [Fact]
+    public void Deliver_NotificationQueueFullWithDropPolicy_DropsAndKeepsAnswering()
+    {
+        var session = StartSession(singleExchange: false, new RpcLimitsOptions { SlowConsumerPolicy = SlowConsumerPolicy.DropNotifications });
+        _transport.Full = true;
+        session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
+        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":1}""");
+
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        Assert.Contains("-32601", _transport.Sent.Single(), StringComparison.Ordinal);
+        Assert.Null(_transport.ClosedWith);
+    }
+
+    [Fact]
+    public void InFlight_BatchOfRequestsAndNotifications_SettlesToZeroOnlyWhenAllAreDone()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """[{"jsonrpc":"2.0","method":"known","id":1},{"jsonrpc":"2.0","method":"known"},{"jsonrpc":"2.0","method":"unknown"},{"x":1}]""");
+
+        var calls = _router.ReceiveN(2).Cast<RouterProtocol.Invoke>().ToList();
+        AwaitAssert(() => Assert.Equal(3, _transport.InFlight)); // the unknown notification is done at once
+        var request = calls.Single(c => !c.Call.IsNotification);
+        request.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(request.Call.Sequence, "{}"u8.ToArray()));
+        AwaitAssert(() => Assert.Equal(1, _transport.InFlight)); // the batch's reply settles its two answering entries
+        var notification = calls.Single(c => c.Call.IsNotification);
+        notification.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(notification.Call.Sequence, null));
+        AwaitAssert(() => Assert.Equal(0, _transport.InFlight));
+    }
+
+    [Fact]
+    public void CancelRequest_KnownId_AnswersCancelledOnceCancelsTokenAndTellsRouter()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":"a"}""");
+        var invoke = _router.ExpectMsg<RouterProtocol.Invoke>();
+
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"a"}}""");
+
+        var cancel = _router.ExpectMsg<RouterProtocol.CancelInvocation>();
+        Assert.Equal(invoke.Call.Sequence, cancel.Sequence);
+        AwaitAssert(() => Assert.True(invoke.Call.CancellationToken.IsCancellationRequested));
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        var error = JsonDocument.Parse(_transport.Sent.Single()).RootElement;
+        Assert.Equal("a", error.GetProperty("id").GetString());
+        Assert.Equal(-32800, error.GetProperty("error").GetProperty("code").GetInt32());
+
+        // The handler's late answer is dropped: one reply per request.
+        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, "late"u8.ToArray()));
+        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":2}""");
+        AwaitAssert(() => Assert.Equal(2, _transport.Sent.Count));
+        Assert.DoesNotContain("late", _transport.Sent);
+        AwaitAssert(() => Assert.Equal(0, _transport.InFlight));
+    }
+
+    [Fact]
+    public void CancelRequest_UnknownId_Ignored()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
+        var invoke = _router.ExpectMsg<RouterProtocol.Invoke>();
+
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2}}""");
+
+        _router.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Empty(_transport.Sent);
+        Assert.False(invoke.Call.CancellationToken.IsCancellationRequested);
+        AwaitAssert(() => Assert.Equal(1, _transport.InFlight)); // the cancel notification itself is settled
+    }
+
+    [Fact]
+    public void HandlerTimeout_CallNotFinished_AnswersTimedOutAndCancels()
+    {
+        var session = StartSession(singleExchange: false, new RpcLimitsOptions { HandlerTimeout = TimeSpan.FromMilliseconds(200) });
+        Send(session, """[{"jsonrpc":"2.0","method":"known","id":7},{"jsonrpc":"2.0","method":"other","id":8}]""");
+        var calls = _router.ReceiveN(2).Cast<RouterProtocol.Invoke>().ToList();
+        calls[1].ReplyTo.Tell(new RouterProtocol.InvocationCompleted(calls[1].Call.Sequence, """{"jsonrpc":"2.0","result":1,"id":8}"""u8.ToArray()));
+
+        var cancel = _router.ExpectMsg<RouterProtocol.CancelInvocation>(TimeSpan.FromSeconds(5));
+        Assert.Equal(calls[0].Call.Sequence, cancel.Sequence);
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        var timedOut = JsonDocument.Parse(_transport.Sent.Single()).RootElement.EnumerateArray()
+            .Single(r => r.GetProperty("id").GetInt32() == 7);
+        Assert.Equal(-32001, timedOut.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.True(calls[0].Call.CancellationToken.IsCancellationRequested);
+        Assert.False(calls[1].Call.CancellationToken.IsCancellationRequested);
     }
 
     [Fact]
@@ -147,11 +234,11 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(["answer"], _transport.Sent);
     }
 
-    private IActorRef StartSession(bool singleExchange)
+    private IActorRef StartSession(bool singleExchange, RpcLimitsOptions? limits = null)
     {
         var dependencies = new SessionDependencies(
             _directory,
-            new RpcLimitsOptions(),
+            limits ?? new RpcLimitsOptions(),
             RpcMethodsOptions.CreateDefaultSerializerOptions(),
             new ServiceCollection().BuildServiceProvider(),
             TopicCatalog.Empty,
@@ -160,8 +247,12 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         return Sys.ActorOf(SessionActor.Props(info, _transport, dependencies));
     }
 
-    private static void Send(IActorRef session, string message) =>
+    // As the receive loop does: each message handed over counts one in flight.
+    private void Send(IActorRef session, string message)
+    {
+        _transport.AddInFlight(1);
         session.Tell(new SessionProtocol.InboundMessage(Encoding.UTF8.GetBytes(message)));
+    }
 
     private sealed class FakeTransport : ISessionTransport
     {
@@ -174,7 +265,11 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
 
         public WebSocketCloseStatus? ClosedWith { get; private set; }
 
-        public bool TrySend(byte[] frame)
+        private int _inFlight;
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public bool TryNotify(byte[] frame)
         {
             if (Full)
             {
@@ -184,6 +279,16 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
             _sent.Enqueue(Encoding.UTF8.GetString(frame));
             return true;
         }
+
+        public void Reply(byte[] frame, int requests)
+        {
+            _sent.Enqueue(Encoding.UTF8.GetString(frame));
+            Release(requests);
+        }
+
+        public void AddInFlight(int requests) => Interlocked.Add(ref _inFlight, requests);
+
+        public void Release(int requests) => Interlocked.Add(ref _inFlight, -requests);
 
         public void Close(WebSocketCloseStatus status, string reason) => ClosedWith = status;
 

@@ -1,0 +1,21 @@
+using Akka.Actor;
+
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>A call the session dispatched and has not answered yet.</summary>
+/// <param name="Sequence">The session's number for the call.</param>
+/// <param name="Id">The raw JSON id; empty for a notification.</param>
+/// <param name="Batch">The batch it belongs to, if any.</param>
+/// <param name="Router">Where it went, so a cancellation can follow it.</param>
+/// <param name="Cancellation">The handler's token source; owned by the session.</param>
+/// <param name="Deadline">When it times out (<see cref="Environment.TickCount64"/>), or <see cref="long.MaxValue"/>.</param>
+internal sealed record PendingCall(
+    long Sequence,
+    ReadOnlyMemory<byte> Id,
+    BatchResponse? Batch,
+    IActorRef Router,
+    CancellationTokenSource Cancellation,
+    long Deadline)
+{
+    public bool IsNotification => Id.IsEmpty;
+}
