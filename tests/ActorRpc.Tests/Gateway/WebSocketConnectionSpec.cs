@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Gateway;
 
@@ -208,21 +210,43 @@ public sealed class WebSocketConnectionSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OutboundQueue_ClientNeverReads_ClosedWithPolicyViolation()
+    public async Task OutboundQueue_SubscriberNeverReads_ClosedWithPolicyViolation()
     {
-        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxOutboundQueue=2");
+        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxOutboundQueue=2", "--ActorRpc:Endpoint:CloseTimeout=00:01:00");
+        await using var subscriber = await Reliability.RawSubscriber.SubscribeAsync(server.WebSocketUri, "news");
+        var publisher = server.App.Services.GetRequiredService<ITopicPublisher>();
+        var data = JsonSerializer.SerializeToElement(new { padding = new string('x', 200_000) });
+
+        // Far more than the socket buffers hold: once they are full, the server's queue fills too.
+        for (var i = 0; i < 200; i++)
+        {
+            publisher.Publish("news", data);
+        }
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await subscriber.DrainUntilClosedAsync(TestTimeouts.Long));
+        Assert.Contains("MaxOutboundQueue", subscriber.Socket.CloseStatusDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutboundQueue_ClientNeverReadsReplies_ThrottledNotClosed()
+    {
+        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxOutboundQueue=2", "--ActorRpc:Limits:MaxRequestsInFlight=4");
         await using var socket = await server.ConnectAsync();
         var payload = new string('x', 200_000);
 
-        // Far more than the socket buffers hold: once they are full, the server's queue fills too.
-        for (var i = 0; i < 200 && socket.Socket.State == WebSocketState.Open; i++)
+        // Replies are bounded by the in-flight limit, not the notification queue: none is refused.
+        for (var i = 0; i < 50; i++)
         {
             await socket.SendAsync($$"""{"jsonrpc":"2.0","method":"echo","params":["{{payload}}"],"id":{{i}}}""");
         }
 
-        var (status, reason) = await socket.ReceiveCloseAsync();
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
-        Assert.Contains("MaxOutboundQueue", reason, StringComparison.Ordinal);
+        var ids = new HashSet<int>();
+        for (var i = 0; i < 50; i++)
+        {
+            ids.Add((await socket.ReceiveJsonAsync()).GetProperty("id").GetInt32());
+        }
+
+        Assert.Equal(50, ids.Count);
     }
 }
 
