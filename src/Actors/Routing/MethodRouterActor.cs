@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Routing;
@@ -19,14 +21,14 @@ internal sealed class MethodRouterActor : UntypedActor
     private readonly RpcMethodDescriptor _method;
     private readonly CallOutcomes _outcomes;
     private readonly IServiceProvider _services;
-    private readonly Dictionary<IActorRef, RouterProtocol.Invoke> _handlerCalls = [];
+    private readonly Dictionary<IActorRef, (RouterProtocol.Invoke Invoke, Activity? Span)> _handlerCalls = [];
     private readonly Dictionary<IActorRef, Exception> _handlerFailures = [];
 
     public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings)
     {
         _method = method;
         _services = settings.Services;
-        _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors);
+        _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors, settings.Metrics);
     }
 
     public static Props Props(RpcMethodDescriptor method, RouterSettings settings) =>
@@ -46,16 +48,16 @@ internal sealed class MethodRouterActor : UntypedActor
                 Dispatch(remote.ToInvoke(_services));
                 break;
             case RpcReply reply:
-                FinishHandlerCall(Sender, call => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object))));
+                FinishHandlerCall(Sender, (call, span) => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object)), span));
                 break;
             case Status.Failure failure:
-                FinishHandlerCall(Sender, call => _outcomes.Failed(call, failure.Cause));
+                FinishHandlerCall(Sender, (call, span) => _outcomes.Failed(call, failure.Cause, span));
                 break;
             case HandlerStopped stopped:
                 var cause = _handlerFailures.Remove(stopped.Handler, out var failure2)
                     ? failure2
                     : new InvalidOperationException($"The handler actor of [{_method.Name}] stopped without replying.");
-                FinishHandlerCall(stopped.Handler, call => _outcomes.Failed(call, cause));
+                FinishHandlerCall(stopped.Handler, (call, span) => _outcomes.Failed(call, cause, span));
                 break;
             default:
                 Unhandled(message);
@@ -86,15 +88,17 @@ internal sealed class MethodRouterActor : UntypedActor
             parameters = document.RootElement.Clone();
         }
 
+        // The span covers the handler actor's whole call; it is not current on the actor's thread (see RpcTracing).
+        var span = _outcomes.Started(invoke.Call);
         var child = Context.ActorOf(handler.Props);
         Context.WatchWith(child, new HandlerStopped(child));
-        _handlerCalls[child] = invoke;
+        _handlerCalls[child] = (invoke, span);
         child.Tell(new RpcInvocation(invoke.Call.Context, parameters), Self);
     }
 
-    private void FinishHandlerCall(IActorRef handler, Func<RpcCall, byte[]?> respond)
+    private void FinishHandlerCall(IActorRef handler, Func<RpcCall, Activity?, byte[]?> respond)
     {
-        if (!_handlerCalls.Remove(handler, out var invoke))
+        if (!_handlerCalls.Remove(handler, out var entry))
         {
             return; // A late or second reply: the call was already answered.
         }
@@ -102,7 +106,8 @@ internal sealed class MethodRouterActor : UntypedActor
         Context.Unwatch(handler);
         Context.Stop(handler);
         _handlerFailures.Remove(handler);
-        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, respond(invoke.Call)));
+        var (invoke, span) = entry;
+        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, respond(invoke.Call, span)));
     }
 
     /// <summary>A handler actor of this router stopped; if its call is still open, it failed.</summary>
@@ -113,4 +118,5 @@ internal sealed class MethodRouterActor : UntypedActor
 /// <param name="SerializerOptions">Options for results and error data.</param>
 /// <param name="DetailedErrors">Whether unexpected exceptions reveal their type and message.</param>
 /// <param name="Services">The node's services, for the context of calls routed here from other nodes.</param>
-internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services);
+/// <param name="Metrics">Where calls are counted and timed.</param>
+internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services, RpcMetrics Metrics);

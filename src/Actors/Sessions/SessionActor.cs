@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
@@ -29,6 +31,7 @@ internal sealed class SessionActor : UntypedActor
     private readonly SessionDependencies _dependencies;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Dictionary<long, BatchResponse?> _inFlight = [];
+    private readonly Dictionary<long, Activity> _spans = [];
     private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _nextSequence;
@@ -54,10 +57,18 @@ internal sealed class SessionActor : UntypedActor
                 OnCompleted(completed);
                 break;
             case SessionProtocol.Deliver deliver:
-                Push(deliver.Frame);
+                if (Push(deliver.Frame))
+                {
+                    _dependencies.Metrics.NotificationDelivered();
+                }
+                else
+                {
+                    _dependencies.Metrics.NotificationsDropped(1);
+                }
+
                 break;
             case SessionProtocol.InboundMessage inbound:
-                OnInbound(inbound.Payload);
+                OnInbound(inbound.Payload, inbound.TraceParent);
                 break;
             case SessionProtocol.ConnectionClosed:
                 StopSession();
@@ -72,6 +83,13 @@ internal sealed class SessionActor : UntypedActor
     {
         // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
         _ = _lifetime.CancelAsync();
+        foreach (var span in _spans.Values)
+        {
+            span.SetTag("actorrpc.abandoned", true); // The session ended before the call's answer.
+            RpcTracing.Finish(span, errorCode: null);
+        }
+
+        _spans.Clear();
         if (!_stopping)
         {
             // Only a fault ends a session without StopSession; don't leave its client hanging.
@@ -81,7 +99,7 @@ internal sealed class SessionActor : UntypedActor
         base.PostStop();
     }
 
-    private void OnInbound(byte[] payload)
+    private void OnInbound(byte[] payload, ActivityContext traceParent)
     {
         if (_stopping || (_info.SingleExchange && _received))
         {
@@ -89,18 +107,22 @@ internal sealed class SessionActor : UntypedActor
         }
 
         _received = true;
+        var started = Stopwatch.GetTimestamp();
         var limits = _dependencies.Limits;
         var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth);
         switch (message.Kind)
         {
             case JsonRpcMessageKind.ParseError:
+                _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, RpcError.ParseError.Code, started);
                 Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }));
                 break;
             case JsonRpcMessageKind.InvalidBatch:
-                Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)));
+                var invalidBatch = RpcError.InvalidRequest(message.Error!);
+                _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, invalidBatch.Code, started);
+                Respond(ErrorFrame(default, invalidBatch));
                 break;
             case JsonRpcMessageKind.Single:
-                var immediate = SafeDispatch(message.Single, batch: null);
+                var immediate = SafeDispatch(message.Single, batch: null, traceParent);
                 if (immediate is not null)
                 {
                     Respond(immediate);
@@ -115,7 +137,7 @@ internal sealed class SessionActor : UntypedActor
                 var batch = new BatchResponse();
                 foreach (var entry in message.Batch!)
                 {
-                    if (SafeDispatch(entry, batch) is { } error)
+                    if (SafeDispatch(entry, batch, traceParent) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
@@ -133,39 +155,60 @@ internal sealed class SessionActor : UntypedActor
     /// <summary>
     /// Dispatches one entry, and if that throws (our bug, met through some client input), answers
     /// that entry with an internal error instead of failing the session and every call it holds.
+    /// Opens the request's span; one answered here is counted and its span ended here, a routed one
+    /// is counted by the node that runs it and its span ends with <see cref="OnCompleted"/>.
     /// </summary>
-    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, ActivityContext traceParent)
     {
+        var started = Stopwatch.GetTimestamp();
+        var method = entry.Invalid is not null ? RpcMetrics.InvalidRequest : _dependencies.Metrics.MethodLabel(entry.Method);
+        var span = RpcTracing.StartRequest(method, entry.Id, _info.SessionId, _info.Transport, traceParent);
+        Dispatched dispatched;
         try
         {
-            return Dispatch(entry, batch);
+            dispatched = Dispatch(entry, batch, span);
         }
 #pragma warning disable CA1031 // Deliberately broad: a client's message must never end its session.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Error(ex, "Session [{0}] could not dispatch [{1}]", _info.SessionId, entry.Method ?? "invalid request");
-            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.InternalError);
+            _log.Error(
+                ex,
+                "Session [{0}] could not dispatch [{1}], request [{2}]",
+                _info.SessionId,
+                method,
+                entry.IsNotification ? "notification" : System.Text.Encoding.UTF8.GetString(entry.Id.Span));
+            dispatched = Answer(entry, RpcError.InternalError);
         }
+
+        if (!dispatched.Routed)
+        {
+            _dependencies.Metrics.RequestHandled(method, dispatched.ErrorCode, started);
+            RpcTracing.Finish(span, dispatched.ErrorCode);
+        }
+
+        return dispatched.Frame;
     }
 
-    /// <summary>Starts one entry; returns its response when it is known at once.</summary>
-    private byte[]? Dispatch(in JsonRpcEntry entry, BatchResponse? batch)
+    /// <summary>Starts one entry; its response when it is known at once.</summary>
+    private Dispatched Dispatch(in JsonRpcEntry entry, BatchResponse? batch, Activity? span)
     {
         if (entry.Invalid is not null)
         {
-            return ErrorFrame(entry.Id, RpcError.InvalidRequest(entry.Invalid));
+            // Answered even without an id: an invalid request is no notification.
+            var invalid = RpcError.InvalidRequest(entry.Invalid);
+            return new Dispatched(ErrorFrame(entry.Id, invalid), invalid.Code, Routed: false);
         }
 
         var method = entry.Method!;
-        if (TryAnswerBuiltIn(entry, out var builtInFrame))
+        if (TryAnswerBuiltIn(entry, out var builtIn))
         {
-            return builtInFrame;
+            return builtIn;
         }
 
         if (!_dependencies.Directory.TryGetRouter(method, out var router))
         {
-            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.MethodNotFound(method));
+            return Answer(entry, RpcError.MethodNotFound(method));
         }
 
         var sequence = ++_nextSequence;
@@ -176,21 +219,31 @@ internal sealed class SessionActor : UntypedActor
             batch?.Expect();
         }
 
-        router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, _lifetime.Token), Self));
-        return null;
+        if (span is not null)
+        {
+            _spans[sequence] = span;
+        }
+
+        var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, _lifetime.Token) { TraceParent = span?.Context ?? default };
+        router.Tell(new RouterProtocol.Invoke(call, Self));
+        return new Dispatched(null, null, Routed: true);
     }
 
+    /// <summary>The answer to an entry that fails here: an error frame, or nothing for a notification.</summary>
+    private Dispatched Answer(in JsonRpcEntry entry, RpcError error) =>
+        new(entry.IsNotification ? null : ErrorFrame(entry.Id, error), error.Code, Routed: false);
+
     /// <summary>The built-ins about the connection's own subscriptions are answered here, at once.</summary>
-    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out byte[]? frame)
+    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out Dispatched answer)
     {
-        frame = null;
+        answer = default;
         string[] result;
         switch (entry.Method)
         {
             case RpcMethodCatalog.SubscribeName or RpcMethodCatalog.UnsubscribeName:
                 if (!TopicParams.TryParse(entry.Params, out var topics, out var error))
                 {
-                    frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
+                    answer = Answer(entry, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
                     return true;
                 }
 
@@ -198,7 +251,7 @@ internal sealed class SessionActor : UntypedActor
                 {
                     if (topics.FirstOrDefault(t => !_dependencies.Topics.IsAllowed(t)) is { } unknown)
                     {
-                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                        answer = Answer(entry, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown topic '{unknown}'; see get_topics."));
                         return true;
                     }
@@ -206,7 +259,7 @@ internal sealed class SessionActor : UntypedActor
                     var limit = _dependencies.Limits.MaxSubscriptionsPerSession;
                     if (_subscriptions.Count + topics.Count(t => !_subscriptions.Contains(t)) > limit)
                     {
-                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                        answer = Answer(entry, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams,
                             $"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."));
                         return true;
@@ -237,7 +290,8 @@ internal sealed class SessionActor : UntypedActor
                 return false;
         }
 
-        frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
+        var frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
+        answer = new Dispatched(frame, null, Routed: false);
         return true;
     }
 
@@ -246,6 +300,12 @@ internal sealed class SessionActor : UntypedActor
         if (!_inFlight.Remove(completed.Sequence, out var batch))
         {
             return;
+        }
+
+        if (_spans.Remove(completed.Sequence, out var span))
+        {
+            // Success or error is on the handler's span, where the outcome is known.
+            RpcTracing.Finish(span, errorCode: null);
         }
 
         if (completed.Frame is { } frame)
@@ -291,12 +351,15 @@ internal sealed class SessionActor : UntypedActor
         Push(frame);
     }
 
-    /// <summary>Writes a frame to a WebSocket; a client whose queue is full is closed (1008), never waited for.</summary>
-    private void Push(byte[] frame)
+    /// <summary>
+    /// Writes a frame to a WebSocket; a client whose queue is full is closed (1008), never waited for.
+    /// False when the frame was not queued.
+    /// </summary>
+    private bool Push(byte[] frame)
     {
         if (_stopping || _info.SingleExchange)
         {
-            return;
+            return false;
         }
 
         if (!_transport.TrySend(frame))
@@ -306,8 +369,12 @@ internal sealed class SessionActor : UntypedActor
                 _info.SessionId,
                 _dependencies.Limits.MaxOutboundQueue);
             _transport.Close(WebSocketCloseStatus.PolicyViolation, "Outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
+            _dependencies.Metrics.SlowConsumerDisconnected();
             StopSession();
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>HTTP: the exchange has its answer (or none); WebSocket: nothing to do.</summary>
@@ -340,4 +407,7 @@ internal sealed class SessionActor : UntypedActor
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
         JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);
+
+    /// <summary>What dispatching an entry gave: its frame now (or none), its error code, or that it was routed and answers later.</summary>
+    private readonly record struct Dispatched(byte[]? Frame, int? ErrorCode, bool Routed);
 }

@@ -16,7 +16,7 @@ namespace ActorRpc.Tests.Routing;
 public sealed class MethodRouterActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
-    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false, Services);
+    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false, Services, Infrastructure.TestMetrics.Create());
     private long _sequence;
 
     [Fact]
