@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using Akka;
+using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors;
 using ActorRpc.Actors.Configuration;
@@ -9,6 +11,7 @@ using ActorRpc.Gateway.Transport;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Demo;
 using ActorRpc.Methods.Topics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Hosting;
@@ -47,6 +50,7 @@ public static class ActorRpcApplication
         }
 
         AddActorRpc(builder);
+        ActorRpcTelemetry.AddActorRpcTelemetry(builder);
         builder.Services.AddRpcMethods(methods => methods.AddMethods<DemoMethods>());
         builder.Services.AddRpcTopics(topics => topics.AddTopic(DemoMethods.NewsTopic).AddTopic(DemoMethods.ClockTopic));
         configure?.Invoke(builder);
@@ -68,7 +72,10 @@ public static class ActorRpcApplication
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
-        services.AddHealthChecks().AddCheck<MethodRoutersHealthCheck>("method-routers");
+        services.AddSingleton<NodeReadiness>();
+        services.AddHealthChecks()
+            .AddCheck<MethodRoutersHealthCheck>("method-routers", tags: [NodeReadiness.ReadyTag])
+            .AddCheck<NodeReadinessHealthCheck>("cluster-member", tags: [NodeReadiness.ReadyTag]);
 
         var allowedOrigins = configuration.GetSection(RpcEndpointOptions.SectionName + ":AllowedOrigins").Get<string[]>() ?? [];
         services.AddCors(cors => cors.AddPolicy(RpcEndpoints.CorsPolicy, policy =>
@@ -85,6 +92,18 @@ public static class ActorRpcApplication
                 loggers.AddLoggerFactory();
             });
             akka.WithActorRpc(provider.GetRequiredService<IOptions<ClusterNodeOptions>>().Value);
+
+            // A shutdown the actor system starts itself (a cluster leave, a downing) reaches the host
+            // only when the system has terminated: the node must turn unready at its first phase.
+            var readiness = provider.GetRequiredService<NodeReadiness>();
+            akka.AddStartup((system, _) => CoordinatedShutdown.Get(system).AddTask(
+                CoordinatedShutdown.PhaseBeforeServiceUnbind,
+                "actor-rpc-not-ready",
+                () =>
+                {
+                    readiness.StopAccepting("coordinated shutdown");
+                    return Task.FromResult(Done.Instance);
+                }));
             akka.WithActors((system, _, resolver) =>
                 system.ActorOf(ClockTickerActor.Props(resolver.GetService<ITopicPublisher>(), TimeSpan.FromSeconds(1)), "clock-ticker"));
         });
@@ -101,15 +120,24 @@ public static class ActorRpcApplication
 
         app.UseWebSockets(webSockets);
         app.UseCors();
-        app.MapHealthChecks("/healthz");
+
+        // Liveness says only that the process serves HTTP: restarting a node for a cluster problem would not help.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
+        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(NodeReadiness.ReadyTag) });
+        ActorRpcTelemetry.MapActorRpcTelemetry(app);
         app.MapRpcEndpoints();
 
-        // Sockets are closed with 1001 before the server drains requests; otherwise every open
-        // WebSocket would hold shutdown for the whole host shutdown timeout.
         var connections = app.Services.GetRequiredService<ConnectionRegistry>();
+        var readiness = app.Services.GetRequiredService<NodeReadiness>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
+        readiness.StoppedAccepting += reason => GatewayLog.NotReady(logger, reason);
+
+        // Sockets are closed with 1001 before the server drains requests; otherwise every open
+        // WebSocket would hold shutdown for the whole host shutdown timeout. Readiness goes first,
+        // so /ready fails before any client is told to reconnect (and perhaps picks this node again).
         app.Lifetime.ApplicationStopping.Register(() =>
         {
+            readiness.StopAccepting("the host is stopping");
             GatewayLog.ClosingAll(logger, connections.Count);
             connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
         });

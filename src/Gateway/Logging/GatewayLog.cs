@@ -23,4 +23,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(6, LogLevel.Information, "Closing {Count} WebSocket connections: the node is shutting down")]
     public static partial void ClosingAll(ILogger logger, int count);
+
+    [LoggerMessage(7, LogLevel.Information, "The node is no longer ready and refuses new connections: {Reason}")]
+    public static partial void NotReady(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Refused a new connection from {RemoteAddress}: the node is shutting down")]
+    public static partial void RefusedShuttingDown(ILogger logger, string? remoteAddress);
 }
