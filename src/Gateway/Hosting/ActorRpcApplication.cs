@@ -93,15 +93,15 @@ public static class ActorRpcApplication
             });
             akka.WithActorRpc(provider.GetRequiredService<IOptions<ClusterNodeOptions>>().Value);
 
-            // A shutdown the actor system starts itself (a cluster leave, a downing) reaches the host
-            // only when the system has terminated: the node must turn unready at its first phase.
-            var readiness = provider.GetRequiredService<NodeReadiness>();
+            // A shutdown the actor system starts itself (a cluster leave, a downing, the CLR exit hook
+            // on SIGTERM) reaches the host only once the system has terminated, too late for sockets
+            // to go away cleanly: the node turns unready and closes them at its first phase.
             akka.AddStartup((system, _) => CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseBeforeServiceUnbind,
                 "actor-rpc-not-ready",
                 () =>
                 {
-                    readiness.StopAccepting("coordinated shutdown");
+                    BeginShutdown(provider, "coordinated shutdown");
                     return Task.FromResult(Done.Instance);
                 }));
             akka.WithActors((system, _, resolver) =>
@@ -127,19 +127,27 @@ public static class ActorRpcApplication
         ActorRpcTelemetry.MapActorRpcTelemetry(app);
         app.MapRpcEndpoints();
 
-        var connections = app.Services.GetRequiredService<ConnectionRegistry>();
-        var readiness = app.Services.GetRequiredService<NodeReadiness>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
-        readiness.StoppedAccepting += reason => GatewayLog.NotReady(logger, reason);
-
         // Sockets are closed with 1001 before the server drains requests; otherwise every open
-        // WebSocket would hold shutdown for the whole host shutdown timeout. Readiness goes first,
-        // so /ready fails before any client is told to reconnect (and perhaps picks this node again).
-        app.Lifetime.ApplicationStopping.Register(() =>
+        // WebSocket would hold shutdown for the whole host shutdown timeout.
+        app.Lifetime.ApplicationStopping.Register(() => BeginShutdown(app.Services, "the host is stopping"));
+    }
+
+    /// <summary>
+    /// The node's first step out, whichever side starts it: readiness goes first, so /ready fails
+    /// before any client is told to reconnect (and perhaps picks this node again); then every
+    /// WebSocket is closed with 1001 Going Away. Only the first call acts.
+    /// </summary>
+    private static void BeginShutdown(IServiceProvider services, string reason)
+    {
+        if (!services.GetRequiredService<NodeReadiness>().StopAccepting(reason))
         {
-            readiness.StopAccepting("the host is stopping");
-            GatewayLog.ClosingAll(logger, connections.Count);
-            connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
-        });
+            return;
+        }
+
+        var connections = services.GetRequiredService<ConnectionRegistry>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
+        GatewayLog.NotReady(logger, reason);
+        GatewayLog.ClosingAll(logger, connections.Count);
+        connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
     }
 }

@@ -18,13 +18,17 @@ internal sealed class NodeReadiness
 
     public bool IsAcceptingConnections => Volatile.Read(ref _stopped) == 0;
 
-    /// <summary>The node takes no new connections from now on. Later calls do nothing.</summary>
+    /// <summary>The node takes no new connections from now on. Later calls do nothing and return false.</summary>
     /// <param name="reason">Why, for the log.</param>
-    public void StopAccepting(string reason)
+    /// <returns>True for the call that made the node unready.</returns>
+    public bool StopAccepting(string reason)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
-            StoppedAccepting?.Invoke(reason);
+            return false;
         }
+
+        StoppedAccepting?.Invoke(reason);
+        return true;
     }
 }
