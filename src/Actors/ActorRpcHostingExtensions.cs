@@ -8,6 +8,7 @@ using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Methods.Definition;
@@ -25,11 +26,16 @@ public sealed class SessionManager;
 /// <summary>Wires ActorRpc's actors into Akka.Hosting.</summary>
 public static class ActorRpcHostingExtensions
 {
-    /// <summary>Registers the services the actors share (the method directory, the topic publisher).</summary>
+    /// <summary>Registers the services the actors share (the method directory, the topic publisher, the metrics).</summary>
     public static IServiceCollection AddActorRpcActors(this IServiceCollection services)
     {
         services.AddSingleton<MethodDirectory>();
         services.TryAddSingleton(TopicCatalog.Empty);
+        services.AddMetrics();
+        services.AddSingleton(sp => new RpcMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<RpcMethodCatalog>().Names,
+            sp.GetRequiredService<TopicCatalog>()));
         services.AddSingleton<ITopicPublisher, TopicPublisher>();
         services.AddOptions<ClusterNodeOptions>();
         services.AddOptions<RpcServerOptions>();
@@ -68,11 +74,13 @@ public static class ActorRpcHostingExtensions
                 await self.JoinAsync(self.SelfAddress).ConfigureAwait(false);
             }
 
+            var metrics = resolver.GetService<RpcMetrics>();
             var topics = system.ActorOf(
                 TopicsActor.Props(
                     resolver.GetService<TopicCatalog>(),
                     DistributedPubSub.Get(system).Mediator,
-                    resolver.GetService<IOptions<RpcMethodsOptions>>().Value.SerializerOptions),
+                    resolver.GetService<IOptions<RpcMethodsOptions>>().Value.SerializerOptions,
+                    metrics),
                 "topics");
             registry.Register<TopicsRoot>(topics);
 
@@ -83,12 +91,12 @@ public static class ActorRpcHostingExtensions
             var limits = resolver.GetService<IOptions<RpcLimitsOptions>>().Value;
             var services = resolver.GetService<IServiceProvider>();
 
-            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors, services, limits.HandlerTimeout);
+            var routerSettings = new RouterSettings(methodsOptions.SerializerOptions, serverOptions.DetailedErrors, services, limits.HandlerTimeout, metrics);
             var host = system.ActorOf(MethodHostActor.Props(catalog, directory, routerSettings), "methods");
             registry.Register<MethodHost>(host);
 
             var dependencies = new SessionDependencies(
-                directory, limits, methodsOptions.SerializerOptions, services, resolver.GetService<TopicCatalog>(), topics);
+                directory, limits, methodsOptions.SerializerOptions, services, resolver.GetService<TopicCatalog>(), topics, metrics);
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), "sessions"));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -11,6 +11,12 @@ namespace ActorRpc.Actors.Cluster;
 /// a node of another role, their completions and their cancellations. JSON payloads (frames, ids, params) are already
 /// UTF-8 bytes and cross as they are, length-prefixed, never encoded a second time.
 /// </summary>
+/// <remarks>
+/// Fields added later go at the end of a message and are read only when present, under the same
+/// manifest, so nodes of the previous and the next version understand each other during a rolling
+/// upgrade: a <see cref="RouterProtocol.RemoteInvoke"/> without trace fields (from an older node)
+/// reads as untraced, and an older node ignores the trailing trace fields of a newer one.
+/// </remarks>
 internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const string Id = "actor-rpc";
@@ -56,6 +62,8 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                     writer.Write(invoke.RemoteAddress ?? string.Empty);
                     writer.Write(invoke.Transport);
                     writer.Write(Akka.Serialization.Serialization.SerializedActorPath(invoke.ReplyTo));
+                    writer.Write(invoke.TraceParent ?? string.Empty);
+                    writer.Write(invoke.TraceState ?? string.Empty);
                     break;
                 case RouterProtocol.InvocationCompleted completed:
                     writer.Write(completed.Sequence);
@@ -92,8 +100,20 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                 var remoteAddress = reader.ReadString();
                 var transport = reader.ReadString();
                 var replyTo = system.Provider.ResolveActorRef(reader.ReadString());
+                var traced = reader.BaseStream.Position < reader.BaseStream.Length;
+                var traceParent = traced ? reader.ReadString() : string.Empty;
+                var traceState = traced ? reader.ReadString() : string.Empty;
                 return new RouterProtocol.RemoteInvoke(
-                    sequence, method, id, parameters, sessionId, remoteAddress.Length == 0 ? null : remoteAddress, transport, replyTo);
+                    sequence,
+                    method,
+                    id,
+                    parameters,
+                    sessionId,
+                    remoteAddress.Length == 0 ? null : remoteAddress,
+                    transport,
+                    replyTo,
+                    traceParent.Length == 0 ? null : traceParent,
+                    traceState.Length == 0 ? null : traceState);
             case InvocationCompletedManifest:
                 var completedSequence = reader.ReadInt64();
                 var hasFrame = reader.ReadBoolean();

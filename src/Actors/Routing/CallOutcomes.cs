@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Definition;
 
@@ -7,29 +9,44 @@ namespace ActorRpc.Actors.Routing;
 
 /// <summary>
 /// Turns the end of a call, success or failure, into its response frame, and logs failures with
-/// the call's context. Shared by the task path and the actor path so both answer alike. Thread-safe.
+/// the call's context. Shared by the task path and the actor path so both answer alike, and so
+/// both are measured alike: <see cref="Started"/> opens the handler's span and gauge, and the
+/// outcome closes them and counts the request. Thread-safe.
 /// </summary>
-internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions serializerOptions, bool detailedErrors)
+internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions serializerOptions, bool detailedErrors, RpcMetrics metrics)
 {
-    public byte[]? Succeeded(RpcCall call, in RpcValue value)
+    /// <summary>A handler starts on <paramref name="call"/>; the span returned goes to <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
+    public Activity? Started(RpcCall call)
     {
-        if (call.IsNotification)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonRpcResponseWriter.Result(call.Id, value, serializerOptions);
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            // The handler succeeded but its result cannot be written as JSON: a server bug, not the client's.
-            return Failed(call, ex);
-        }
+        var method = metrics.MethodLabel(call.Method);
+        metrics.HandlerStarted(method);
+        return RpcTracing.StartHandler(call, method);
     }
 
-    public byte[]? Failed(RpcCall call, Exception exception)
+    /// <summary>The session gave up on the call (timeout, client cancel, disconnect) and answered it itself.</summary>
+    public void Abandoned(RpcCall call, Activity? span) => Finish(call, span, (int)Methods.Errors.JsonRpcErrorCode.RequestCanceled);
+
+    public byte[]? Succeeded(RpcCall call, in RpcValue value, Activity? span)
+    {
+        byte[]? frame = null;
+        if (!call.IsNotification)
+        {
+            try
+            {
+                frame = JsonRpcResponseWriter.Result(call.Id, value, serializerOptions);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                // The handler succeeded but its result cannot be written as JSON: a server bug, not the client's.
+                return Failed(call, ex, span);
+            }
+        }
+
+        Finish(call, span, errorCode: null);
+        return frame;
+    }
+
+    public byte[]? Failed(RpcCall call, Exception exception, Activity? span)
     {
         var error = RpcErrorMapper.FromException(exception, detailedErrors, call.CancellationToken.IsCancellationRequested, out var unexpected);
         if (unexpected)
@@ -46,21 +63,36 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
             log.Debug("Method [{0}] answered error [{1}] on session [{2}], request [{3}]", call.Method, error.Code, call.Context.SessionId, call.Context.RequestId ?? "notification");
         }
 
-        if (call.IsNotification)
+        byte[]? frame = null;
+        if (!call.IsNotification)
         {
-            return null;
+            try
+            {
+                frame = JsonRpcResponseWriter.Error(call.Id, error, serializerOptions);
+            }
+#pragma warning disable CA1031 // Error data is the handler's object; whatever its serialization throws, the call still gets its error.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                log.Error(
+                    ex,
+                    "Error data of method [{0}] cannot be serialized; answering without it (session [{1}], request [{2}])",
+                    call.Method,
+                    call.Context.SessionId,
+                    call.Context.RequestId ?? "notification");
+                frame = JsonRpcResponseWriter.Error(call.Id, error with { Data = null }, serializerOptions);
+            }
         }
 
-        try
-        {
-            return JsonRpcResponseWriter.Error(call.Id, error, serializerOptions);
-        }
-#pragma warning disable CA1031 // Error data is the handler's object; whatever its serialization throws, the call still gets its error.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            log.Error(ex, "Error data of method [{0}] cannot be serialized; answering without it", call.Method);
-            return JsonRpcResponseWriter.Error(call.Id, error with { Data = null }, serializerOptions);
-        }
+        Finish(call, span, error.Code);
+        return frame;
+    }
+
+    private void Finish(RpcCall call, Activity? span, int? errorCode)
+    {
+        var method = metrics.MethodLabel(call.Method);
+        metrics.HandlerFinished(method);
+        metrics.RequestHandled(method, errorCode, call.Started);
+        RpcTracing.Finish(span, errorCode);
     }
 }

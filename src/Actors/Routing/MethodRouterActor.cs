@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Routing;
@@ -26,7 +28,7 @@ internal sealed class MethodRouterActor : UntypedActor
     private readonly RpcMethodDescriptor _method;
     private readonly CallOutcomes _outcomes;
     private readonly IServiceProvider _services;
-    private readonly Dictionary<IActorRef, RouterProtocol.Invoke> _handlerCalls = [];
+    private readonly Dictionary<IActorRef, (RouterProtocol.Invoke Invoke, Activity? Span)> _handlerCalls = [];
     private readonly Dictionary<IActorRef, Exception> _handlerFailures = [];
     private readonly Dictionary<(IActorRef ReplyTo, long Sequence), CancellationTokenSource> _routedCalls = [];
     private readonly TimeSpan _routedCallTimeout;
@@ -35,7 +37,7 @@ internal sealed class MethodRouterActor : UntypedActor
     {
         _method = method;
         _services = settings.Services;
-        _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors);
+        _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors, settings.Metrics);
 
         // Later than the session's own deadline, so the session answers -32001 and this only frees the handler.
         _routedCallTimeout = settings.HandlerTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : settings.HandlerTimeout + RoutedCallGrace;
@@ -70,16 +72,16 @@ internal sealed class MethodRouterActor : UntypedActor
 
                 break;
             case RpcReply reply:
-                FinishHandlerCall(Sender, call => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object))));
+                FinishHandlerCall(Sender, (call, span) => _outcomes.Succeeded(call, new RpcValue(reply.Result, typeof(object)), span));
                 break;
             case Status.Failure failure:
-                FinishHandlerCall(Sender, call => _outcomes.Failed(call, failure.Cause));
+                FinishHandlerCall(Sender, (call, span) => _outcomes.Failed(call, failure.Cause, span));
                 break;
             case HandlerStopped stopped:
                 var cause = _handlerFailures.Remove(stopped.Handler, out var failure2)
                     ? failure2
                     : new InvalidOperationException($"The handler actor of [{_method.Name}] stopped without replying.");
-                FinishHandlerCall(stopped.Handler, call => _outcomes.Failed(call, cause));
+                FinishHandlerCall(stopped.Handler, (call, span) => _outcomes.Failed(call, cause, span));
                 break;
             default:
                 Unhandled(message);
@@ -127,7 +129,7 @@ internal sealed class MethodRouterActor : UntypedActor
             return;
         }
 
-        foreach (var (handler, invoke) in _handlerCalls)
+        foreach (var (handler, (invoke, span)) in _handlerCalls)
         {
             if (invoke.Call.Sequence == cancel.Sequence && invoke.ReplyTo.Equals(cancel.ReplyTo))
             {
@@ -135,6 +137,7 @@ internal sealed class MethodRouterActor : UntypedActor
                 _handlerFailures.Remove(handler);
                 Context.Unwatch(handler);
                 Context.Stop(handler);
+                _outcomes.Abandoned(invoke.Call, span);
                 return;
             }
         }
@@ -161,15 +164,17 @@ internal sealed class MethodRouterActor : UntypedActor
             parameters = document.RootElement.Clone();
         }
 
+        // The span covers the handler actor's whole call; it is not current on the actor's thread (see RpcTracing).
+        var span = _outcomes.Started(invoke.Call);
         var child = Context.ActorOf(handler.Props);
         Context.WatchWith(child, new HandlerStopped(child));
-        _handlerCalls[child] = invoke;
+        _handlerCalls[child] = (invoke, span);
         child.Tell(new RpcInvocation(invoke.Call.Context, parameters), Self);
     }
 
-    private void FinishHandlerCall(IActorRef handler, Func<RpcCall, byte[]?> respond)
+    private void FinishHandlerCall(IActorRef handler, Func<RpcCall, Activity?, byte[]?> respond)
     {
-        if (!_handlerCalls.Remove(handler, out var invoke))
+        if (!_handlerCalls.Remove(handler, out var entry))
         {
             return; // A late or second reply: the call was already answered.
         }
@@ -177,7 +182,8 @@ internal sealed class MethodRouterActor : UntypedActor
         Context.Unwatch(handler);
         Context.Stop(handler);
         _handlerFailures.Remove(handler);
-        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, respond(invoke.Call)));
+        var (invoke, span) = entry;
+        invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, respond(invoke.Call, span)));
     }
 
     /// <summary>A handler actor of this router stopped; if its call is still open, it failed.</summary>
@@ -189,4 +195,5 @@ internal sealed class MethodRouterActor : UntypedActor
 /// <param name="DetailedErrors">Whether unexpected exceptions reveal their type and message.</param>
 /// <param name="Services">The node's services, for the context of calls routed here from other nodes.</param>
 /// <param name="HandlerTimeout">ActorRpc:Limits:HandlerTimeout, for calls routed here from other nodes.</param>
-internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services, TimeSpan HandlerTimeout);
+/// <param name="Metrics">Where calls are counted and timed.</param>
+internal sealed record RouterSettings(JsonSerializerOptions SerializerOptions, bool DetailedErrors, IServiceProvider Services, TimeSpan HandlerTimeout, RpcMetrics Metrics);

@@ -36,9 +36,11 @@ internal sealed class RemoteMethodActor : ReceiveActor
                 return;
             }
 
+            var notFound = RpcError.MethodNotFound(method.Name);
+            settings.Metrics.RequestHandled(settings.Metrics.MethodLabel(method.Name), notFound.Code, invoke.Call.Started);
             var frame = invoke.Call.IsNotification
                 ? null
-                : JsonRpcResponseWriter.Error(invoke.Call.Id, RpcError.MethodNotFound(method.Name), settings.SerializerOptions);
+                : JsonRpcResponseWriter.Error(invoke.Call.Id, notFound, settings.SerializerOptions);
             invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, frame));
         });
 

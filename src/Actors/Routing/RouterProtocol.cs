@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Routing;
@@ -20,6 +22,12 @@ internal sealed record RpcCall(
     CancellationToken CancellationToken)
 {
     public bool IsNotification => Id.IsEmpty;
+
+    /// <summary>The span of the session's request, parent of the handler's; default when not traced.</summary>
+    public ActivityContext TraceParent { get; init; }
+
+    /// <summary>When this node took the call on (<see cref="Stopwatch.GetTimestamp"/>): the start of its latency.</summary>
+    public long Started { get; init; } = Stopwatch.GetTimestamp();
 }
 
 /// <summary>Messages between sessions and method routers.</summary>
@@ -30,7 +38,8 @@ internal static class RouterProtocol
 
     /// <summary>
     /// A call routed to a node of the method's role. Everything in it crosses the network, so the
-    /// receiving router rebuilds the handler's context with its own services.
+    /// receiving router rebuilds the handler's context with its own services. The session's span
+    /// crosses as W3C <c>traceparent</c>/<c>tracestate</c> text, so the handler's span continues its trace.
     /// </summary>
     internal sealed record RemoteInvoke(
         long Sequence,
@@ -40,7 +49,9 @@ internal static class RouterProtocol
         string SessionId,
         string? RemoteAddress,
         string Transport,
-        IActorRef ReplyTo)
+        IActorRef ReplyTo,
+        string? TraceParent = null,
+        string? TraceState = null)
     {
         public static RemoteInvoke From(Invoke invoke) => new(
             invoke.Call.Sequence,
@@ -50,10 +61,15 @@ internal static class RouterProtocol
             invoke.Call.Context.SessionId,
             invoke.Call.Context.RemoteAddress,
             invoke.Call.Context.Transport,
-            invoke.ReplyTo);
+            invoke.ReplyTo,
+            RpcTracing.ToTraceParent(invoke.Call.TraceParent),
+            invoke.Call.TraceParent.TraceState);
 
         public Invoke ToInvoke(IServiceProvider services, CancellationToken cancellationToken) => new(
-            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), cancellationToken),
+            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), cancellationToken)
+            {
+                TraceParent = RpcTracing.FromTraceParent(TraceParent, TraceState),
+            },
             ReplyTo);
     }
 

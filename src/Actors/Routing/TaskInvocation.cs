@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using ActorRpc.Methods.Definition;
 
@@ -19,17 +20,21 @@ internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IA
 
     private async Task RunAsync()
     {
+        var span = outcomes.Started(call);
+
+        // The handler's code sees its span as current; set inside this async method, it stays in this call's flow.
+        Activity.Current = span;
         byte[]? frame;
         try
         {
             var value = await handler.InvokeAsync(call.Context, call.Params, call.CancellationToken).ConfigureAwait(false);
-            frame = outcomes.Succeeded(call, value);
+            frame = outcomes.Succeeded(call, value, span);
         }
 #pragma warning disable CA1031 // Any exception a handler throws must become a JSON-RPC error, never escape.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            frame = outcomes.Failed(call, ex);
+            frame = outcomes.Failed(call, ex, span);
         }
 
         replyTo.Tell(new RouterProtocol.InvocationCompleted(call.Sequence, frame), ActorRefs.NoSender);

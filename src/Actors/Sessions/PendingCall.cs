@@ -9,13 +9,15 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Router">Where it went, so a cancellation can follow it.</param>
 /// <param name="Cancellation">The handler's token source; owned by the session.</param>
 /// <param name="Deadline">When it times out (<see cref="Environment.TickCount64"/>), or <see cref="long.MaxValue"/>.</param>
+/// <param name="Span">The request's span, ended when the session answers the call; null when nobody traces.</param>
 internal sealed record PendingCall(
     long Sequence,
     ReadOnlyMemory<byte> Id,
     BatchResponse? Batch,
     IActorRef Router,
     CancellationTokenSource Cancellation,
-    long Deadline)
+    long Deadline,
+    System.Diagnostics.Activity? Span)
 {
     public bool IsNotification => Id.IsEmpty;
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
@@ -76,7 +78,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 OnDeliver(deliver.Frame);
                 break;
             case SessionProtocol.InboundMessage inbound:
-                OnInbound(inbound.Payload);
+                OnInbound(inbound.Payload, inbound.TraceParent);
                 break;
             case CheckDeadlines:
                 OnCheckDeadlines();
@@ -100,6 +102,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             {
                 tokens[i++] = call.Cancellation;
                 call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+                call.Span?.SetTag("actorrpc.abandoned", true); // The session ended before the call's answer.
+                RpcTracing.Finish(call.Span, errorCode: null);
             }
 
             // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
@@ -115,7 +119,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         base.PostStop();
     }
 
-    private void OnInbound(byte[] payload)
+    private void OnInbound(byte[] payload, ActivityContext traceParent)
     {
         if (_stopping || (_info.SingleExchange && _received))
         {
@@ -123,18 +127,22 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         _received = true;
+        var started = Stopwatch.GetTimestamp();
         var limits = _dependencies.Limits;
         var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth);
         switch (message.Kind)
         {
             case JsonRpcMessageKind.ParseError:
+                _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, RpcError.ParseError.Code, started);
                 Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }), requests: 1);
                 break;
             case JsonRpcMessageKind.InvalidBatch:
-                Respond(ErrorFrame(default, RpcError.InvalidRequest(message.Error!)), requests: 1);
+                var invalidBatch = RpcError.InvalidRequest(message.Error!);
+                _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, invalidBatch.Code, started);
+                Respond(ErrorFrame(default, invalidBatch), requests: 1);
                 break;
             case JsonRpcMessageKind.Single:
-                var immediate = SafeDispatch(message.Single, batch: null, out var dispatched);
+                var immediate = SafeDispatch(message.Single, batch: null, traceParent, out var dispatched);
                 if (immediate is not null)
                 {
                     Respond(immediate, requests: 1);
@@ -160,7 +168,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 var finished = 0;
                 foreach (var entry in entries)
                 {
-                    if (SafeDispatch(entry, batch, out var entryDispatched) is { } error)
+                    if (SafeDispatch(entry, batch, traceParent, out var entryDispatched) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
@@ -183,50 +191,63 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>
     /// Dispatches one entry, and if that throws (our bug, met through some client input), answers
     /// that entry with an internal error instead of failing the session and every call it holds.
+    /// Opens the request's span; one answered here is counted and its span ended here, a routed one
+    /// is counted by the node that runs it and its span ends when the session answers it.
+    /// <paramref name="routed"/> says whether a handler now runs for it (false: nothing more to do).
     /// </summary>
-    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, out bool dispatched)
+    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, ActivityContext traceParent, out bool routed)
     {
-        dispatched = false;
+        var started = Stopwatch.GetTimestamp();
+        var method = entry.Invalid is not null ? RpcMetrics.InvalidRequest : _dependencies.Metrics.MethodLabel(entry.Method);
+        var span = RpcTracing.StartRequest(method, entry.Id, _info.SessionId, _info.Transport, traceParent);
+        Dispatched dispatched;
         try
         {
-            return Dispatch(entry, batch, out dispatched);
+            dispatched = Dispatch(entry, batch, span);
         }
 #pragma warning disable CA1031 // Deliberately broad: a client's message must never end its session.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Error(ex, "Session [{0}] could not dispatch [{1}], request [{2}]", _info.SessionId, entry.Method ?? "invalid request", RequestIdText(entry.Id));
-            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.InternalError);
+            _log.Error(ex, "Session [{0}] could not dispatch [{1}], request [{2}]", _info.SessionId, method, RequestIdText(entry.Id));
+            dispatched = Answer(entry, RpcError.InternalError);
         }
+
+        routed = dispatched.Routed;
+        if (!routed)
+        {
+            _dependencies.Metrics.RequestHandled(method, dispatched.ErrorCode, started);
+            RpcTracing.Finish(span, dispatched.ErrorCode);
+        }
+
+        return dispatched.Frame;
     }
 
-    /// <summary>
-    /// Starts one entry. Returns its response when it is known at once; otherwise
-    /// <paramref name="dispatched"/> says whether a handler now runs for it (false: nothing to answer).
-    /// </summary>
-    private byte[]? Dispatch(in JsonRpcEntry entry, BatchResponse? batch, out bool dispatched)
+    /// <summary>Starts one entry; its response when it is known at once.</summary>
+    private Dispatched Dispatch(in JsonRpcEntry entry, BatchResponse? batch, Activity? span)
     {
-        dispatched = false;
         if (entry.Invalid is not null)
         {
-            return ErrorFrame(entry.Id, RpcError.InvalidRequest(entry.Invalid));
+            // Answered even without an id: an invalid request is no notification.
+            var invalid = RpcError.InvalidRequest(entry.Invalid);
+            return new Dispatched(ErrorFrame(entry.Id, invalid), invalid.Code, Routed: false);
         }
 
         var method = entry.Method!;
-        if (TryAnswerBuiltIn(entry, out var builtInFrame))
+        if (TryAnswerBuiltIn(entry, out var builtIn))
         {
-            return builtInFrame;
+            return builtIn;
         }
 
         if (!_dependencies.Directory.TryGetRouter(method, out var router))
         {
-            return entry.IsNotification ? null : ErrorFrame(entry.Id, RpcError.MethodNotFound(method));
+            return Answer(entry, RpcError.MethodNotFound(method));
         }
 
         var sequence = ++_nextSequence;
         var cancellation = _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
-        _inFlight[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline);
+        _inFlight[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span);
         if (!entry.IsNotification)
         {
             batch?.Expect();
@@ -239,15 +260,19 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
-        router.Tell(new RouterProtocol.Invoke(new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token), Self));
-        dispatched = true;
-        return null;
+        var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token) { TraceParent = span?.Context ?? default };
+        router.Tell(new RouterProtocol.Invoke(call, Self));
+        return new Dispatched(null, null, Routed: true);
     }
 
+    /// <summary>The answer to an entry that fails here: an error frame, or nothing for a notification.</summary>
+    private Dispatched Answer(in JsonRpcEntry entry, RpcError error) =>
+        new(entry.IsNotification ? null : ErrorFrame(entry.Id, error), error.Code, Routed: false);
+
     /// <summary>The built-ins about the connection itself are answered here, at once.</summary>
-    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out byte[]? frame)
+    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out Dispatched answer)
     {
-        frame = null;
+        answer = default;
         string[] result;
         switch (entry.Method)
         {
@@ -256,19 +281,22 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 {
                     Cancel(id);
                 }
-                else if (!entry.IsNotification)
+                else
                 {
-                    frame = ErrorFrame(entry.Id, new RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: expected {\"id\": <request id>}"));
+                    answer = Answer(entry, new RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: expected {\"id\": <request id>}"));
                     return true;
                 }
 
                 // An id that is not (or no longer) in flight is ignored, as LSP requires.
-                frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(null, typeof(object)), _dependencies.SerializerOptions);
+                answer = new Dispatched(
+                    entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(null, typeof(object)), _dependencies.SerializerOptions),
+                    null,
+                    Routed: false);
                 return true;
             case RpcMethodCatalog.SubscribeName or RpcMethodCatalog.UnsubscribeName:
                 if (!TopicParams.TryParse(entry.Params, out var topics, out var error))
                 {
-                    frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
+                    answer = Answer(entry, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
                     return true;
                 }
 
@@ -276,7 +304,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 {
                     if (topics.FirstOrDefault(t => !_dependencies.Topics.IsAllowed(t)) is { } unknown)
                     {
-                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                        answer = Answer(entry, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown topic '{unknown}'; see get_topics."));
                         return true;
                     }
@@ -284,7 +312,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                     var limit = _dependencies.Limits.MaxSubscriptionsPerSession;
                     if (_subscriptions.Count + topics.Count(t => !_subscriptions.Contains(t)) > limit)
                     {
-                        frame = entry.IsNotification ? null : ErrorFrame(entry.Id, new RpcError(
+                        answer = Answer(entry, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams,
                             $"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."));
                         return true;
@@ -315,7 +343,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 return false;
         }
 
-        frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
+        var frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
+        answer = new Dispatched(frame, null, Routed: false);
         return true;
     }
 
@@ -380,6 +409,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
         _ = call.Cancellation.CancelAsync();
+        RpcTracing.Finish(call.Span, error.Code);
         Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
     }
 
@@ -394,6 +424,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         {
             _spareTokens.Push(call.Cancellation);
         }
+
+        // Success or error is on the handler's span, where the outcome is known.
+        RpcTracing.Finish(call.Span, errorCode: null);
 
         Finish(call, call.IsNotification ? null : completed.Frame ?? ErrorFrame(call.Id, RpcError.InternalError));
     }
@@ -445,11 +478,18 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>Writes a notification to a WebSocket; a client that cannot keep up meets the slow-consumer policy, never a wait.</summary>
     private void OnDeliver(byte[] frame)
     {
-        if (_stopping || _info.SingleExchange || _transport.TryNotify(frame))
+        if (_stopping || _info.SingleExchange)
         {
             return;
         }
 
+        if (_transport.TryNotify(frame))
+        {
+            _dependencies.Metrics.NotificationDelivered();
+            return;
+        }
+
+        _dependencies.Metrics.NotificationsDropped(1);
         var limits = _dependencies.Limits;
         if (limits.SlowConsumerPolicy == SlowConsumerPolicy.DropNotifications)
         {
@@ -470,6 +510,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             _info.SessionId,
             limits.MaxOutboundQueue);
         _transport.Close(WebSocketCloseStatus.PolicyViolation, "Too slow: outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
+        _dependencies.Metrics.SlowConsumerDisconnected();
         StopSession();
     }
 
@@ -510,6 +551,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     // Often enough that a timeout is answered within an eighth of its length, never more than once a second.
     private static TimeSpan DeadlineCheckInterval(long timeoutMs) =>
         TimeSpan.FromMilliseconds(Math.Clamp(timeoutMs / 8, 10, 1000));
+
+    /// <summary>What dispatching an entry gave: its frame now (or none), its error code, or that it was routed and answers later.</summary>
+    private readonly record struct Dispatched(byte[]? Frame, int? ErrorCode, bool Routed);
 
     /// <summary>Time to look for calls past their deadline.</summary>
     private sealed class CheckDeadlines : INoSerializationVerificationNeeded, IDeadLetterSuppression

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorRpc.Actors.Configuration;
+using ActorRpc.Actors.Diagnostics;
 using Akka.Actor;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Methods.Topics;
@@ -13,10 +14,12 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Services">Handed to handlers through their context.</param>
 /// <param name="Topics">The topics clients may subscribe to.</param>
 /// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
+/// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
     JsonSerializerOptions SerializerOptions,
     IServiceProvider Services,
     TopicCatalog Topics,
-    IActorRef TopicsActor);
+    IActorRef TopicsActor,
+    RpcMetrics Metrics);

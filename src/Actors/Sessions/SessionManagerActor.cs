@@ -1,8 +1,12 @@
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorRpc.Actors.Sessions;
 
-/// <summary>Parent of every session on the node: starts them and decides what a failing one means.</summary>
+/// <summary>
+/// Parent of every session on the node: starts them, decides what a failing one means, and counts
+/// the open ones (it sees every start and, by watching, every end, whatever the cause).
+/// </summary>
 internal sealed class SessionManagerActor : ReceiveActor
 {
     public SessionManagerActor(SessionDependencies dependencies)
@@ -10,8 +14,11 @@ internal sealed class SessionManagerActor : ReceiveActor
         Receive<SessionProtocol.StartSession>(start =>
         {
             var session = Context.ActorOf(SessionActor.Props(start.Info, start.Transport, dependencies), start.Info.SessionId);
+            dependencies.Metrics.SessionOpened(start.Info.Transport);
+            Context.WatchWith(session, new SessionEnded(start.Info.Transport));
             Sender.Tell(new SessionProtocol.SessionStarted(start, session));
         });
+        Receive<SessionEnded>(ended => dependencies.Metrics.SessionClosed(ended.Transport));
     }
 
     public static Props Props(SessionDependencies dependencies) =>
@@ -23,4 +30,6 @@ internal sealed class SessionManagerActor : ReceiveActor
     /// others never. Stopping closes its connection with 1011; every other session carries on.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(static _ => Directive.Stop, loggingEnabled: true);
+
+    private sealed record SessionEnded(string Transport) : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 
@@ -28,7 +29,8 @@ public static class SessionProtocol
 
     /// <summary>One complete text message from the client (a request, notification or batch, or garbage).</summary>
     /// <param name="Payload">The UTF-8 bytes; owned by the session from now on and never changed.</param>
-    public sealed record InboundMessage(byte[] Payload) : INoSerializationVerificationNeeded;
+    /// <param name="TraceParent">The trace the message arrived in (an HTTP POST's), parent of its requests' spans; default for none.</param>
+    public sealed record InboundMessage(byte[] Payload, ActivityContext TraceParent = default) : INoSerializationVerificationNeeded;
 
     /// <summary>A notification for a topic the session subscribed to, already a complete frame (shared by all subscribers).</summary>
     public sealed record Deliver(byte[] Frame) : INoSerializationVerificationNeeded, IDeadLetterSuppression;

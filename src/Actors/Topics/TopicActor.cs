@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Sessions;
 
 namespace ActorRpc.Actors.Topics;
@@ -15,15 +16,21 @@ internal sealed class TopicActor : ReceiveActor
     private readonly string _topic;
     private readonly IActorRef _mediator;
     private readonly bool _prunable;
+    private readonly RpcMetrics _metrics;
+    private readonly string _label;
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionProtocol.Deliver? _state;
 
-    public TopicActor(string topic, IActorRef mediator, bool prunable)
+    public TopicActor(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics)
     {
         _topic = topic;
         _mediator = mediator;
         _prunable = prunable;
+        _metrics = metrics;
+
+        // A pattern topic's name is the client's choice: it is counted under its pattern.
+        _label = metrics.TopicLabel(topic);
 
         Receive<TopicProtocol.TopicNotification>(OnNotification);
         Receive<TopicProtocol.Subscribe>(subscribe =>
@@ -31,6 +38,7 @@ internal sealed class TopicActor : ReceiveActor
             if (_subscribers.Add(subscribe.Session))
             {
                 Context.WatchWith(subscribe.Session, new SubscriberGone(subscribe.Session));
+                _metrics.SubscriptionsChanged(_label, 1);
             }
 
             // The state goes right after the subscription, so it precedes any later notify.
@@ -57,10 +65,21 @@ internal sealed class TopicActor : ReceiveActor
         });
     }
 
-    public static Props Props(string topic, IActorRef mediator, bool prunable) =>
-        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable));
+    public static Props Props(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable, metrics));
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(_topic), Self));
+
+    protected override void PostStop()
+    {
+        // Only a stopping node stops a topic that still has subscribers; the gauge must not keep them.
+        if (_subscribers.Count > 0)
+        {
+            _metrics.SubscriptionsChanged(_label, -_subscribers.Count);
+        }
+
+        base.PostStop();
+    }
 
     private void OnNotification(TopicProtocol.TopicNotification notification)
     {
@@ -82,6 +101,7 @@ internal sealed class TopicActor : ReceiveActor
         if (_subscribers.Remove(session))
         {
             Context.Unwatch(session);
+            _metrics.SubscriptionsChanged(_label, -1);
 
             // A pattern topic with no one left and nothing retained is only memory: offer to go.
             if (_prunable && _subscribers.Count == 0 && _state is null)

@@ -2,6 +2,7 @@ using Akka.Actor;
 using System.Text.Json;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Topics;
 
@@ -23,15 +24,17 @@ namespace ActorRpc.Actors.Topics;
 internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
+    private readonly RpcMetrics _metrics;
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
-    public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions)
+    public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions, RpcMetrics metrics)
     {
         _mediator = mediator;
+        _metrics = metrics;
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
-            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false), TopicNames.ActorName(topic));
+            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false, metrics), TopicNames.ActorName(topic));
         }
 
         Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
@@ -91,8 +94,8 @@ internal sealed class TopicsActor : ReceiveActor
                 counts.OfType<TopicProtocol.TopicRegistrations>().ToDictionary(c => c.Topic, c => c.Count))));
     }
 
-    public static Props Props(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions) =>
-        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, serializerOptions));
+    public static Props Props(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions, RpcMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, serializerOptions, metrics));
 
     /// <summary>
     /// A topic actor that throws is resumed: its subscriber set and state are updated one message at
@@ -107,7 +110,7 @@ internal sealed class TopicsActor : ReceiveActor
     {
         var name = TopicNames.ActorName(topic);
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true), name) : child;
+        return child.IsNobody() ? Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics), name) : child;
     }
 
     private bool Buffered(string topic, object message)

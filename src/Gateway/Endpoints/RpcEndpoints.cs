@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
@@ -7,6 +8,7 @@ using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Gateway.Configuration;
+using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
 using Microsoft.AspNetCore.Http.Features;
@@ -34,6 +36,7 @@ internal static class RpcEndpoints
         IRequiredActor<SessionManager> sessions,
         MethodDirectory directory,
         ConnectionRegistry connections,
+        NodeReadiness readiness,
         IOptions<RpcLimitsOptions> limits,
         IOptions<RpcEndpointOptions> options,
         ILoggerFactory loggerFactory)
@@ -45,9 +48,18 @@ internal static class RpcEndpoints
             return;
         }
 
+        var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
+        if (!readiness.IsAcceptingConnections)
+        {
+            // Closing sockets has begun or is about to: a socket accepted now would be closed at once.
+            GatewayLog.RefusedShuttingDown(logger, RemoteAddress(context));
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         if (!connections.TryReserve(options.Value.MaxConnections))
         {
-            GatewayLog.ConnectionRefused(loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket"), options.Value.MaxConnections);
+            GatewayLog.ConnectionRefused(logger, options.Value.MaxConnections);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             await context.Response.WriteAsync(
@@ -58,7 +70,7 @@ internal static class RpcEndpoints
 
         try
         {
-            await ServeWebSocketAsync(context, sessions, directory, connections, limits.Value, options.Value, loggerFactory).ConfigureAwait(false);
+            await ServeWebSocketAsync(context, sessions, directory, connections, limits.Value, options.Value, logger).ConfigureAwait(false);
         }
         finally
         {
@@ -73,7 +85,7 @@ internal static class RpcEndpoints
         ConnectionRegistry connections,
         RpcLimitsOptions limits,
         RpcEndpointOptions options,
-        ILoggerFactory loggerFactory)
+        ILogger logger)
     {
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
@@ -83,7 +95,6 @@ internal static class RpcEndpoints
             SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
-        var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
         var connection = new WebSocketConnection(socket, info.SessionId, limits, options, logger);
         var started = await StartSessionAsync(sessions, info, connection, context.RequestAborted).ConfigureAwait(false);
@@ -124,7 +135,8 @@ internal static class RpcEndpoints
         var exchange = new HttpExchange();
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true);
         var started = await StartSessionAsync(sessions, info, exchange, context.RequestAborted).ConfigureAwait(false);
-        started.Session.Tell(new SessionProtocol.InboundMessage(body));
+        // The request's spans continue the HTTP request's trace, when it is traced.
+        started.Session.Tell(new SessionProtocol.InboundMessage(body, Activity.Current?.Context ?? default));
 
         // A client that gives up before its answer cancels the calls it started, as a closed socket does.
         using var abandon = context.RequestAborted.Register(() => started.Session.Tell(SessionProtocol.ConnectionClosed.Instance));

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using Akka;
+using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors;
 using ActorRpc.Actors.Configuration;
@@ -9,6 +11,7 @@ using ActorRpc.Gateway.Transport;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Demo;
 using ActorRpc.Methods.Topics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Hosting;
@@ -47,6 +50,7 @@ public static class ActorRpcApplication
         }
 
         AddActorRpc(builder);
+        ActorRpcTelemetry.AddActorRpcTelemetry(builder);
         builder.Services.AddRpcMethods(methods => methods.AddMethods<DemoMethods>());
         builder.Services.AddRpcTopics(topics => topics.AddTopic(DemoMethods.NewsTopic).AddTopic(DemoMethods.ClockTopic));
         configure?.Invoke(builder);
@@ -69,7 +73,10 @@ public static class ActorRpcApplication
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService<IdleConnectionSweeper>();
-        services.AddHealthChecks().AddCheck<MethodRoutersHealthCheck>("method-routers");
+        services.AddSingleton<NodeReadiness>();
+        services.AddHealthChecks()
+            .AddCheck<MethodRoutersHealthCheck>("method-routers", tags: [NodeReadiness.ReadyTag])
+            .AddCheck<NodeReadinessHealthCheck>("cluster-member", tags: [NodeReadiness.ReadyTag]);
 
         var allowedOrigins = configuration.GetSection(RpcEndpointOptions.SectionName + ":AllowedOrigins").Get<string[]>() ?? [];
         services.AddCors(cors => cors.AddPolicy(RpcEndpoints.CorsPolicy, policy =>
@@ -86,6 +93,18 @@ public static class ActorRpcApplication
                 loggers.AddLoggerFactory();
             });
             akka.WithActorRpc(provider.GetRequiredService<IOptions<ClusterNodeOptions>>().Value);
+
+            // A shutdown the actor system starts itself (a cluster leave, a downing, the CLR exit hook
+            // on SIGTERM) reaches the host only once the system has terminated, too late for sockets
+            // to go away cleanly: the node turns unready and closes them at its first phase.
+            akka.AddStartup((system, _) => CoordinatedShutdown.Get(system).AddTask(
+                CoordinatedShutdown.PhaseBeforeServiceUnbind,
+                "actor-rpc-not-ready",
+                () =>
+                {
+                    BeginShutdown(provider, "coordinated shutdown");
+                    return Task.FromResult(Done.Instance);
+                }));
             akka.WithActors((system, _, resolver) =>
                 system.ActorOf(ClockTickerActor.Props(resolver.GetService<ITopicPublisher>(), TimeSpan.FromSeconds(1)), "clock-ticker"));
         });
@@ -102,17 +121,34 @@ public static class ActorRpcApplication
 
         app.UseWebSockets(webSockets);
         app.UseCors();
-        app.MapHealthChecks("/healthz");
+
+        // Liveness says only that the process serves HTTP: restarting a node for a cluster problem would not help.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static _ => false });
+        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(NodeReadiness.ReadyTag) });
+        ActorRpcTelemetry.MapActorRpcTelemetry(app);
         app.MapRpcEndpoints();
 
         // Sockets are closed with 1001 before the server drains requests; otherwise every open
         // WebSocket would hold shutdown for the whole host shutdown timeout.
-        var connections = app.Services.GetRequiredService<ConnectionRegistry>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
-        app.Lifetime.ApplicationStopping.Register(() =>
+        app.Lifetime.ApplicationStopping.Register(() => BeginShutdown(app.Services, "the host is stopping"));
+    }
+
+    /// <summary>
+    /// The node's first step out, whichever side starts it: readiness goes first, so /ready fails
+    /// before any client is told to reconnect (and perhaps picks this node again); then every
+    /// WebSocket is closed with 1001 Going Away. Only the first call acts.
+    /// </summary>
+    private static void BeginShutdown(IServiceProvider services, string reason)
+    {
+        if (!services.GetRequiredService<NodeReadiness>().StopAccepting(reason))
         {
-            GatewayLog.ClosingAll(logger, connections.Count);
-            connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
-        });
+            return;
+        }
+
+        var connections = services.GetRequiredService<ConnectionRegistry>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorRpc.Gateway");
+        GatewayLog.NotReady(logger, reason);
+        GatewayLog.ClosingAll(logger, connections.Count);
+        connections.CloseAll(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
     }
 }

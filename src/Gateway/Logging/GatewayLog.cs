@@ -24,9 +24,15 @@ internal static partial class GatewayLog
     [LoggerMessage(6, LogLevel.Information, "Closing {Count} WebSocket connections: the node is shutting down")]
     public static partial void ClosingAll(ILogger logger, int count);
 
-    [LoggerMessage(7, LogLevel.Warning, "WebSocket upgrade refused with 503: the node holds its maximum of {MaxConnections} connections (ActorRpc:Endpoint:MaxConnections)")]
+    [LoggerMessage(7, LogLevel.Information, "The node is no longer ready and refuses new connections: {Reason}")]
+    public static partial void NotReady(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Refused a new connection from {RemoteAddress}: the node is shutting down")]
+    public static partial void RefusedShuttingDown(ILogger logger, string? remoteAddress);
+
+    [LoggerMessage(9, LogLevel.Warning, "WebSocket upgrade refused with 503: the node holds its maximum of {MaxConnections} connections (ActorRpc:Endpoint:MaxConnections)")]
     public static partial void ConnectionRefused(ILogger logger, int maxConnections);
 
-    [LoggerMessage(8, LogLevel.Information, "Session {SessionId} closed: idle for {IdleTimeout} (ActorRpc:Endpoint:IdleTimeout)")]
+    [LoggerMessage(10, LogLevel.Information, "Session {SessionId} closed: idle for {IdleTimeout} (ActorRpc:Endpoint:IdleTimeout)")]
     public static partial void IdleConnectionClosed(ILogger logger, string sessionId, TimeSpan idleTimeout);
 }

@@ -3,12 +3,15 @@ using Akka.Actor;
 using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Cluster;
 
 /// <summary>Everything that crosses nodes survives a round trip through our serializer, byte for byte.</summary>
 public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
 {
+    private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
+
     private ClusterMessageSerializer Serializer => new((ExtendedActorSystem)Sys);
 
     [Theory]
@@ -35,6 +38,38 @@ public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("s1", back.SessionId);
         Assert.Null(back.RemoteAddress);
         Assert.Equal(TestActor, back.ReplyTo);
+        Assert.Null(back.TraceParent);
+    }
+
+    [Fact]
+    public void RemoteInvoke_WithTraceContext_RoundTripKeepsTraceParentAndState()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var message = new RouterProtocol.RemoteInvoke(
+            1, "m", "1"u8.ToArray(), default, "s1", "127.0.0.1:1", "http", TestActor, traceParent, "vendor=value");
+        var back = (RouterProtocol.RemoteInvoke)RoundTrip(message);
+        Assert.Equal(traceParent, back.TraceParent);
+        Assert.Equal("vendor=value", back.TraceState);
+
+        var call = back.ToInvoke(Services, CancellationToken.None).Call;
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", call.TraceParent.TraceId.ToHexString());
+        Assert.Equal("b7ad6b7169203331", call.TraceParent.SpanId.ToHexString());
+        Assert.True(call.TraceParent.IsRemote);
+    }
+
+    [Fact]
+    public void RemoteInvoke_FromNodeWithoutTraceFields_ReadsAsUntraced()
+    {
+        // What a node of the previous version writes: the same fields, without the trailing trace context.
+        var message = new RouterProtocol.RemoteInvoke(3, "m", "1"u8.ToArray(), "[]"u8.ToArray(), "s1", null, "websocket", TestActor);
+        var bytes = Serializer.ToBinary(message);
+        var previousVersion = bytes[..^2]; // two empty length-prefixed strings
+        var back = (RouterProtocol.RemoteInvoke)Serializer.FromBinary(previousVersion, Serializer.Manifest(message));
+        Assert.Equal(3, back.Sequence);
+        Assert.Equal(TestActor, back.ReplyTo);
+        Assert.Null(back.TraceParent);
+        Assert.Null(back.TraceState);
+        Assert.Equal(default, back.ToInvoke(Services, CancellationToken.None).Call.TraceParent);
     }
 
     [Theory]

@@ -51,7 +51,7 @@ public sealed class NodeProcess : IAsyncDisposable
             Assert.False(process.HasExited, "The node process exited during start-up.");
             try
             {
-                using var response = await http.GetAsync(new Uri(node.HttpAddress, "/healthz"));
+                using var response = await http.GetAsync(new Uri(node.HttpAddress, "/ready"));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
             catch (HttpRequestException ex)

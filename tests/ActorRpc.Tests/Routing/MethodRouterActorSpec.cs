@@ -16,7 +16,7 @@ namespace ActorRpc.Tests.Routing;
 public sealed class MethodRouterActorSpec : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
-    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false, Services, TimeSpan.FromSeconds(30));
+    private static readonly RouterSettings Settings = new(RpcMethodsOptions.CreateDefaultSerializerOptions(), DetailedErrors: false, Services, TimeSpan.FromSeconds(30), Infrastructure.TestMetrics.Create());
     private long _sequence;
 
     [Fact]

@@ -242,7 +242,8 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
             RpcMethodsOptions.CreateDefaultSerializerOptions(),
             new ServiceCollection().BuildServiceProvider(),
             TopicCatalog.Empty,
-            _topics.Ref);
+            _topics.Ref,
+            Infrastructure.TestMetrics.Create("known", "other"));
         var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
         return Sys.ActorOf(SessionActor.Props(info, _transport, dependencies));
     }

@@ -1,0 +1,137 @@
+using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using ActorRpc.Methods.Topics;
+
+namespace ActorRpc.Actors.Diagnostics;
+
+/// <summary>
+/// Every ActorRpc instrument, on one <see cref="Meter"/> named <see cref="MeterName"/>, and the one
+/// place label values are chosen. Label values come only from what the server registered (method
+/// names, topic names and patterns, error codes its own code raises), never from what a client
+/// sent, so a client cannot grow the number of series: an unregistered method is counted under
+/// <see cref="UnknownMethod"/>. See docs/observability.md for the list. Thread-safe.
+/// </summary>
+internal sealed class RpcMetrics
+{
+    /// <summary>The meter's name, to add to a metrics pipeline (<c>AddMeter("ActorRpc")</c>).</summary>
+    public const string MeterName = "ActorRpc";
+
+    /// <summary>The method label of a call to a method the node does not know.</summary>
+    public const string UnknownMethod = "(unknown)";
+
+    /// <summary>The method label of a message that is not a valid request (parse error, invalid request).</summary>
+    public const string InvalidRequest = "(invalid)";
+
+    /// <summary>The topic label of a topic no registered name or pattern covers (never expected).</summary>
+    public const string UnknownTopic = "(unknown)";
+
+    public const string MethodTag = "rpc.method";
+    public const string OutcomeTag = "outcome";
+    public const string ErrorCodeTag = "rpc.jsonrpc.error_code";
+    public const string TransportTag = "actorrpc.transport";
+    public const string TopicTag = "actorrpc.topic";
+
+    /// <summary>Upper bounds of the latency buckets, in seconds: from half a millisecond to half a minute.</summary>
+    private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private readonly FrozenSet<string> _methods;
+    private readonly FrozenSet<string> _topics;
+    private readonly string[] _patterns;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _handlersActive;
+    private readonly UpDownCounter<long> _sessionsOpen;
+    private readonly UpDownCounter<long> _subscriptions;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _slowConsumers;
+
+    /// <param name="meterFactory">The host's factory, so the meter lives and dies with the node's services.</param>
+    /// <param name="methods">Every method name the node serves, built-ins included: the only method label values besides the fixed ones.</param>
+    /// <param name="topics">The node's topics: declared names and patterns are the only topic label values.</param>
+    public RpcMetrics(IMeterFactory meterFactory, IEnumerable<string> methods, TopicCatalog topics)
+    {
+        _methods = methods.ToFrozenSet(StringComparer.Ordinal);
+        _topics = topics.Topics.ToFrozenSet(StringComparer.Ordinal);
+        _patterns = [.. topics.Patterns.OrderByDescending(p => p.Length)];
+
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>(
+            "actorrpc.requests", "{request}", "JSON-RPC requests and notifications handled, by method and outcome.");
+        _duration = meter.CreateHistogram(
+            "actorrpc.request.duration",
+            "s",
+            "Time from dispatch to response on the node that ran the method (or answered the request itself).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _handlersActive = meter.CreateUpDownCounter<long>(
+            "actorrpc.handlers.active", "{handler}", "Method handlers running on this node.");
+        _sessionsOpen = meter.CreateUpDownCounter<long>(
+            "actorrpc.sessions.open", "{session}", "Open sessions: WebSocket connections and HTTP exchanges in progress.");
+        _subscriptions = meter.CreateUpDownCounter<long>(
+            "actorrpc.topic.subscriptions", "{subscription}", "Sessions of this node subscribed, by registered topic name or pattern.");
+        _delivered = meter.CreateCounter<long>(
+            "actorrpc.notifications.delivered", "{notification}", "Topic notifications queued for a subscriber's connection.");
+        _dropped = meter.CreateCounter<long>(
+            "actorrpc.notifications.dropped", "{notification}", "Topic notifications not delivered to a subscriber (its queue was full or it was closing).");
+        _slowConsumers = meter.CreateCounter<long>(
+            "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue).");
+    }
+
+    /// <summary>The label of <paramref name="method"/>: itself when the node serves it, <see cref="UnknownMethod"/> otherwise.</summary>
+    public string MethodLabel(string? method) => method is not null && _methods.TryGetValue(method, out var known) ? known : UnknownMethod;
+
+    /// <summary>The label of a concrete topic: its declared name, or the pattern that covers it.</summary>
+    public string TopicLabel(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var declared))
+        {
+            return declared;
+        }
+
+        foreach (var pattern in _patterns)
+        {
+            // Longest first, so the most specific pattern names the series.
+            if (topic.Length >= pattern.Length && topic.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal))
+            {
+                return pattern;
+            }
+        }
+
+        return UnknownTopic;
+    }
+
+    /// <summary>Counts one handled request and records its latency.</summary>
+    /// <param name="methodLabel">From <see cref="MethodLabel"/> or one of the fixed labels.</param>
+    /// <param name="errorCode">The JSON-RPC error code of the answer, or null for success.</param>
+    /// <param name="startTimestamp">When handling began, from <see cref="Stopwatch.GetTimestamp"/>.</param>
+    public void RequestHandled(string methodLabel, int? errorCode, long startTimestamp)
+    {
+        var tags = new TagList { { MethodTag, methodLabel }, { OutcomeTag, errorCode is null ? "ok" : "error" } };
+        if (errorCode is { } code)
+        {
+            tags.Add(ErrorCodeTag, code);
+        }
+
+        _requests.Add(1, tags);
+        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+    }
+
+    public void HandlerStarted(string methodLabel) => _handlersActive.Add(1, new KeyValuePair<string, object?>(MethodTag, methodLabel));
+
+    public void HandlerFinished(string methodLabel) => _handlersActive.Add(-1, new KeyValuePair<string, object?>(MethodTag, methodLabel));
+
+    public void SessionOpened(string transport) => _sessionsOpen.Add(1, new KeyValuePair<string, object?>(TransportTag, transport));
+
+    public void SessionClosed(string transport) => _sessionsOpen.Add(-1, new KeyValuePair<string, object?>(TransportTag, transport));
+
+    /// <summary>Subscribers of a topic changed by <paramref name="delta"/>; <paramref name="topicLabel"/> from <see cref="TopicLabel"/>.</summary>
+    public void SubscriptionsChanged(string topicLabel, int delta) => _subscriptions.Add(delta, new KeyValuePair<string, object?>(TopicTag, topicLabel));
+
+    public void NotificationDelivered() => _delivered.Add(1);
+
+    public void NotificationsDropped(int count) => _dropped.Add(count);
+
+    public void SlowConsumerDisconnected() => _slowConsumers.Add(1);
+}
