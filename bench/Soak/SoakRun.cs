@@ -24,6 +24,8 @@ internal sealed class SoakRun(SoakOptions options)
     private readonly string _run = Guid.NewGuid().ToString("N")[..12];
     private readonly long[] _rssBefore = new long[SoakOptions.Nodes + 1];
     private readonly long[] _rssAfter = new long[SoakOptions.Nodes + 1];
+    private readonly long[] _heapBefore = new long[SoakOptions.Nodes + 1];
+    private readonly long[] _heapAfter = new long[SoakOptions.Nodes + 1];
     private readonly List<string> _problems = [];
     private TimeSpan? _restartTime;
     private TimeSpan _clusterFormed;
@@ -173,12 +175,8 @@ internal sealed class SoakRun(SoakOptions options)
 
         abort.ThrowIfCancellationRequested();
         await Task.Delay(TimeSpan.FromSeconds(2), abort).ConfigureAwait(false);
-        foreach (var node in _nodes)
-        {
-            _rssBefore[node.Index] = node.ReadRss() ?? 0;
-        }
-
-        Log($"warm-up done ({warmStats.Nodes.Sum(n => n.Answered)} answers); RSS before: {string.Join(", ", _nodes.Select(n => $"node{n.Index} {Mb(_rssBefore[n.Index])}"))}");
+        await SampleMemoryAsync(_rssBefore, _heapBefore).ConfigureAwait(false);
+        Log($"warm-up done ({warmStats.Nodes.Sum(n => n.Answered)} answers); RSS/managed heap before: {string.Join(", ", _nodes.Select(n => $"node{n.Index} {Mb(_rssBefore[n.Index])}/{Mb(_heapBefore[n.Index])}"))}");
 
         // The load.
         var publishers = _nodes.Select(n => new Publisher(n, _run, (double)options.PublishRate / _nodes.Count, options, _stats)).ToList();
@@ -207,14 +205,23 @@ internal sealed class SoakRun(SoakOptions options)
 
         Log($"quiet for {options.Quiet.TotalSeconds:F0}s before the memory sample");
         await Task.Delay(options.Quiet, abort).ConfigureAwait(false);
+        await SampleMemoryAsync(_rssAfter, _heapAfter).ConfigureAwait(false);
         foreach (var node in _nodes)
         {
-            _rssAfter[node.Index] = node.ReadRss() ?? 0;
             if (node.HasExited)
             {
                 _problems.Add($"node{node.Index} is not running at the end (crashed?); see its log");
             }
         }
+    }
+
+    private async Task SampleMemoryAsync(long[] rss, long[] heap)
+    {
+        await Task.WhenAll(_nodes.Select(async node =>
+        {
+            rss[node.Index] = node.ReadRss() ?? 0;
+            heap[node.Index] = node.Pid is { } pid ? await ManagedHeap.ReadAsync(pid, TimeSpan.FromSeconds(10)).ConfigureAwait(false) ?? 0 : 0;
+        })).ConfigureAwait(false);
     }
 
     /// <summary>At half time: kill the node like a crash, start it again on the same ports, and wait until it is back in the cluster.</summary>
@@ -403,10 +410,10 @@ internal sealed class SoakRun(SoakOptions options)
         Console.WriteLine($"(* restarted node: its losses are reported, not gated)");
         Console.WriteLine();
         Console.WriteLine($"cluster formed in {_clusterFormed.TotalSeconds:F1}s; node{options.RestartNode} back {(_restartTime is { } r ? $"{r.TotalSeconds:F1}s" : "never")} after its kill");
-        Console.WriteLine("memory (VmRSS)   before      after");
+        Console.WriteLine("memory        RSS before   RSS after   heap before  heap after");
         for (var i = 1; i <= SoakOptions.Nodes; i++)
         {
-            Console.WriteLine($"node{i}{(i == options.RestartNode ? "*" : " ")}         {Mb(_rssBefore[i]),9} {Mb(_rssAfter[i]),10}{(i == options.RestartNode ? "  (after = the restarted process)" : string.Empty)}");
+            Console.WriteLine($"node{i}{(i == options.RestartNode ? "*" : " ")}        {Mb(_rssBefore[i]),10} {Mb(_rssAfter[i]),11} {Mb(_heapBefore[i]),13} {Mb(_heapAfter[i]),11}{(i == options.RestartNode ? "  (after = the restarted process)" : string.Empty)}");
         }
 
         foreach (var sample in _stats.Samples.Concat(_lostSamples).Take(40))
@@ -440,7 +447,7 @@ internal sealed class SoakRun(SoakOptions options)
         }
 
         var json = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"run":"{{_run}}","duration_s":{{options.Duration.TotalSeconds:F0}},"requests_sent":{{n.Sum(c => c.Sent)}},"answered":{{n.Sum(c => c.Answered)}},"errors_by_code":{{{string.Join(",", _stats.ErrorsByCode.OrderBy(kv => kv.Key).Select(kv => $"\"{kv.Key}\":{kv.Value}"))}}},"wrong_answers":{{wrong}},"lost_replies_surviving":{{lostReplies}},"lost_replies_restarted":{{n[options.RestartNode].LostReplies}},"cut_by_restart":{{n.Sum(c => c.CutByRestart)}},"churn_connections":{{_stats.ChurnCycles}},"published":{{_published}},"notifications_expected_surviving":{{surviving.Sum(i => _notifications[i].Expected)}},"notifications_delivered_surviving":{{surviving.Sum(i => _notifications[i].Delivered)}},"notifications_lost_surviving":{{lostNotifications}},"notifications_lost_restarted":{{_notifications[options.RestartNode].Lost}},"out_of_order":{{outOfOrder}},"duplicates":{{duplicates}},"unexpected_disconnects_surviving":{{survivingDisconnects}},"node_restart_s":{{(_restartTime is { } t ? t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "null")}},"rss_before_mb":[{{string.Join(",", _rssBefore.Skip(1).Select(b => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))}}],"rss_after_mb":[{{string.Join(",", _rssAfter.Skip(1).Select(b => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))}}],"pass":{{(_problems.Count == 0 ? "true" : "false")}}}""");
+            $$"""{"run":"{{_run}}","duration_s":{{options.Duration.TotalSeconds:F0}},"requests_sent":{{n.Sum(c => c.Sent)}},"answered":{{n.Sum(c => c.Answered)}},"errors_by_code":{{{string.Join(",", _stats.ErrorsByCode.OrderBy(kv => kv.Key).Select(kv => $"\"{kv.Key}\":{kv.Value}"))}}},"wrong_answers":{{wrong}},"lost_replies_surviving":{{lostReplies}},"lost_replies_restarted":{{n[options.RestartNode].LostReplies}},"cut_by_restart":{{n.Sum(c => c.CutByRestart)}},"churn_connections":{{_stats.ChurnCycles}},"published":{{_published}},"notifications_expected_surviving":{{surviving.Sum(i => _notifications[i].Expected)}},"notifications_delivered_surviving":{{surviving.Sum(i => _notifications[i].Delivered)}},"notifications_lost_surviving":{{lostNotifications}},"notifications_lost_restarted":{{_notifications[options.RestartNode].Lost}},"out_of_order":{{outOfOrder}},"duplicates":{{duplicates}},"unexpected_disconnects_surviving":{{survivingDisconnects}},"node_restart_s":{{(_restartTime is { } t ? t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "null")}},"rss_before_mb":[{{string.Join(",", _rssBefore.Skip(1).Select(b => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))}}],"rss_after_mb":[{{string.Join(",", _rssAfter.Skip(1).Select(b => (b / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))}}],"heap_before_mb":[{{string.Join(",", _heapBefore.Skip(1).Select(b => (b / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)))}}],"heap_after_mb":[{{string.Join(",", _heapAfter.Skip(1).Select(b => (b / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)))}}],"pass":{{(_problems.Count == 0 ? "true" : "false")}}}""");
         Console.WriteLine(json);
         return _problems.Count == 0 ? 0 : 1;
     }
@@ -474,7 +481,7 @@ internal sealed class SoakRun(SoakOptions options)
         throw new InvalidOperationException("Cannot find the repository root (ActorRpc.sln) above the tool or the working directory.");
     }
 
-    private static string Mb(long bytes) => bytes == 0 ? "?" : $"{bytes / 1048576.0:F0} MB";
+    private static string Mb(long bytes) => bytes == 0 ? "?" : $"{bytes / 1048576.0:F1} MB";
 
     private static void Log(string message) => Console.WriteLine($"[soak {DateTime.Now:HH:mm:ss}] {message}");
 }
