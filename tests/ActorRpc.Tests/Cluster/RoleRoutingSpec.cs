@@ -40,6 +40,33 @@ public sealed class RoleRoutingSpec
         Assert.Equal("pong", JsonAssert.Result(await socket.CallAsync("ping")).GetString());
     }
 
+    [Fact]
+    public async Task RoleMethod_ClientCancelsOrDisconnects_HandlerOnTheOtherNodeIsCancelled()
+    {
+        var held = new Reliability.HeldCalls();
+        await using var cluster = await ClusterNodes.StartAsync(
+            2,
+            configure: node => node == 1
+                ? builder => builder.Services.AddRpcMethods(m => m.AddMethod(Reliability.HeldCalls.MethodName, (string tag, CancellationToken token) => held.HoldAsync(tag, token), role: "compute"))
+                : builder => builder.Services.AddRpcMethods(m => m.AddMethod(Reliability.HeldCalls.MethodName, (string tag) => tag, role: "compute")),
+            settings: node => node == 1 ? ["--Cluster:Roles:0=compute"] : []);
+        await using var socket = await cluster[0].ConnectAsync();
+
+        await socket.SendAsync("""{"jsonrpc":"2.0","method":"hold","params":{"tag":"remote"},"id":1}""");
+        await Eventually.AssertAsync(() => Assert.Equal(1, held.Running));
+        await socket.SendAsync("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}""");
+
+        JsonAssert.Error(await socket.ReceiveJsonAsync(), -32800);
+        await held.Cancelled("remote").DefaultTimeout();
+
+        var leaving = await cluster[0].ConnectAsync();
+        await leaving.SendAsync("""{"jsonrpc":"2.0","method":"hold","params":{"tag":"gone"},"id":2}""");
+        await Eventually.AssertAsync(() => Assert.Equal(1, held.Running));
+        leaving.Socket.Abort();
+        await leaving.DisposeAsync();
+        await held.Cancelled("gone").DefaultTimeout();
+    }
+
     private static void AddRoleMethods(WebApplicationBuilder builder) => builder.Services.AddRpcMethods(methods => methods
         .AddMethod(
             "where_am_i",

@@ -34,7 +34,8 @@ public sealed class HeldCalls
     /// <summary>Completes when the token of the call with this tag was cancelled.</summary>
     public Task Cancelled(string tag) => _cancelled.GetOrAdd(tag, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    private async Task<string> HoldAsync(string tag, CancellationToken cancellationToken)
+    /// <summary>The handler itself, for tests that register it their own way (on a cluster role, say).</summary>
+    public async Task<string> HoldAsync(string tag, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _started);
         var running = Interlocked.Increment(ref _running);
