@@ -27,6 +27,14 @@ public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void CancelInvocation_RoundTrip_SameSequenceAndReplyTo()
+    {
+        var back = (RouterProtocol.CancelInvocation)RoundTrip(new RouterProtocol.CancelInvocation(long.MaxValue, TestActor));
+        Assert.Equal(long.MaxValue, back.Sequence);
+        Assert.Equal(TestActor, back.ReplyTo);
+    }
+
+    [Fact]
     public void RemoteInvoke_RoundTrip_EqualWithResolvableReplyTo()
     {
         var message = new RouterProtocol.RemoteInvoke(42, "math.add", "9007199254740993"u8.ToArray(), "[1,2]"u8.ToArray(), "s1", null, "websocket", TestActor);
