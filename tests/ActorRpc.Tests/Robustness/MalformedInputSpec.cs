@@ -78,6 +78,10 @@ public sealed class MalformedInputSpec(RpcServerFixture fixture) : IClassFixture
         { """{"jsonrpc":"2.0","method":"echo","params":["\uDC00"],"id":30}""", """{"jsonrpc":"2.0","id":30,"error":{"code":-32602}}""" },
         { """{"jsonrpc":"2.0","method":"echo","params":{"\uD800x":1},"id":31}""", """{"jsonrpc":"2.0","id":31,"error":{"code":-32602}}""" },
         { """{"jsonrpc":"2.0","method":"add","params":{"\uD800":1,"b":2},"id":32}""", """{"jsonrpc":"2.0","id":32,"error":{"code":-32602}}""" },
+        { """{"jsonrpc":"2.0","method":"ping","\uDC00":1,"id":33}""", """{"jsonrpc":"2.0","id":33,"result":"pong"}""" },
+        { """{"jsonrpc":"\uD800","method":"ping","id":34}""", """{"jsonrpc":"2.0","id":34,"error":{"code":-32600}}""" },
+        { """[{"jsonrpc":"2.0","method":"ping","\uDC00":1,"id":35}]""", """[{"jsonrpc":"2.0","id":35,"result":"pong"}]""" },
+        { """{"jsonrpc":"2.0","method":"unsubscribe","params":{"\uDC00":1,"topics":"news"},"id":37}""", """{"jsonrpc":"2.0","id":37,"result":[]}""" },
     };
 
     [Theory]
