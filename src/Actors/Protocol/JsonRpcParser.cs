@@ -110,6 +110,27 @@ internal static class JsonRpcParser
         }
     }
 
+    /// <summary>
+    /// Compares a name or string token with ASCII text. ValueTextEquals unescapes first and throws
+    /// on an escape that is not Unicode ("\uDC00"), which is valid JSON; such text equals none of ours.
+    /// </summary>
+    private static bool TextIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(text);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads one request object; the reader is on its StartObject and ends on its EndObject.</summary>
     private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
     {
@@ -123,10 +144,10 @@ internal static class JsonRpcParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("jsonrpc"u8))
+            if (TextIs(ref reader, "jsonrpc"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8))
+                if (reader.TokenType == JsonTokenType.String && TextIs(ref reader, "2.0"u8))
                 {
                     hasVersion = true;
                 }
@@ -136,7 +157,7 @@ internal static class JsonRpcParser
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("method"u8))
+            else if (TextIs(ref reader, "method"u8))
             {
                 reader.Read();
                 hasMethod = true;
@@ -150,7 +171,7 @@ internal static class JsonRpcParser
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (TextIs(ref reader, "id"u8))
             {
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
@@ -173,7 +194,7 @@ internal static class JsonRpcParser
                         break;
                 }
             }
-            else if (reader.ValueTextEquals("params"u8))
+            else if (TextIs(ref reader, "params"u8))
             {
                 reader.Read();
                 if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)

@@ -3,7 +3,9 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
+using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Routing;
 
@@ -157,6 +159,17 @@ internal sealed class MethodRouterActor : UntypedActor
     private void StartHandlerActor(ActorMethodHandler handler, RouterProtocol.Invoke invoke)
     {
         JsonElement? parameters = null;
+        try
+        {
+            ParamsText.RejectInvalidUnicode(invoke.Call.Params);
+        }
+        catch (RpcInvalidParamsException ex)
+        {
+            // Answered here: a handler actor would only fail later on the same text, as an internal error.
+            invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, _outcomes.Failed(invoke.Call, ex, _outcomes.Started(invoke.Call))));
+            return;
+        }
+
         if (!invoke.Call.Params.IsEmpty)
         {
             // Depth was checked on the whole message (ActorRpc:Limits:MaxJsonDepth) before dispatch.

@@ -35,4 +35,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Information, "Session {SessionId} closed: idle for {IdleTimeout} (ActorRpc:Endpoint:IdleTimeout)")]
     public static partial void IdleConnectionClosed(ILogger logger, string sessionId, TimeSpan idleTimeout);
+
+    [LoggerMessage(11, LogLevel.Information, "Session {SessionId} closed by its WebSocket, which refused a frame: {Reason}")]
+    public static partial void SocketFailedMessage(ILogger logger, string sessionId, string reason);
 }

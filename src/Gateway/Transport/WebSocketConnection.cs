@@ -34,6 +34,9 @@ internal sealed class WebSocketConnection : ISessionTransport
     private const int InitialBufferSize = 4 * 1024;
     private const int RetainedBufferSize = 16 * 1024;
 
+    // Long enough for a close frame already written to leave the server, short enough to hold nothing.
+    private static readonly TimeSpan CloseFrameLinger = TimeSpan.FromMilliseconds(500);
+
     private readonly WebSocket _socket;
     private readonly string _sessionId;
     private readonly RpcLimitsOptions _limits;
@@ -135,6 +138,17 @@ internal sealed class WebSocketConnection : ISessionTransport
         try
         {
             await ReceiveLoopAsync(session).ConfigureAwait(false);
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted && _socket.State == WebSocketState.Aborted && !IsClosing)
+        {
+            // The socket itself failed the message (a text frame that is not UTF-8: 1007; a protocol
+            // error: 1002). It has written its close frame and aborted; ending the connection at once
+            // can drop that frame before it leaves, so the client would see a reset instead of the
+            // reason. Linger, bounded. (A peer that vanished is ConnectionClosedPrematurely, not this.)
+            GatewayLog.SocketFailedMessage(_logger, _sessionId, ex.Message);
+            _ = Interlocked.CompareExchange(ref _close, new CloseRequest(WebSocketCloseStatus.InvalidPayloadData, string.Empty), null);
+            _outbound.Writer.TryComplete();
+            await Task.Delay(CloseFrameLinger).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {

@@ -41,6 +41,7 @@ internal sealed class ParameterBinder
 
     public object?[] Bind(ReadOnlyMemory<byte> rawParams, RpcContext context, CancellationToken cancellationToken)
     {
+        ParamsText.RejectInvalidUnicode(rawParams);
         if (_slots.Length == 0)
         {
             RejectArgumentsForParameterlessMethod(rawParams);

@@ -8,6 +8,7 @@ namespace ActorRpc.Tests.Reliability;
 /// One client sends far more requests than MaxRequestsInFlight as fast as it can; the in-flight
 /// limit holds it back at its own socket, so other clients' calls are not queued behind its flood.
 /// </summary>
+[Collection(MeasuringCollection.Name)]
 public sealed class FloodSpec(ITestOutputHelper output)
 {
     // Generous for a loaded 2-core machine; without the limit the flood's backlog alone takes seconds.

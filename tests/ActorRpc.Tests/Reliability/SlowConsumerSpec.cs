@@ -10,6 +10,7 @@ namespace ActorRpc.Tests.Reliability;
 /// the subscribers that read get every notification (those published one by one, in order) and
 /// are never cut off.
 /// </summary>
+[Collection(MeasuringCollection.Name)]
 public sealed class SlowConsumerSpec(ITestOutputHelper output)
 {
     private const int Notifications = 100_000;
