@@ -35,7 +35,7 @@ internal sealed class WebSocketConnection : ISessionTransport
     private const int RetainedBufferSize = 16 * 1024;
 
     // Long enough for a close frame already written to leave the server, short enough to hold nothing.
-    private static readonly TimeSpan CloseFrameLinger = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CloseFrameLinger = TimeSpan.FromMilliseconds(100);
 
     private readonly WebSocket _socket;
     private readonly string _sessionId;
