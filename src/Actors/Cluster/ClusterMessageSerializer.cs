@@ -1,5 +1,7 @@
 using System.Text;
 using Akka.Actor;
+using Akka.DependencyInjection;
+using ActorRpc.Actors.Diagnostics;
 using Akka.Serialization;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
@@ -26,6 +28,9 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
     private const string InvocationCompletedManifest = "C";
     private const string CancelInvocationManifest = "X";
 
+    private RpcMetrics? _metrics;
+    private bool _metricsResolved;
+
     /// <summary>Chosen once; must not clash with Akka's own (below 100) or other registered serializers.</summary>
     public override int Identifier => 41_701;
 
@@ -49,6 +54,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
             switch (obj)
             {
                 case TopicProtocol.TopicNotification notification:
+                    Metrics?.ClusterNotificationSent();
                     writer.Write(notification.Retain);
                     writer.Write(notification.Topic);
                     WriteBytes(writer, notification.Frame);
@@ -90,6 +96,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
             case TopicNotificationManifest:
                 var retain = reader.ReadBoolean();
                 var topic = reader.ReadString();
+                Metrics?.ClusterNotificationReceived();
                 return new TopicProtocol.TopicNotification(topic, ReadBytes(reader), retain);
             case RemoteInvokeManifest:
                 var sequence = reader.ReadInt64();
@@ -124,6 +131,31 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                 return new RouterProtocol.CancelInvocation(cancelledSequence, system.Provider.ResolveActorRef(reader.ReadString()));
             default:
                 throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}.");
+        }
+    }
+
+    // This is the one place that sees every notification cross the network; the counts show that a
+    // notify crosses to each node once, whatever the number of subscribers there. Serializers are
+    // created by Akka before the node's services may be asked for, hence resolved on first use.
+    private RpcMetrics? Metrics
+    {
+        get
+        {
+            if (!Volatile.Read(ref _metricsResolved))
+            {
+                try
+                {
+                    _metrics = (RpcMetrics?)DependencyResolver.For(system).Resolver.GetService(typeof(RpcMetrics));
+                }
+                catch (Exception ex) when (ex is AkkaException or InvalidOperationException or ArgumentException)
+                {
+                    _metrics = null; // An actor system without ActorRpc's services (a serializer test): nothing to count into.
+                }
+
+                Volatile.Write(ref _metricsResolved, true);
+            }
+
+            return _metrics;
         }
     }
 

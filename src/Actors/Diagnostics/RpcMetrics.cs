@@ -46,6 +46,8 @@ internal sealed class RpcMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _clusterSent;
+    private readonly Counter<long> _clusterReceived;
 
     /// <param name="meterFactory">The host's factory, so the meter lives and dies with the node's services.</param>
     /// <param name="methods">Every method name the node serves, built-ins included: the only method label values besides the fixed ones.</param>
@@ -77,6 +79,10 @@ internal sealed class RpcMetrics
             "actorrpc.notifications.dropped", "{notification}", "Topic notifications not delivered to a subscriber (its queue was full or it was closing).");
         _slowConsumers = meter.CreateCounter<long>(
             "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue).");
+        _clusterSent = meter.CreateCounter<long>(
+            "actorrpc.cluster.notifications.sent", "{message}", "Topic notifications sent to other nodes: one per node with subscribers, whatever their number there.");
+        _clusterReceived = meter.CreateCounter<long>(
+            "actorrpc.cluster.notifications.received", "{message}", "Topic notifications received from other nodes.");
     }
 
     /// <summary>The label of <paramref name="method"/>: itself when the node serves it, <see cref="UnknownMethod"/> otherwise.</summary>
@@ -134,4 +140,8 @@ internal sealed class RpcMetrics
     public void NotificationsDropped(int count) => _dropped.Add(count);
 
     public void SlowConsumerDisconnected() => _slowConsumers.Add(1);
+
+    public void ClusterNotificationSent() => _clusterSent.Add(1);
+
+    public void ClusterNotificationReceived() => _clusterReceived.Add(1);
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Cluster;
 
@@ -93,6 +95,79 @@ public sealed class ClusterFanOutSpec(ThreeNodeClusterFixture fixture) : IClassF
             }
         }
     }
+
+    [Fact]
+    public async Task Notify_ManySubscribersOnEachOtherNode_CrossesToEachNodeOnce()
+    {
+        const int perNode = 20;
+        const int notifies = 10;
+        var subscribers = new List<RpcTestSocket>();
+        var meters = Cluster[0].App.Services.GetRequiredService<IMeterFactory>();
+        long sent = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only the publishing node's counter: the other nodes of this process have their own.
+            if (instrument.Meter.Scope == meters && instrument.Name == "actorrpc.cluster.notifications.sent")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref sent, value));
+        listener.Start();
+        try
+        {
+            foreach (var node in new[] { 1, 2 })
+            {
+                for (var i = 0; i < perNode; i++)
+                {
+                    var socket = await Cluster[node].ConnectAsync();
+                    subscribers.Add(socket);
+                    await socket.CallAsync("subscribe", new[] { "news" });
+                }
+            }
+
+            await using var publisher = await Cluster[0].ConnectAsync();
+            var run = Guid.NewGuid().ToString("N");
+            foreach (var node in new[] { 0, 1 })
+            {
+                await PublishUntilReceivedAsync(publisher, subscribers[node * perNode], "news", run + "-probe-" + node);
+            }
+
+            // A fence every subscriber sees: publishes before it are all across by then.
+            JsonAssert.Result(await publisher.CallAsync("publish", new { topic = "news", data = new { run, seq = -1 } }));
+            await ReceiveRunAsync(subscribers, run, untilSeq: -1);
+            var before = Interlocked.Read(ref sent);
+
+            for (var i = 0; i < notifies; i++)
+            {
+                JsonAssert.Result(await publisher.CallAsync("publish", new { topic = "news", data = new { run, seq = i } }));
+            }
+
+            await ReceiveRunAsync(subscribers, run, untilSeq: notifies - 1);
+            Assert.Equal(notifies * 2, Interlocked.Read(ref sent) - before); // 2 other nodes, not 40 subscribers
+        }
+        finally
+        {
+            foreach (var socket in subscribers)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    private static Task ReceiveRunAsync(IEnumerable<RpcTestSocket> subscribers, string run, int untilSeq) =>
+        Task.WhenAll(subscribers.Select(async socket =>
+        {
+            while (true)
+            {
+                var data = (await socket.ReceiveJsonAsync()).GetProperty("params");
+                if (data.TryGetProperty("seq", out var seq) && data.GetProperty("run").GetString() == run && seq.GetInt32() == untilSeq)
+                {
+                    return;
+                }
+            }
+        })).DefaultTimeout();
 
     /// <summary>
     /// Publishes until the subscriber sees the marker: a new node's subscriptions reach the others by
