@@ -224,6 +224,40 @@ public sealed class JsonRpcResponseWriterSpec
         Assert.Equal(1, document.RootElement.GetArrayLength());
     }
 
+    // ---- the reused per-thread writer --------------------------------------------------------------
+
+    [Fact]
+    public void Result_AfterAResultThatFailedHalfWritten_NextFrameIsWhole()
+    {
+        // What CallOutcomes does when a result cannot be serialized: an error frame next, on the same thread.
+        Assert.Throws<InvalidOperationException>(() => JsonRpcResponseWriter.Result(Id("1"), new RpcValue(new Unwritable(), typeof(Unwritable)), Options));
+
+        var frame = JsonRpcResponseWriter.Error(Id("1"), RpcError.InternalError, Options);
+
+        Assert.Equal("""{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error"}}""", Text(frame));
+    }
+
+    [Fact]
+    public void Result_LargeThenSmall_SecondFrameHoldsNothingOfTheFirst()
+    {
+        var large = JsonRpcResponseWriter.Result(Id("1"), new RpcValue(new string('x', 100_000), typeof(string)), Options);
+        var small = JsonRpcResponseWriter.Result(Id("2"), new RpcValue("y", typeof(string)), Options);
+
+        Assert.Equal(100_000 + """{"jsonrpc":"2.0","id":1,"result":""}""".Length, large.Length);
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":"y"}""", Text(small));
+    }
+
+    [Fact]
+    public void Result_ConverterWritingAFrameOfItsOwn_BothFramesAreWhole()
+    {
+        var options = new JsonSerializerOptions(Options);
+        options.Converters.Add(new NestedFrameConverter());
+
+        var outer = JsonRpcResponseWriter.Result(Id("1"), new RpcValue(new Nested(), typeof(Nested)), options);
+
+        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"jsonrpc":"2.0","id":2,"result":"inner"}}""", Text(outer));
+    }
+
     // ---- RpcErrorMapper -------------------------------------------------------------------------
 
     [Fact]
@@ -362,4 +396,21 @@ public sealed class JsonRpcResponseWriterSpec
     private static string Text(byte[] frame) => Encoding.UTF8.GetString(frame);
 
     private sealed record Point(int X, int Y);
+
+    /// <summary>Its property throws while the serializer is halfway through the frame.</summary>
+    private sealed class Unwritable
+    {
+        public int Value => throw new InvalidOperationException("not today");
+    }
+
+    private sealed class Nested;
+
+    /// <summary>Writes a whole response frame while the outer one is being written, on the same thread.</summary>
+    private sealed class NestedFrameConverter : System.Text.Json.Serialization.JsonConverter<Nested>
+    {
+        public override Nested Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, Nested value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(JsonRpcResponseWriter.Result(Id("2"), new RpcValue("inner", typeof(string)), Options));
+    }
 }
