@@ -11,4 +11,8 @@ internal static class Machine
         var kernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "?";
         return $"{Environment.ProcessorCount} cores (nproc), {model ?? "unknown CPU"}, Linux {kernel}, .NET {Environment.Version}";
     }
+
+    /// <summary>The 1, 5 and 15-minute load averages, to show whether other work shared the machine.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

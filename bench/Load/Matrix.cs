@@ -34,6 +34,7 @@ internal static class Matrix
         string Dll(string project, string assembly) => Path.Combine(root, project, "bin", "Release", "net10.0", assembly + ".dll");
 
         var started = DateTimeOffset.UtcNow;
+        var loadBefore = Machine.LoadAverage();
         var samples = new List<Sample>();
         var servers = new[]
         {
@@ -100,7 +101,7 @@ internal static class Matrix
 
         await ClusterRun.RunAsync(plan, root, logDirectory, basePort + 10, samples, cancellationToken).ConfigureAwait(false);
 
-        var machine = Machine.Describe();
+        var machine = $"{Machine.Describe()}; load average {loadBefore} at the start, {Machine.LoadAverage()} at the end";
         var report = new Report(plan, samples, machine, options.Get("commit", "unknown"), started, DateTimeOffset.UtcNow);
         Directory.CreateDirectory(outDirectory);
         await File.WriteAllTextAsync(Path.Combine(outDirectory, "RESULTS.md"), report.Markdown(), cancellationToken).ConfigureAwait(false);
