@@ -367,7 +367,9 @@ internal sealed class WebSocketConnection : ISessionTransport
 
                     if (!_outbound.TryDequeue(out outbound))
                     {
+                        // Done until the next frame; an idle connection keeps no finished task either.
                         _sending = false;
+                        _sender = Task.CompletedTask;
                         return;
                     }
                 }
