@@ -18,6 +18,7 @@ internal static class BaselineServer
 
     public static async Task RunAsync(string url)
     {
+        Console.WriteLine($"baseline server: server GC {System.Runtime.GCSettings.IsServerGC}");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(url);
