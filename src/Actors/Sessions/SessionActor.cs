@@ -41,10 +41,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private readonly SessionInfo _info;
     private readonly ISessionTransport _transport;
     private readonly SessionDependencies _dependencies;
-    private readonly Dictionary<long, PendingCall> _inFlight = [];
-    private readonly Stack<CancellationTokenSource> _spareTokens = new();
-    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Created when first needed: most sessions sit idle most of the time, and at 10,000 connections
+    // per node every byte an idle session holds counts (issue #5).
+    private Dictionary<long, PendingCall>? _inFlight;
+    private Stack<CancellationTokenSource>? _spareTokens;
+    private SortedSet<string>? _subscriptions;
+    private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
     private long _droppedNotifications;
@@ -63,6 +66,10 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
+    private int InFlightCount => _inFlight?.Count ?? 0;
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -94,7 +101,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (_inFlight.Count > 0)
+        if (_inFlight is { Count: > 0 })
         {
             var tokens = new CancellationTokenSource[_inFlight.Count];
             var i = 0;
@@ -209,7 +216,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Error(ex, "Session [{0}] could not dispatch [{1}], request [{2}]", _info.SessionId, method, RequestIdText(entry.Id));
+            Log.Error(ex, "Session [{0}] could not dispatch [{1}], request [{2}]", _info.SessionId, method, RequestIdText(entry.Id));
             dispatched = Answer(entry, RpcError.InternalError);
         }
 
@@ -245,9 +252,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var sequence = ++_nextSequence;
-        var cancellation = _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
+        var cancellation = _spareTokens is not null && _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
-        _inFlight[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span);
+        (_inFlight ??= [])[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span);
         if (!entry.IsNotification)
         {
             batch?.Expect();
@@ -310,7 +317,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                     }
 
                     var limit = _dependencies.Limits.MaxSubscriptionsPerSession;
-                    if (_subscriptions.Count + topics.Count(t => !_subscriptions.Contains(t)) > limit)
+                    var subscriptions = _subscriptions ??= new SortedSet<string>(StringComparer.Ordinal);
+                    if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
                     {
                         answer = Answer(entry, new RpcError(
                             (int)JsonRpcErrorCode.InvalidParams,
@@ -318,12 +326,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                         return true;
                     }
 
-                    foreach (var topic in topics.Where(_subscriptions.Add))
+                    foreach (var topic in topics.Where(subscriptions.Add))
                     {
                         _dependencies.TopicsActor.Tell(new TopicProtocol.Subscribe(topic, Self));
                     }
                 }
-                else
+                else if (_subscriptions is not null)
                 {
                     foreach (var topic in topics.Where(_subscriptions.Remove))
                     {
@@ -331,10 +339,10 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                     }
                 }
 
-                result = [.. _subscriptions];
+                result = _subscriptions is null ? [] : [.. _subscriptions];
                 break;
             case RpcMethodCatalog.GetSubscriptionsName:
-                result = [.. _subscriptions];
+                result = _subscriptions is null ? [] : [.. _subscriptions];
                 break;
             case RpcMethodCatalog.GetTopicsName:
                 result = [.. _dependencies.Topics.Listed];
@@ -350,13 +358,18 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void Cancel(ReadOnlyMemory<byte> id)
     {
+        if (_inFlight is null)
+        {
+            return;
+        }
+
         foreach (var call in _inFlight.Values)
         {
             if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id.Span))
             {
-                if (_log.IsDebugEnabled)
+                if (Log.IsDebugEnabled)
                 {
-                    _log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(call.Id));
+                    Log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(call.Id));
                 }
 
                 GiveUp(call, RpcError.RequestCancelled);
@@ -367,7 +380,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnCheckDeadlines()
     {
-        if (_inFlight.Count == 0)
+        if (_inFlight is not { Count: > 0 })
         {
             Timers.Cancel(CheckDeadlines.Instance);
             _deadlineCheckRunning = false;
@@ -392,7 +405,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var timeout = _dependencies.Limits.HandlerTimeout;
         foreach (var call in expired)
         {
-            _log.Warning(
+            Log.Warning(
                 "Session [{0}] request [{1}] timed out after {2} (ActorRpc:Limits:HandlerTimeout); its handler is cancelled",
                 _info.SessionId,
                 RequestIdText(call.Id),
@@ -404,7 +417,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>Answers a call here and now with <paramref name="error"/>, and stops its handler.</summary>
     private void GiveUp(PendingCall call, RpcError error)
     {
-        _inFlight.Remove(call.Sequence);
+        _inFlight?.Remove(call.Sequence);
         call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
 
         // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
@@ -415,11 +428,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
     {
-        if (!_inFlight.Remove(completed.Sequence, out var call))
+        if (_inFlight is null || !_inFlight.Remove(completed.Sequence, out var call))
         {
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
+        _spareTokens ??= new Stack<CancellationTokenSource>();
         if (_spareTokens.Count < SpareTokenLimit && call.Cancellation.TryReset())
         {
             _spareTokens.Push(call.Cancellation);
@@ -495,7 +509,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         {
             if (_droppedNotifications++ % 1000 == 0)
             {
-                _log.Warning(
+                Log.Warning(
                     "Session [{0}] reads too slowly: {1} notifications dropped so far ({2} are waiting; ActorRpc:Limits:MaxOutboundQueue)",
                     _info.SessionId,
                     _droppedNotifications,
@@ -505,7 +519,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
-        _log.Warning(
+        Log.Warning(
             "Session [{0}] closed: its client reads too slowly and {1} notifications are waiting (ActorRpc:Limits:MaxOutboundQueue)",
             _info.SessionId,
             limits.MaxOutboundQueue);
@@ -530,7 +544,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private void StopIfExchangeDone()
     {
         // An answered exchange lives on until its notifications finish, so they are not cancelled early.
-        if (_info.SingleExchange && _answered && _inFlight.Count == 0)
+        if (_info.SingleExchange && _answered && InFlightCount == 0)
         {
             StopSession();
         }

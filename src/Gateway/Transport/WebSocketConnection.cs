@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Unicode;
-using System.Threading.Channels;
 using Akka.Actor;
 using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Sessions;
@@ -13,26 +12,30 @@ namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
 /// The socket side of one session. The receive loop reads whole messages (bounded by
-/// MaxMessageSize), checks them, and hands them to the session actor; a single send loop is the
-/// only writer, draining a queue that the session fills without ever waiting.
+/// MaxMessageSize), checks them, and hands them to the session actor; a single sender is the only
+/// writer, draining a queue that the session fills without ever waiting.
 /// </summary>
+/// <remarks>
+/// Idle cost: an idle connection holds no receive buffer (see <see cref="ReceiveLoopAsync"/>) and
+/// no send loop. The sender runs on the thread pool only while frames are queued (or a close frame
+/// is due), and ends when the queue is empty; the next frame starts it again.
+/// </remarks>
 /// <remarks>
 /// Bounds: replies are bounded by the in-flight limit (<see cref="InFlightGate"/>: the receive
 /// loop reads no further message while MaxRequestsInFlight requests are unanswered or their
 /// replies unwritten), notifications by MaxOutboundQueue (past it the session applies the
-/// slow-consumer policy). So the queue, though a channel without a capacity, never grows without end.
+/// slow-consumer policy). So the queue, though without a capacity, never grows without end.
 /// </remarks>
 /// <remarks>
 /// Closing: whoever decides to close (the session, the receive loop on bad input, the peer, or
 /// node shutdown) calls <see cref="Close"/> once. The queue is completed, frames not yet sent are
-/// dropped, the send loop sends the close frame, and the receive loop discards data until the
+/// dropped, the sender sends the close frame, and the receive loop discards data until the
 /// peer's close frame ends the handshake. If the handshake is not done within CloseTimeout the
 /// socket is aborted, so a client that never reads or never answers cannot hold the connection.
 /// </remarks>
 internal sealed class WebSocketConnection : ISessionTransport
 {
     private const int InitialBufferSize = 4 * 1024;
-    private const int RetainedBufferSize = 16 * 1024;
 
     // Long enough for a close frame already written to leave the server, short enough to hold nothing.
     private static readonly TimeSpan CloseFrameLinger = TimeSpan.FromMilliseconds(100);
@@ -42,9 +45,12 @@ internal sealed class WebSocketConnection : ISessionTransport
     private readonly RpcLimitsOptions _limits;
     private readonly RpcEndpointOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundFrame> _outbound;
+    // Frames not yet written, guarded by itself. _sending says a sender runs (once closing, for good).
+    private readonly Queue<OutboundFrame> _outbound = new();
     private readonly InFlightGate _inFlight;
     private readonly CancellationTokenSource _abort = new();
+    private bool _sending;
+    private Task _sender = Task.CompletedTask;
     private int _queuedNotifications;
     private long _lastActivity = Environment.TickCount64;
     // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
@@ -58,11 +64,6 @@ internal sealed class WebSocketConnection : ISessionTransport
         _options = options;
         _logger = logger;
         _inFlight = new InFlightGate(limits.MaxRequestsInFlight);
-        _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions
-        {
-            SingleReader = true,
-            SingleWriter = false,
-        });
     }
 
     /// <summary>The session's id, for logs.</summary>
@@ -88,13 +89,17 @@ internal sealed class WebSocketConnection : ISessionTransport
             return false;
         }
 
-        _outbound.Writer.TryWrite(new OutboundFrame(frame, Requests: 0));
+        if (!Enqueue(new OutboundFrame(frame, Requests: 0)))
+        {
+            Interlocked.Decrement(ref _queuedNotifications); // Closing meanwhile: dropped on purpose.
+        }
+
         return true;
     }
 
     public void Reply(byte[] frame, int requests)
     {
-        if (!_outbound.Writer.TryWrite(new OutboundFrame(frame, requests)))
+        if (!Enqueue(new OutboundFrame(frame, requests)))
         {
             _inFlight.Release(requests); // Closing: the reply is dropped, and nobody waits on the count any more.
         }
@@ -114,7 +119,7 @@ internal sealed class WebSocketConnection : ISessionTransport
             return;
         }
 
-        _outbound.Writer.TryComplete();
+        StartSender(); // It sends the close frame, dropping what is still queued.
         _inFlight.Open(); // The receive loop must read on, to the peer's close frame.
         try
         {
@@ -134,7 +139,6 @@ internal sealed class WebSocketConnection : ISessionTransport
     /// <summary>Runs the connection until it is closed or lost, then stops the session.</summary>
     public async Task RunAsync(IActorRef session)
     {
-        var sending = SendLoopAsync();
         try
         {
             await ReceiveLoopAsync(session).ConfigureAwait(false);
@@ -147,7 +151,6 @@ internal sealed class WebSocketConnection : ISessionTransport
             // reason. Linger, bounded. (A peer that vanished is ConnectionClosedPrematurely, not this.)
             GatewayLog.SocketFailedMessage(_logger, _sessionId, ex.Message);
             _ = Interlocked.CompareExchange(ref _close, new CloseRequest(WebSocketCloseStatus.InvalidPayloadData, string.Empty), null);
-            _outbound.Writer.TryComplete();
             await Task.Delay(CloseFrameLinger).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -167,94 +170,124 @@ internal sealed class WebSocketConnection : ISessionTransport
         {
             session.Tell(SessionProtocol.ConnectionClosed.Instance);
             Close(WebSocketCloseStatus.NormalClosure, string.Empty);
-            await sending.ConfigureAwait(false);
+            Task sender;
+            lock (_outbound)
+            {
+                sender = _sender; // Closing: no sender starts after this one, which ends with the close frame.
+            }
+
+            await sender.ConfigureAwait(false);
             _abort.Dispose();
         }
     }
 
+    /// <summary>
+    /// Reads messages until the peer's close frame. An idle connection holds no buffer: each message
+    /// starts with a zero-byte receive, which waits for the frame's header without consuming payload
+    /// (and, through Kestrel, without renting a transport buffer either); only then is a buffer
+    /// rented, and it goes back to the pool once the message has been handed on.
+    /// </summary>
     private async Task ReceiveLoopAsync(IActorRef session)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
+                // Backpressure: no new message while the client has MaxRequestsInFlight unanswered.
+                await _inFlight.WaitForRoomAsync(_abort.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    EchoClose();
+                    return;
+                }
+
                 var length = 0;
                 var tooBig = false;
-                ValueWebSocketReceiveResult result;
-                do
+                if (!result.EndOfMessage)
                 {
-                    var capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
-                    if (length == capacity)
-                    {
-                        if (capacity > _limits.MaxMessageSize)
-                        {
-                            // Over the limit: keep reading to the end of the message, into the same space.
-                            tooBig = true;
-                            length = 0;
-                        }
-                        else
-                        {
-                            buffer = Grow(buffer, length, Math.Min(buffer.Length * 2, _limits.MaxMessageSize + 1));
-                            capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
-                        }
-                    }
-
-                    if (length == 0 && !tooBig)
-                    {
-                        // Backpressure: no new message while the client has MaxRequestsInFlight unanswered.
-                        await _inFlight.WaitForRoomAsync(_abort.Token).ConfigureAwait(false);
-                    }
-
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _abort.Token).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        // The peer's close: either the answer to ours, or its own, which we echo.
-                        var status = _socket.CloseStatus is { } s && s != WebSocketCloseStatus.Empty ? s : WebSocketCloseStatus.NormalClosure;
-                        Close(status, string.Empty);
-                        return;
-                    }
-
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (IsClosing)
-                {
-                    continue; // Closing: data after our close frame is discarded until the peer's close arrives.
-                }
-
-                if (tooBig || length > _limits.MaxMessageSize)
-                {
-                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"Message exceeds {_limits.MaxMessageSize} bytes (ActorRpc:Limits:MaxMessageSize)");
-                }
-                else if (result.MessageType == WebSocketMessageType.Binary && _options.BinaryMessages == BinaryMessageHandling.Close)
-                {
-                    RequestClose(WebSocketCloseStatus.InvalidMessageType, "Binary messages are not supported; send JSON-RPC as text (ActorRpc:Endpoint:BinaryMessages)");
-                }
-                // The parser checks UTF-8 too (for HTTP bodies); here the check earns the RFC 6455 close status 1007.
-                else if (!Utf8.IsValid(buffer.AsSpan(0, length)))
-                {
-                    RequestClose(WebSocketCloseStatus.InvalidPayloadData, "Message is not valid UTF-8");
-                }
-                else
-                {
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                    _inFlight.Add(1);
-                    session.Tell(new SessionProtocol.InboundMessage(buffer.AsSpan(0, length).ToArray()));
-                }
-
-                if (buffer.Length > RetainedBufferSize)
-                {
-                    // Don't keep a large buffer for an idle connection after one big message.
-                    ArrayPool<byte>.Shared.Return(buffer);
                     buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+                    do
+                    {
+                        var capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
+                        if (length == capacity)
+                        {
+                            if (capacity > _limits.MaxMessageSize)
+                            {
+                                // Over the limit: keep reading to the end of the message, into the same space.
+                                tooBig = true;
+                                length = 0;
+                            }
+                            else
+                            {
+                                buffer = Grow(buffer, length, Math.Min(buffer.Length * 2, _limits.MaxMessageSize + 1));
+                                capacity = Math.Min(buffer.Length, _limits.MaxMessageSize + 1);
+                            }
+                        }
+
+                        result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _abort.Token).ConfigureAwait(false);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            EchoClose();
+                            return;
+                        }
+
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage);
+                }
+
+                if (!IsClosing)
+                {
+                    // Closing: data after our close frame is discarded until the peer's close arrives.
+                    Handle(session, result.MessageType, buffer is null ? [] : buffer.AsSpan(0, length), tooBig);
+                }
+
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    // The peer's close: either the answer to ours, or its own, which we echo.
+    private void EchoClose()
+    {
+        var status = _socket.CloseStatus is { } s && s != WebSocketCloseStatus.Empty ? s : WebSocketCloseStatus.NormalClosure;
+        Close(status, string.Empty);
+    }
+
+    /// <summary>Checks one whole message and hands it to the session (as a copy: the buffer goes back to the pool).</summary>
+    private void Handle(IActorRef session, WebSocketMessageType type, ReadOnlySpan<byte> message, bool tooBig)
+    {
+        if (tooBig || message.Length > _limits.MaxMessageSize)
+        {
+            RequestClose(WebSocketCloseStatus.MessageTooBig, $"Message exceeds {_limits.MaxMessageSize} bytes (ActorRpc:Limits:MaxMessageSize)");
+        }
+        else if (type == WebSocketMessageType.Binary && _options.BinaryMessages == BinaryMessageHandling.Close)
+        {
+            RequestClose(WebSocketCloseStatus.InvalidMessageType, "Binary messages are not supported; send JSON-RPC as text (ActorRpc:Endpoint:BinaryMessages)");
+        }
+        // The parser checks UTF-8 too (for HTTP bodies); here the check earns the RFC 6455 close status 1007.
+        else if (!Utf8.IsValid(message))
+        {
+            RequestClose(WebSocketCloseStatus.InvalidPayloadData, "Message is not valid UTF-8");
+        }
+        else
+        {
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+            _inFlight.Add(1);
+            session.Tell(new SessionProtocol.InboundMessage(message.ToArray()));
         }
     }
 
@@ -272,31 +305,85 @@ internal sealed class WebSocketConnection : ISessionTransport
         return larger;
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>Queues a frame and makes sure a sender runs; false once closing (the frame is dropped).</summary>
+    private bool Enqueue(OutboundFrame frame)
     {
-        var reader = _outbound.Reader;
+        lock (_outbound)
+        {
+            if (IsClosing)
+            {
+                return false;
+            }
+
+            _outbound.Enqueue(frame);
+            StartSenderLocked();
+        }
+
+        return true;
+    }
+
+    private void StartSender()
+    {
+        lock (_outbound)
+        {
+            StartSenderLocked();
+        }
+    }
+
+    private void StartSenderLocked()
+    {
+        if (!_sending)
+        {
+            _sending = true;
+
+            // On the thread pool, never inline: the session actor's thread must not wait on the socket.
+            _sender = Task.Factory.StartNew(
+                static state => ((WebSocketConnection)state!).SendAsync(),
+                this,
+                CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary>
+    /// Writes queued frames until the queue is empty (then ends, and the next frame starts another
+    /// sender) or the connection is closing (then drops the rest and sends the close frame).
+    /// </summary>
+    private async Task SendAsync()
+    {
         try
         {
-            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            while (true)
             {
-                while (!IsClosing && reader.TryRead(out var outbound))
+                OutboundFrame outbound;
+                lock (_outbound)
                 {
-                    if (outbound.Requests == 0)
+                    if (IsClosing)
                     {
-                        Interlocked.Decrement(ref _queuedNotifications);
+                        _outbound.Clear();
+                        break;
                     }
 
-                    await _socket.SendAsync(outbound.Frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                    if (outbound.Requests > 0)
+                    if (!_outbound.TryDequeue(out outbound))
                     {
-                        _inFlight.Release(outbound.Requests);
+                        // Done until the next frame; an idle connection keeps no finished task either.
+                        _sending = false;
+                        _sender = Task.CompletedTask;
+                        return;
                     }
                 }
 
-                if (IsClosing)
+                if (outbound.Requests == 0)
                 {
-                    break;
+                    Interlocked.Decrement(ref _queuedNotifications);
+                }
+
+                await _socket.SendAsync(outbound.Frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                if (outbound.Requests > 0)
+                {
+                    _inFlight.Release(outbound.Requests);
                 }
             }
 
@@ -307,6 +394,7 @@ internal sealed class WebSocketConnection : ISessionTransport
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
+            // _sending stays set: the connection is lost, and nothing more is written.
             _socket.Abort();
         }
     }
