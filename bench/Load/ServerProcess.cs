@@ -38,8 +38,8 @@ internal sealed class ServerProcess(string name, string dll, int port, IReadOnly
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var log = new StreamWriter(Path.Combine(logDirectory, $"{Name}.log"), append: true) { AutoFlush = true };
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.OutputDataReceived += (_, e) => ClusterNode.Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => ClusterNode.Write(log, e.Data);
         process.Exited += (_, _) => log.Dispose();
         process.EnableRaisingEvents = true;
         process.Start();
@@ -98,23 +98,4 @@ internal sealed class ServerProcess(string name, string dll, int port, IReadOnly
     }
 
     public void Dispose() => Stop();
-
-    private static void Write(StreamWriter log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        try
-        {
-            lock (log)
-            {
-                log.WriteLine(line);
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
 }

@@ -234,7 +234,8 @@ internal sealed class ClusterNode : IDisposable
         }
     }
 
-    private static void Write(StreamWriter log, string? line)
+    /// <summary>Appends a line of a child process's output to its log; shared with bench/Load's server processes.</summary>
+    internal static void Write(StreamWriter log, string? line)
     {
         if (line is null)
         {
