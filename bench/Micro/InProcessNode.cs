@@ -12,6 +12,7 @@ using ActorRpc.Methods.Demo;
 using ActorRpc.Methods.Topics;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Bench.Micro;
@@ -40,10 +41,10 @@ internal sealed class InProcessNode : IDisposable
 
         var settings = new RouterSettings(SerializerOptions, DetailedErrors: false, _services, TimeSpan.FromSeconds(30), Metrics);
         var directory = new MethodDirectory();
-        directory.Publish(new Dictionary<string, IActorRef>
+        directory.Publish(new Dictionary<string, MethodRoute>
         {
-            ["ping"] = Router("ping", nameof(DemoMethods.Ping), settings),
-            ["add"] = Router("add", nameof(DemoMethods.Add), settings),
+            ["ping"] = Route("ping", nameof(DemoMethods.Ping), settings),
+            ["add"] = Route("add", nameof(DemoMethods.Add), settings),
         });
         Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics);
     }
@@ -65,11 +66,14 @@ internal sealed class InProcessNode : IDisposable
         _services.Dispose();
     }
 
-    private IActorRef Router(string name, string clrName, RouterSettings settings)
+    // As MethodHostActor builds it: the session starts the task itself, with the router's outcomes.
+    private MethodRoute Route(string name, string clrName, RouterSettings settings)
     {
         var method = typeof(DemoMethods).GetMethod(clrName, BindingFlags.Public | BindingFlags.Static)!;
-        var descriptor = new RpcMethodDescriptor(name, new ReflectedMethodHandler(method, null, SerializerOptions));
-        return System.ActorOf(MethodRouterActor.Props(descriptor, settings), name);
+        var handler = new ReflectedMethodHandler(method, null, SerializerOptions);
+        var outcomes = new CallOutcomes(Logging.GetLogger(System, name), settings);
+        var router = System.ActorOf(MethodRouterActor.Props(new RpcMethodDescriptor(name, handler), settings, outcomes), name);
+        return new MethodRoute(router, new LocalTaskMethod(handler, outcomes));
     }
 }
 

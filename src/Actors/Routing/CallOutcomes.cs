@@ -15,6 +15,11 @@ namespace ActorRpc.Actors.Routing;
 /// </summary>
 internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions serializerOptions, bool detailedErrors, RpcMetrics metrics)
 {
+    public CallOutcomes(ILoggingAdapter log, RouterSettings settings)
+        : this(log, settings.SerializerOptions, settings.DetailedErrors, settings.Metrics)
+    {
+    }
+
     /// <summary>A handler starts on <paramref name="call"/>; the span returned goes to <see cref="Succeeded"/> or <see cref="Failed"/>.</summary>
     public Activity? Started(RpcCall call)
     {

@@ -4,13 +4,13 @@ using Akka.Actor;
 namespace ActorRpc.Actors.Routing;
 
 /// <summary>
-/// The node's method name → router map, published once by <see cref="MethodHostActor"/> when
-/// every router exists. Sessions look routers up here without a message round trip.
+/// The node's method name → route map, published once by <see cref="MethodHostActor"/> when
+/// every router exists. Sessions look routes up here without a message round trip.
 /// </summary>
 public sealed class MethodDirectory
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile FrozenDictionary<string, IActorRef> _routers = FrozenDictionary<string, IActorRef>.Empty;
+    private volatile FrozenDictionary<string, MethodRoute> _routes = FrozenDictionary<string, MethodRoute>.Empty;
 
     /// <summary>Completes when the routers are up and calls can be served.</summary>
     public Task WhenReady => _ready.Task;
@@ -19,11 +19,23 @@ public sealed class MethodDirectory
     public bool IsReady => _ready.Task.IsCompleted;
 
     /// <summary>Finds the router of <paramref name="method"/>.</summary>
-    public bool TryGetRouter(string method, out IActorRef router) => _routers.TryGetValue(method, out router!);
-
-    internal void Publish(IReadOnlyDictionary<string, IActorRef> routers)
+    public bool TryGetRouter(string method, out IActorRef router)
     {
-        _routers = routers.ToFrozenDictionary(StringComparer.Ordinal);
+        var found = _routes.TryGetValue(method, out var route);
+        router = found ? route!.Router : ActorRefs.Nobody;
+        return found;
+    }
+
+    /// <summary>Finds how calls of <paramref name="method"/> are started.</summary>
+    internal bool TryGetRoute(string method, out MethodRoute route) => _routes.TryGetValue(method, out route!);
+
+    internal void Publish(IReadOnlyDictionary<string, MethodRoute> routes)
+    {
+        _routes = routes.ToFrozenDictionary(StringComparer.Ordinal);
         _ready.TrySetResult();
     }
+
+    /// <summary>Publishes plain routers, every call through its router's mailbox (tests and benchmarks of the router path).</summary>
+    internal void Publish(IReadOnlyDictionary<string, IActorRef> routers) =>
+        Publish(routers.ToDictionary(r => r.Key, r => new MethodRoute(r.Value), StringComparer.Ordinal));
 }

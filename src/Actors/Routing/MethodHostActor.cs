@@ -14,17 +14,24 @@ internal sealed class MethodHostActor : ReceiveActor
     public MethodHostActor(RpcMethodCatalog catalog, MethodDirectory directory, RouterSettings settings)
     {
         var roles = Akka.Cluster.Cluster.Get(Context.System).SelfRoles;
-        var routers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        var routes = new Dictionary<string, MethodRoute>(StringComparer.Ordinal);
         foreach (var method in catalog.Methods)
         {
             // Same name either way: remote nodes address a method's router by this path.
-            var props = method.Role is null || roles.Contains(method.Role)
-                ? MethodRouterActor.Props(method, settings)
-                : RemoteMethodActor.Props(method, settings);
-            routers[method.Name] = Context.ActorOf(props, ActorNames.ForMethod(method.Name));
+            var name = ActorNames.ForMethod(method.Name);
+            if (method.Role is not null && !roles.Contains(method.Role))
+            {
+                routes[method.Name] = new MethodRoute(Context.ActorOf(RemoteMethodActor.Props(method, settings), name));
+                continue;
+            }
+
+            // Logged under the router's path, whichever of the two starts a call.
+            var outcomes = new CallOutcomes(Logging.GetLogger(Context.System, (Self.Path / name).ToString()), settings);
+            var router = Context.ActorOf(MethodRouterActor.Props(method, settings, outcomes), name);
+            routes[method.Name] = new MethodRoute(router, method.Handler is TaskMethodHandler task ? new LocalTaskMethod(task, outcomes) : null);
         }
 
-        directory.Publish(routers);
+        directory.Publish(routes);
     }
 
     public static Props Props(RpcMethodCatalog catalog, MethodDirectory directory, RouterSettings settings) =>

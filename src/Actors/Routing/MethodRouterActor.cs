@@ -11,7 +11,8 @@ namespace ActorRpc.Actors.Routing;
 
 /// <summary>
 /// The router of one method, created at start-up. Task-backed calls are started on the thread
-/// pool and answer the session directly; actor-backed calls each get a child handler actor,
+/// pool and answer the session directly (a local session starts them itself, see
+/// <see cref="MethodRoute"/>; here come those routed from other nodes); actor-backed calls each get a child handler actor,
 /// supervised by <see cref="HandlerSupervisorStrategy"/>, whose reply or failure the router turns
 /// into the call's response.
 /// </summary>
@@ -35,11 +36,11 @@ internal sealed class MethodRouterActor : UntypedActor
     private readonly Dictionary<(IActorRef ReplyTo, long Sequence), CancellationTokenSource> _routedCalls = [];
     private readonly TimeSpan _routedCallTimeout;
 
-    public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings)
+    public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings, CallOutcomes? outcomes)
     {
         _method = method;
         _services = settings.Services;
-        _outcomes = new CallOutcomes(Context.GetLogger(), settings.SerializerOptions, settings.DetailedErrors, settings.Metrics);
+        _outcomes = outcomes ?? new CallOutcomes(Context.GetLogger(), settings);
 
         // Later than the session's own deadline, so the session answers -32001 and this only frees the handler.
         _routedCallTimeout = settings.HandlerTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : settings.HandlerTimeout + RoutedCallGrace;
@@ -47,8 +48,11 @@ internal sealed class MethodRouterActor : UntypedActor
 
     private static TimeSpan RoutedCallGrace => TimeSpan.FromSeconds(5);
 
-    public static Props Props(RpcMethodDescriptor method, RouterSettings settings) =>
-        Akka.Actor.Props.Create(() => new MethodRouterActor(method, settings));
+    /// <param name="method">The method it routes.</param>
+    /// <param name="settings">What every router needs.</param>
+    /// <param name="outcomes">Shared with the sessions that start this method's task calls themselves (<see cref="MethodRoute"/>); by default the router's own.</param>
+    public static Props Props(RpcMethodDescriptor method, RouterSettings settings, CallOutcomes? outcomes = null) =>
+        Akka.Actor.Props.Create(() => new MethodRouterActor(method, settings, outcomes));
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new HandlerSupervisorStrategy((child, cause) => _handlerFailures[child] = cause);

@@ -6,7 +6,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Sequence">The session's number for the call.</param>
 /// <param name="Id">The raw JSON id; empty for a notification.</param>
 /// <param name="Batch">The batch it belongs to, if any.</param>
-/// <param name="Router">Where it went, so a cancellation can follow it.</param>
+/// <param name="Router">Where it went, so a cancellation can follow it; null for a task the session started itself (<see cref="Routing.MethodRoute"/>), whose token is all there is to cancel.</param>
 /// <param name="Cancellation">The handler's token source; owned by the session.</param>
 /// <param name="Deadline">When it times out (<see cref="Environment.TickCount64"/>), or <see cref="long.MaxValue"/>.</param>
 /// <param name="Span">The request's span, ended when the session answers the call; null when nobody traces.</param>
@@ -14,7 +14,7 @@ internal sealed record PendingCall(
     long Sequence,
     ReadOnlyMemory<byte> Id,
     BatchResponse? Batch,
-    IActorRef Router,
+    IActorRef? Router,
     CancellationTokenSource Cancellation,
     long Deadline,
     System.Diagnostics.Activity? Span)

@@ -108,7 +108,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             foreach (var call in _inFlight.Values)
             {
                 tokens[i++] = call.Cancellation;
-                call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+                call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
                 call.Span?.SetTag("actorrpc.abandoned", true); // The session ended before the call's answer.
                 RpcTracing.Finish(call.Span, errorCode: null);
             }
@@ -246,7 +246,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return builtIn;
         }
 
-        if (!_dependencies.Directory.TryGetRouter(method, out var router))
+        if (!_dependencies.Directory.TryGetRoute(method, out var route))
         {
             return Answer(entry, RpcError.MethodNotFound(method));
         }
@@ -254,6 +254,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var sequence = ++_nextSequence;
         var cancellation = _spareTokens is not null && _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
+        // A task the session starts itself has only its token to cancel; other calls have a router to tell.
+        var router = route.LocalTask is null ? route.Router : null;
         (_inFlight ??= [])[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span);
         if (!entry.IsNotification)
         {
@@ -268,7 +270,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
         var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token) { TraceParent = span?.Context ?? default };
-        router.Tell(new RouterProtocol.Invoke(call, Self));
+        route.Start(call, Self);
         return new Dispatched(null, null, Routed: true);
     }
 
@@ -418,7 +420,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private void GiveUp(PendingCall call, RpcError error)
     {
         _inFlight?.Remove(call.Sequence);
-        call.Router.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+        call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
 
         // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
         _ = call.Cancellation.CancelAsync();

@@ -17,8 +17,8 @@ namespace ActorRpc.Gateway.Transport;
 /// </summary>
 /// <remarks>
 /// Idle cost: an idle connection holds no receive buffer (see <see cref="ReceiveLoopAsync"/>) and
-/// no send loop. The sender runs on the thread pool only while frames are queued (or a close frame
-/// is due), and ends when the queue is empty; the next frame starts it again.
+/// no send loop. The sender runs only while frames are queued (or a close frame is due), and ends
+/// when the queue is empty; the next frame starts it again (see <see cref="SendQueued"/>).
 /// </remarks>
 /// <remarks>
 /// Bounds: replies are bounded by the in-flight limit (<see cref="InFlightGate"/>: the receive
@@ -45,12 +45,13 @@ internal sealed class WebSocketConnection : ISessionTransport
     private readonly RpcLimitsOptions _limits;
     private readonly RpcEndpointOptions _options;
     private readonly ILogger _logger;
-    // Frames not yet written, guarded by itself. _sending says a sender runs (once closing, for good).
+    // Frames not yet written, guarded by itself, as is _sender.
     private readonly Queue<OutboundFrame> _outbound = new();
     private readonly InFlightGate _inFlight;
     private readonly CancellationTokenSource _abort = new();
-    private bool _sending;
-    private Task _sender = Task.CompletedTask;
+    private SenderState _sender;
+    // Made only when the connection ends while a send is still under way, to wait for it.
+    private TaskCompletionSource? _senderStopped;
     private int _queuedNotifications;
     private long _lastActivity = Environment.TickCount64;
     // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
@@ -64,6 +65,11 @@ internal sealed class WebSocketConnection : ISessionTransport
         _options = options;
         _logger = logger;
         _inFlight = new InFlightGate(limits.MaxRequestsInFlight);
+
+        // One registration for the connection's life instead of a token on every receive and send:
+        // a cancellable token sends ManagedWebSocket down its slow path (an async state machine and
+        // a registration per frame), and all it would do on cancellation is this same Abort.
+        _abort.Token.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), socket);
     }
 
     /// <summary>The session's id, for logs.</summary>
@@ -170,13 +176,21 @@ internal sealed class WebSocketConnection : ISessionTransport
         {
             session.Tell(SessionProtocol.ConnectionClosed.Instance);
             Close(WebSocketCloseStatus.NormalClosure, string.Empty);
-            Task sender;
+            Task? sender = null;
             lock (_outbound)
             {
-                sender = _sender; // Closing: no sender starts after this one, which ends with the close frame.
+                // Closing: no sender starts after this one, which ends with the close frame.
+                if (_sender == SenderState.Running)
+                {
+                    sender = (_senderStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
             }
 
-            await sender.ConfigureAwait(false);
+            if (sender is not null)
+            {
+                await sender.ConfigureAwait(false);
+            }
+
             _abort.Dispose();
         }
     }
@@ -196,7 +210,7 @@ internal sealed class WebSocketConnection : ISessionTransport
             {
                 // Backpressure: no new message while the client has MaxRequestsInFlight unanswered.
                 await _inFlight.WaitForRoomAsync(_abort.Token).ConfigureAwait(false);
-                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     EchoClose();
@@ -226,7 +240,7 @@ internal sealed class WebSocketConnection : ISessionTransport
                             }
                         }
 
-                        result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), _abort.Token).ConfigureAwait(false);
+                        result = await _socket.ReceiveAsync(buffer.AsMemory(length, capacity - length), CancellationToken.None).ConfigureAwait(false);
                         if (result.MessageType == WebSocketMessageType.Close)
                         {
                             EchoClose();
@@ -316,9 +330,13 @@ internal sealed class WebSocketConnection : ISessionTransport
             }
 
             _outbound.Enqueue(frame);
-            StartSenderLocked();
+            if (!TryClaimSenderLocked())
+            {
+                return true; // The running sender writes it.
+            }
         }
 
+        SendQueued();
         return true;
     }
 
@@ -326,83 +344,160 @@ internal sealed class WebSocketConnection : ISessionTransport
     {
         lock (_outbound)
         {
-            StartSenderLocked();
+            if (!TryClaimSenderLocked())
+            {
+                return;
+            }
         }
+
+        SendQueued();
     }
 
-    private void StartSenderLocked()
+    private bool TryClaimSenderLocked()
     {
-        if (!_sending)
+        if (_sender != SenderState.Idle)
         {
-            _sending = true;
-
-            // On the thread pool, never inline: the session actor's thread must not wait on the socket.
-            _sender = Task.Factory.StartNew(
-                static state => ((WebSocketConnection)state!).SendAsync(),
-                this,
-                CancellationToken.None,
-                TaskCreationOptions.DenyChildAttach,
-                TaskScheduler.Default).Unwrap();
+            return false;
         }
+
+        _sender = SenderState.Running;
+        return true;
     }
 
     /// <summary>
-    /// Writes queued frames until the queue is empty (then ends, and the next frame starts another
-    /// sender) or the connection is closing (then drops the rest and sends the close frame).
+    /// The sender: writes queued frames until the queue is empty (then the next frame starts it
+    /// again) or the connection is closing (then it drops the rest and sends the close frame).
+    /// It runs on the thread that queued the first frame, the session actor's included, for as long
+    /// as each send completes at once, which is the common case (the frame is copied into Kestrel's
+    /// output pipe and the socket is written by Kestrel's own loop); a send that has to wait (the
+    /// pipe is full: the client reads slowly) continues on the thread pool, so no caller ever waits
+    /// on the socket, and no thread-pool hop is paid for a frame that needed none.
     /// </summary>
-    private async Task SendAsync()
+    private void SendQueued()
     {
-        try
+        while (true)
         {
-            while (true)
+            OutboundFrame outbound;
+            lock (_outbound)
             {
-                OutboundFrame outbound;
-                lock (_outbound)
+                if (IsClosing)
                 {
-                    if (IsClosing)
-                    {
-                        _outbound.Clear();
-                        break;
-                    }
-
-                    if (!_outbound.TryDequeue(out outbound))
-                    {
-                        // Done until the next frame; an idle connection keeps no finished task either.
-                        _sending = false;
-                        _sender = Task.CompletedTask;
-                        return;
-                    }
+                    _outbound.Clear();
+                    break;
                 }
 
-                if (outbound.Requests == 0)
+                if (!_outbound.TryDequeue(out outbound))
                 {
-                    Interlocked.Decrement(ref _queuedNotifications);
-                }
-
-                await _socket.SendAsync(outbound.Frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
-                Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                if (outbound.Requests > 0)
-                {
-                    _inFlight.Release(outbound.Requests);
+                    _sender = SenderState.Idle;
+                    return;
                 }
             }
 
+            if (outbound.Requests == 0)
+            {
+                Interlocked.Decrement(ref _queuedNotifications);
+            }
+
+            ValueTask send;
+            try
+            {
+                send = _socket.SendAsync(outbound.Frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
+            catch (Exception ex) when (IsSocketFailure(ex))
+            {
+                SenderFailed();
+                return;
+            }
+
+            if (!send.IsCompletedSuccessfully)
+            {
+                _ = SendWhenReadyAsync(send, outbound);
+                return;
+            }
+
+            Sent(outbound);
+        }
+
+        _ = SendCloseFrameAsync();
+    }
+
+    /// <summary>A send that could not complete at once: waits for it off the caller's thread, then goes on with the queue.</summary>
+    private async Task SendWhenReadyAsync(ValueTask send, OutboundFrame outbound)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsSocketFailure(ex))
+        {
+            SenderFailed();
+            return;
+        }
+
+        Sent(outbound);
+        SendQueued();
+    }
+
+    private void Sent(OutboundFrame outbound)
+    {
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        if (outbound.Requests > 0)
+        {
+            _inFlight.Release(outbound.Requests);
+        }
+    }
+
+    private async Task SendCloseFrameAsync()
+    {
+        try
+        {
             if (Volatile.Read(ref _close) is { } close && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await _socket.CloseOutputAsync(close.Status, Truncate(close.Reason), _abort.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (IsSocketFailure(ex))
         {
-            // _sending stays set: the connection is lost, and nothing more is written.
             _socket.Abort();
         }
+
+        SenderStopped();
     }
+
+    // The connection is lost (or aborted): nothing more is written, and the sender never runs again.
+    private void SenderFailed()
+    {
+        _socket.Abort();
+        SenderStopped();
+    }
+
+    private void SenderStopped()
+    {
+        TaskCompletionSource? waiting;
+        lock (_outbound)
+        {
+            _sender = SenderState.Stopped;
+            waiting = _senderStopped;
+        }
+
+        waiting?.TrySetResult();
+    }
+
+    private static bool IsSocketFailure(Exception ex) =>
+        ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
 
     // A close frame's reason must fit in 123 UTF-8 bytes; ours are ASCII.
     private static string Truncate(string reason) => reason.Length <= 123 ? reason : reason[..123];
 
     private sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
+
+    /// <summary>Idle: nothing queued; Running: one sender writes (only one ever does); Stopped: closed or lost, for good.</summary>
+    private enum SenderState : byte
+    {
+        Idle,
+        Running,
+        Stopped,
+    }
 
     /// <summary>A frame to write; <paramref name="Requests"/> is how many requests it answers (0 for a notification).</summary>
     private readonly record struct OutboundFrame(byte[] Frame, int Requests);
