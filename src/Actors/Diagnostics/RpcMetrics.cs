@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Actors.Diagnostics;
@@ -12,6 +14,13 @@ namespace ActorRpc.Actors.Diagnostics;
 /// sent, so a client cannot grow the number of series: an unregistered method is counted under
 /// <see cref="UnknownMethod"/>. See docs/observability.md for the list. Thread-safe.
 /// </summary>
+/// <remarks>
+/// Every request is counted, timed and its handler tracked: four instrument updates, each a
+/// tag-set lookup in every listener, on every request's path. So the counts (requests by method
+/// and outcome, handlers running) are kept here, one <see cref="MethodCounters"/> per method label
+/// with plain interlocked fields, and handed to listeners by observable instruments when they
+/// collect; only the latency histogram is recorded per request, with tag arrays made once.
+/// </remarks>
 internal sealed class RpcMetrics
 {
     /// <summary>The meter's name, to add to a metrics pipeline (<c>AddMeter("ActorRpc")</c>).</summary>
@@ -35,12 +44,10 @@ internal sealed class RpcMetrics
     /// <summary>Upper bounds of the latency buckets, in seconds: from half a millisecond to half a minute.</summary>
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    private readonly FrozenSet<string> _methods;
+    private readonly FrozenDictionary<string, MethodCounters> _methods;
     private readonly FrozenSet<string> _topics;
     private readonly string[] _patterns;
-    private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
-    private readonly UpDownCounter<long> _handlersActive;
     private readonly UpDownCounter<long> _sessionsOpen;
     private readonly UpDownCounter<long> _subscriptions;
     private readonly Counter<long> _delivered;
@@ -54,21 +61,22 @@ internal sealed class RpcMetrics
     /// <param name="topics">The node's topics: declared names and patterns are the only topic label values.</param>
     public RpcMetrics(IMeterFactory meterFactory, IEnumerable<string> methods, TopicCatalog topics)
     {
-        _methods = methods.ToFrozenSet(StringComparer.Ordinal);
+        _methods = methods.Append(UnknownMethod).Append(InvalidRequest).Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(m => m, m => new MethodCounters(m), StringComparer.Ordinal);
         _topics = topics.Topics.ToFrozenSet(StringComparer.Ordinal);
         _patterns = [.. topics.Patterns.OrderByDescending(p => p.Length)];
 
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>(
-            "actorrpc.requests", "{request}", "JSON-RPC requests and notifications handled, by method and outcome.");
+        meter.CreateObservableCounter(
+            "actorrpc.requests", ObserveRequests, "{request}", "JSON-RPC requests and notifications handled, by method and outcome.");
         _duration = meter.CreateHistogram(
             "actorrpc.request.duration",
             "s",
             "Time from dispatch to response on the node that ran the method (or answered the request itself).",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _handlersActive = meter.CreateUpDownCounter<long>(
-            "actorrpc.handlers.active", "{handler}", "Method handlers running on this node.");
+        meter.CreateObservableUpDownCounter(
+            "actorrpc.handlers.active", ObserveHandlersActive, "{handler}", "Method handlers running on this node.");
         _sessionsOpen = meter.CreateUpDownCounter<long>(
             "actorrpc.sessions.open", "{session}", "Open sessions: WebSocket connections and HTTP exchanges in progress.");
         _subscriptions = meter.CreateUpDownCounter<long>(
@@ -86,7 +94,7 @@ internal sealed class RpcMetrics
     }
 
     /// <summary>The label of <paramref name="method"/>: itself when the node serves it, <see cref="UnknownMethod"/> otherwise.</summary>
-    public string MethodLabel(string? method) => method is not null && _methods.TryGetValue(method, out var known) ? known : UnknownMethod;
+    public string MethodLabel(string? method) => method is not null && _methods.TryGetValue(method, out var known) ? known.Label : UnknownMethod;
 
     /// <summary>The label of a concrete topic: its declared name, or the pattern that covers it.</summary>
     public string TopicLabel(string topic)
@@ -114,19 +122,22 @@ internal sealed class RpcMetrics
     /// <param name="startTimestamp">When handling began, from <see cref="Stopwatch.GetTimestamp"/>.</param>
     public void RequestHandled(string methodLabel, int? errorCode, long startTimestamp)
     {
-        var tags = new TagList { { MethodTag, methodLabel }, { OutcomeTag, errorCode is null ? "ok" : "error" } };
-        if (errorCode is { } code)
+        var counters = Counters(methodLabel);
+        var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+        if (errorCode is not { } code)
         {
-            tags.Add(ErrorCodeTag, code);
+            Interlocked.Increment(ref counters.Succeeded);
+            _duration.Record(seconds, counters.SucceededTags);
+            return;
         }
 
-        _requests.Add(1, tags);
-        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
+        counters.Failed(code);
+        _duration.Record(seconds, new TagList { { MethodTag, methodLabel }, { OutcomeTag, "error" }, { ErrorCodeTag, code } });
     }
 
-    public void HandlerStarted(string methodLabel) => _handlersActive.Add(1, new KeyValuePair<string, object?>(MethodTag, methodLabel));
+    public void HandlerStarted(string methodLabel) => Interlocked.Increment(ref Counters(methodLabel).Active);
 
-    public void HandlerFinished(string methodLabel) => _handlersActive.Add(-1, new KeyValuePair<string, object?>(MethodTag, methodLabel));
+    public void HandlerFinished(string methodLabel) => Interlocked.Decrement(ref Counters(methodLabel).Active);
 
     public void SessionOpened(string transport) => _sessionsOpen.Add(1, new KeyValuePair<string, object?>(TransportTag, transport));
 
@@ -144,4 +155,58 @@ internal sealed class RpcMetrics
     public void ClusterNotificationSent() => _clusterSent.Add(1);
 
     public void ClusterNotificationReceived() => _clusterReceived.Add(1);
+
+    // Labels come from MethodLabel or the fixed ones, all keys here; anything else is our bug, counted as unknown rather than lost.
+    private MethodCounters Counters(string methodLabel) =>
+        _methods.TryGetValue(methodLabel, out var counters) ? counters : _methods[UnknownMethod];
+
+    private IEnumerable<Measurement<long>> ObserveRequests()
+    {
+        foreach (var counters in _methods.Values)
+        {
+            if (Volatile.Read(ref counters.Succeeded) is var succeeded and > 0)
+            {
+                yield return new Measurement<long>(succeeded, counters.SucceededTags);
+            }
+
+            foreach (var (code, count) in counters.Failures)
+            {
+                yield return new Measurement<long>(
+                    Volatile.Read(ref count.Value),
+                    new KeyValuePair<string, object?>(MethodTag, counters.Label),
+                    new KeyValuePair<string, object?>(OutcomeTag, "error"),
+                    new KeyValuePair<string, object?>(ErrorCodeTag, code));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveHandlersActive()
+    {
+        foreach (var counters in _methods.Values)
+        {
+            // A method's series starts with its first handler, as it would with an up-down counter.
+            if (counters.EverRan)
+            {
+                yield return new Measurement<long>(Volatile.Read(ref counters.Active), new KeyValuePair<string, object?>(MethodTag, counters.Label));
+            }
+        }
+    }
+
+    /// <summary>The counts of one method label, read by the observable instruments.</summary>
+    private sealed class MethodCounters(string label)
+    {
+        public long Succeeded;
+        public long Active;
+
+        public string Label { get; } = label;
+
+        public KeyValuePair<string, object?>[] SucceededTags { get; } = [new(MethodTag, label), new(OutcomeTag, "ok")];
+
+        /// <summary>Answers by JSON-RPC error code; the codes a method answers are few (the server's own, and its handlers').</summary>
+        public ConcurrentDictionary<int, StrongBox<long>> Failures { get; } = new();
+
+        public bool EverRan => Volatile.Read(ref Succeeded) > 0 || !Failures.IsEmpty || Volatile.Read(ref Active) != 0;
+
+        public void Failed(int code) => Interlocked.Increment(ref Failures.GetOrAdd(code, static _ => new StrongBox<long>()).Value);
+    }
 }

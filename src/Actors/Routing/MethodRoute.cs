@@ -17,12 +17,17 @@ namespace ActorRpc.Actors.Routing;
 /// </param>
 internal sealed record MethodRoute(IActorRef Router, LocalTaskMethod? LocalTask = null)
 {
-    /// <summary>Starts a call of this method; the session learns its end from one <see cref="RouterProtocol.InvocationCompleted"/>.</summary>
-    public void Start(RpcCall call, IActorRef session)
+    /// <summary>
+    /// Starts a call of this method; the session learns its end from one
+    /// <see cref="RouterProtocol.InvocationCompleted"/>, or, for a local task given a
+    /// <paramref name="completion"/>, from that.
+    /// </summary>
+    public void Start(RpcCall call, IActorRef session, ICallCompletion? completion = null)
     {
         if (LocalTask is { } local)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(local.Handler, call, session, local.Outcomes), preferLocal: false);
+            // Local queue: the session's thread picks it up as soon as the session's turn ends, unless an idle thread steals it first.
+            ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(local.Handler, call, session, local.Outcomes, completion: completion), preferLocal: true);
         }
         else
         {

@@ -6,15 +6,23 @@ namespace ActorRpc.Actors.Routing;
 
 /// <summary>
 /// One call of a task-backed method, run on the thread pool so that a handler that blocks or
-/// computes for long never holds up its router's mailbox. Every outcome, exceptions included,
-/// ends in exactly one <see cref="RouterProtocol.InvocationCompleted"/> to the session.
+/// computes for long never holds up its router's or its session's mailbox. Every outcome,
+/// exceptions included, ends in exactly one <see cref="RouterProtocol.InvocationCompleted"/> to the
+/// session, or one call of its <see cref="ICallCompletion"/> where it gave one.
 /// </summary>
 /// <param name="handler">The method.</param>
 /// <param name="call">The call.</param>
 /// <param name="replyTo">The session waiting for the call's completion.</param>
 /// <param name="outcomes">Writes the response.</param>
 /// <param name="finishedTo">For a call routed from another node: its router, which owns the call's token source.</param>
-internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IActorRef replyTo, CallOutcomes outcomes, IActorRef? finishedTo = null) : IThreadPoolWorkItem
+/// <param name="completion">Where the session takes the outcome directly, instead of a message to <paramref name="replyTo"/>.</param>
+internal sealed class TaskInvocation(
+    TaskMethodHandler handler,
+    RpcCall call,
+    IActorRef replyTo,
+    CallOutcomes outcomes,
+    IActorRef? finishedTo = null,
+    ICallCompletion? completion = null) : IThreadPoolWorkItem
 {
     public void Execute() => _ = RunAsync();
 
@@ -37,7 +45,15 @@ internal sealed class TaskInvocation(TaskMethodHandler handler, RpcCall call, IA
             frame = outcomes.Failed(call, ex, span);
         }
 
-        replyTo.Tell(new RouterProtocol.InvocationCompleted(call.Sequence, frame), ActorRefs.NoSender);
+        if (completion is not null)
+        {
+            completion.Completed(call.Sequence, frame);
+        }
+        else
+        {
+            replyTo.Tell(new RouterProtocol.InvocationCompleted(call.Sequence, frame), ActorRefs.NoSender);
+        }
+
         finishedTo?.Tell(new RouterProtocol.RoutedCallFinished(replyTo, call.Sequence), ActorRefs.NoSender);
     }
 }

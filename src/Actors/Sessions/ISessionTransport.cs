@@ -5,7 +5,9 @@ namespace ActorRpc.Actors.Sessions;
 /// <summary>
 /// The session's only way out to its client. Implemented by the Gateway for a WebSocket
 /// connection and for an HTTP POST exchange. Every member must return at once: the session is an
-/// actor and never waits on I/O.
+/// actor and never waits on I/O. <see cref="Reply"/> and <see cref="Release"/> are also called
+/// from task handlers' threads (a WebSocket session's single calls answer there), so a WebSocket
+/// transport is thread-safe.
 /// </summary>
 /// <remarks>
 /// Flow control: the transport counts requests in flight. Each message it hands to the session

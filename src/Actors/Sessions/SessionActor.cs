@@ -33,19 +33,22 @@ namespace ActorRpc.Actors.Sessions;
 /// or when the session stops. Giving up answers the call here at once, cancels its token, and tells
 /// its router, so the handler's late result, if any, is dropped: each request gets one reply.
 /// </para>
+/// <para>
+/// A single call of a local task method on a WebSocket is answered by its handler's thread
+/// (<see cref="DirectCompletions"/>) rather than through this mailbox; <see cref="CallsInFlight"/>,
+/// shared with it, makes sure only one side answers.
+/// </para>
 /// </remarks>
 internal sealed class SessionActor : UntypedActor, IWithTimers
 {
-    private const int SpareTokenLimit = 64;
-
     private readonly SessionInfo _info;
     private readonly ISessionTransport _transport;
     private readonly SessionDependencies _dependencies;
 
     // Created when first needed: most sessions sit idle most of the time, and at 10,000 connections
     // per node every byte an idle session holds counts (issue #5).
-    private Dictionary<long, PendingCall>? _inFlight;
-    private Stack<CancellationTokenSource>? _spareTokens;
+    private CallsInFlight? _inFlight;
+    private DirectCompletions? _directCompletions;
     private SortedSet<string>? _subscriptions;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
@@ -70,6 +73,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     private int InFlightCount => _inFlight?.Count ?? 0;
+
+    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight();
+
+    // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
+    private DirectCompletions? DirectCompletions =>
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -101,11 +110,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (_inFlight is { Count: > 0 })
+        if (_inFlight?.RemoveAll() is { Length: > 0 } calls)
         {
-            var tokens = new CancellationTokenSource[_inFlight.Count];
+            var tokens = new CancellationTokenSource[calls.Length];
             var i = 0;
-            foreach (var call in _inFlight.Values)
+            foreach (var call in calls)
             {
                 tokens[i++] = call.Cancellation;
                 call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
@@ -252,11 +261,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var sequence = ++_nextSequence;
-        var cancellation = _spareTokens is not null && _spareTokens.TryPop(out var spare) ? spare : new CancellationTokenSource();
+        var inFlight = InFlight;
+        var cancellation = inFlight.RentToken();
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         // A task the session starts itself has only its token to cancel; other calls have a router to tell.
         var router = route.LocalTask is null ? route.Router : null;
-        (_inFlight ??= [])[sequence] = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span);
+        inFlight.Add(new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span));
         if (!entry.IsNotification)
         {
             batch?.Expect();
@@ -270,7 +280,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
         var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token) { TraceParent = span?.Context ?? default };
-        route.Start(call, Self);
+        route.Start(call, Self, batch is null ? DirectCompletions : null);
         return new Dispatched(null, null, Routed: true);
     }
 
@@ -365,24 +375,33 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
-        foreach (var call in _inFlight.Values)
+        // Ids should be unique among requests in flight; if not, the oldest is the one meant.
+        PendingCall? oldest = null;
+        foreach (var call in _inFlight.Snapshot())
         {
-            if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id.Span))
+            if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id.Span) && (oldest is null || call.Sequence < oldest.Sequence))
             {
-                if (Log.IsDebugEnabled)
-                {
-                    Log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(call.Id));
-                }
-
-                GiveUp(call, RpcError.RequestCancelled);
-                return; // Ids should be unique among requests in flight; if not, the oldest is the one meant.
+                oldest = call;
             }
         }
+
+        if (oldest is null)
+        {
+            return;
+        }
+
+        if (Log.IsDebugEnabled)
+        {
+            Log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(oldest.Id));
+        }
+
+        GiveUp(oldest, RpcError.RequestCancelled);
     }
 
     private void OnCheckDeadlines()
     {
-        if (_inFlight is not { Count: > 0 })
+        var calls = _inFlight?.Snapshot() ?? [];
+        if (calls.Length == 0)
         {
             Timers.Cancel(CheckDeadlines.Instance);
             _deadlineCheckRunning = false;
@@ -391,7 +410,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var now = Environment.TickCount64;
         List<PendingCall>? expired = null;
-        foreach (var call in _inFlight.Values)
+        foreach (var call in calls)
         {
             if (call.Deadline <= now)
             {
@@ -419,7 +438,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>Answers a call here and now with <paramref name="error"/>, and stops its handler.</summary>
     private void GiveUp(PendingCall call, RpcError error)
     {
-        _inFlight?.Remove(call.Sequence);
+        if (_inFlight is null || !_inFlight.TryRemove(call.Sequence, out _))
+        {
+            return; // Its handler answered meanwhile (DirectCompletions).
+        }
+
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
 
         // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
@@ -430,16 +453,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
     {
-        if (_inFlight is null || !_inFlight.Remove(completed.Sequence, out var call))
+        if (_inFlight is null || !_inFlight.TryRemove(completed.Sequence, out var call))
         {
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
-        _spareTokens ??= new Stack<CancellationTokenSource>();
-        if (_spareTokens.Count < SpareTokenLimit && call.Cancellation.TryReset())
-        {
-            _spareTokens.Push(call.Cancellation);
-        }
+        _inFlight.Recycle(call.Cancellation);
 
         // Success or error is on the handler's span, where the outcome is known.
         RpcTracing.Finish(call.Span, errorCode: null);

@@ -234,6 +234,53 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(["answer"], _transport.Sent);
     }
 
+    [Fact]
+    public void LocalTask_SingleCall_HandlerThreadAnswersAndReleases()
+    {
+        var gate = UseHeldLocalTask();
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"held","id":7}""");
+
+        AwaitAssert(() => Assert.Equal(1, gate.Started));
+        gate.Release("done");
+
+        AwaitAssert(() => Assert.Single(_transport.Sent));
+        var response = JsonDocument.Parse(_transport.Sent.Single()).RootElement;
+        Assert.Equal("done", response.GetProperty("result").GetString());
+        Assert.Equal(7, response.GetProperty("id").GetInt32());
+        AwaitAssert(() => Assert.Equal(0, _transport.InFlight));
+        _router.ExpectNoMsg(TimeSpan.FromMilliseconds(50)); // started by the session itself, not through the router
+    }
+
+    [Fact]
+    public void LocalTask_TimedOutThenHandlerFinishes_OnlyTheTimeoutIsWritten()
+    {
+        var gate = UseHeldLocalTask();
+        var session = StartSession(singleExchange: false, new RpcLimitsOptions { HandlerTimeout = TimeSpan.FromMilliseconds(100) });
+        Send(session, """{"jsonrpc":"2.0","method":"held","id":1}""");
+
+        AwaitAssert(() => Assert.Single(_transport.Sent), TimeSpan.FromSeconds(5));
+        Assert.Equal(-32001, JsonDocument.Parse(_transport.Sent.Single()).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.True(gate.Token.IsCancellationRequested);
+
+        gate.Release("late"); // The handler's own thread now tries to answer too: it must find the call gone.
+        AwaitAssert(() => Assert.Equal(1, gate.Finished));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Single(_transport.Sent);
+        Assert.Equal(0, _transport.InFlight);
+    }
+
+    // A local task method "held" whose calls wait for the test, published as MethodHostActor publishes local task methods.
+    private HeldMethod UseHeldLocalTask()
+    {
+        var options = RpcMethodsOptions.CreateDefaultSerializerOptions();
+        var held = new HeldMethod();
+        var handler = new ActorRpc.Methods.Binding.ReflectedMethodHandler(typeof(HeldMethod).GetMethod(nameof(HeldMethod.Held))!, held, options);
+        var outcomes = new CallOutcomes(Sys.Log, options, detailedErrors: false, Infrastructure.TestMetrics.Create("held"));
+        _directory.Publish(new Dictionary<string, MethodRoute> { ["held"] = new(_router.Ref, new LocalTaskMethod(handler, outcomes)) });
+        return held;
+    }
+
     private IActorRef StartSession(bool singleExchange, RpcLimitsOptions? limits = null)
     {
         var dependencies = new SessionDependencies(
@@ -294,5 +341,35 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         public void Close(WebSocketCloseStatus status, string reason) => ClosedWith = status;
 
         public void Complete() => Completed = true;
+    }
+
+    /// <summary>The handler behind "held", one per test.</summary>
+    public sealed class HeldMethod
+    {
+        private readonly TaskCompletionSource<string> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _started;
+        private int _finished;
+
+        public int Started => Volatile.Read(ref _started);
+
+        public int Finished => Volatile.Read(ref _finished);
+
+        public CancellationToken Token { get; private set; }
+
+        public void Release(string result) => _result.TrySetResult(result);
+
+        public async Task<string> Held(CancellationToken cancellationToken)
+        {
+            Token = cancellationToken;
+            Interlocked.Increment(ref _started);
+            try
+            {
+                return await _result.Task.ConfigureAwait(false); // Ignores the token on purpose: a handler that finishes late.
+            }
+            finally
+            {
+                Interlocked.Increment(ref _finished);
+            }
+        }
     }
 }
