@@ -151,8 +151,12 @@ internal static class Program
         };
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
 
-        // The Gateway runs with server GC (the Web SDK's default); so does the baseline, for a fair comparison.
-        info.Environment["DOTNET_gcServer"] = Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "1";
+        // Each server with its own GC unless DOTNET_gcServer says otherwise: the Gateway's is workstation
+        // (its csproj says why); the baseline, a plain Kestrel app, gets the Web SDK's default, server GC.
+        if (server == "baseline" && Environment.GetEnvironmentVariable("DOTNET_gcServer") is null)
+        {
+            info.Environment["DOTNET_gcServer"] = "1";
+        }
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -60,6 +60,7 @@ public static class ActorRpcHostingExtensions
                 SplitBrainResolver = new KeepMajorityOption(),
             })
             .WithDistributedPubSub(role: null!)
+            .AddHocon(SessionMailbox.DefaultConfig, HoconAddMode.Append)
             .WithCustomSerializer(
                 ClusterMessageSerializer.Id,
                 ClusterMessageSerializer.BoundTypes,

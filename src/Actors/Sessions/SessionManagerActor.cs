@@ -13,7 +13,8 @@ internal sealed class SessionManagerActor : ReceiveActor
     {
         Receive<SessionProtocol.StartSession>(start =>
         {
-            var session = Context.ActorOf(SessionActor.Props(start.Info, start.Transport, dependencies), start.Info.SessionId);
+            var props = SessionActor.Props(start.Info, start.Transport, dependencies).WithMailbox(SessionMailbox.Id);
+            var session = Context.ActorOf(props, start.Info.SessionId);
             dependencies.Metrics.SessionOpened(start.Info.Transport);
             Context.WatchWith(session, new SessionEnded(start.Info.Transport));
             Sender.Tell(new SessionProtocol.SessionStarted(start, session));
