@@ -18,14 +18,6 @@ public sealed class MethodDirectory
     /// <summary>Whether the routers are up.</summary>
     public bool IsReady => _ready.Task.IsCompleted;
 
-    /// <summary>Finds the router of <paramref name="method"/>.</summary>
-    public bool TryGetRouter(string method, out IActorRef router)
-    {
-        var found = _routes.TryGetValue(method, out var route);
-        router = found ? route!.Router : ActorRefs.Nobody;
-        return found;
-    }
-
     /// <summary>Finds how calls of <paramref name="method"/> are started.</summary>
     internal bool TryGetRoute(string method, out MethodRoute route) => _routes.TryGetValue(method, out route!);
 
