@@ -79,7 +79,10 @@ internal static class FanoutRun
                 }
             }
 
+            // The window measures deliveries, not set-up: wait until the servers are done with the
+            // connections, subscriptions and the JIT work they brought (bounded), whichever server it is.
             await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+            await ServerStats.WaitForQuietAsync(settings.Pids, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
 
             // The counter also counts other topics' notifications (the demo clock ticks once a second
             // per node, retained, so it crosses even without subscribers): measure that background

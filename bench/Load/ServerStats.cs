@@ -32,6 +32,33 @@ internal static class ServerStats
         return total;
     }
 
+    /// <summary>
+    /// Waits until the processes together use under a tenth of a core over a quarter second, or
+    /// <paramref name="limit"/> passed. No-op without PIDs.
+    /// </summary>
+    public static async Task WaitForQuietAsync(IReadOnlyCollection<int> pids, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        if (pids.Count == 0)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow + limit;
+        var before = CpuMicros(pids);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            var now = CpuMicros(pids);
+            if (now - before < interval.TotalMicroseconds / 10)
+            {
+                return;
+            }
+
+            before = now;
+        }
+    }
+
     /// <summary>VmRSS of the process in bytes; 0 when it is gone.</summary>
     public static long RssBytes(int pid)
     {

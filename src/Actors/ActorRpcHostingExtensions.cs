@@ -61,6 +61,7 @@ public static class ActorRpcHostingExtensions
             })
             .WithDistributedPubSub(role: null!)
             .AddHocon(SessionMailbox.DefaultConfig, HoconAddMode.Append)
+            .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend)
             .WithCustomSerializer(
                 ClusterMessageSerializer.Id,
                 ClusterMessageSerializer.BoundTypes,
@@ -102,5 +103,16 @@ public static class ActorRpcHostingExtensions
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         });
+    }
+
+    // Akka.Hosting has no typed setting for the scheduler; this is its one HOCON line.
+    private static string SchedulerConfig(TimeSpan tick)
+    {
+        if (tick < TimeSpan.FromMilliseconds(1) || tick > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tick), tick, "Cluster:SchedulerTick must be between 1 ms and 1 s.");
+        }
+
+        return FormattableString.Invariant($"akka.scheduler.tick-duration = {(long)tick.TotalMilliseconds}ms");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akka.Actor;
 using ActorRpc.Actors.Configuration;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Tests.Infrastructure;
@@ -32,6 +33,27 @@ public sealed class ConfigurationSpec
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxBatchSize=0"));
         Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SchedulerTick_DefaultAndConfigured_BecomeTheActorSystemsTick()
+    {
+        await using (var server = await RpcServer.StartAsync())
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(50), SchedulerTick(server));
+        }
+
+        await using (var server = await RpcServer.StartAsync(null, "--Cluster:SchedulerTick=00:00:00.020"))
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(20), SchedulerTick(server));
+        }
+    }
+
+    [Fact]
+    public async Task SchedulerTick_OutOfRange_FailsAtStartup()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RpcServer.StartAsync(null, "--Cluster:SchedulerTick=00:00:05"));
+        Assert.Contains("Cluster:SchedulerTick", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,4 +111,7 @@ public sealed class ConfigurationSpec
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         Assert.Equal(1048576, document.RootElement.GetProperty("ActorRpc").GetProperty("Limits").GetProperty("MaxMessageSize").GetInt32());
     }
+
+    private static TimeSpan SchedulerTick(RpcServer server) =>
+        server.App.Services.GetRequiredService<ActorSystem>().Settings.Config.GetTimeSpan("akka.scheduler.tick-duration", null);
 }
