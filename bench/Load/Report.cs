@@ -116,9 +116,14 @@ internal sealed class Report(MatrixPlan plan, IReadOnlyList<Sample> samples, str
             Target("ping 64×1: ActorRpc p99 ≤ 1.5× raw", RatioOf("rpc", "64x1", "P99Us"), r => r <= 1.5),
             Value($"idle: ActorRpc ≤ 16 KB RSS/connection at 10k (measured at {bigIdle:N0})", Median("idle", $"{bigIdle}", Matrix.ActorRpc, "KbPerConnection"), "KB", v => v <= 16),
             Target("fan-out 1000 subscribers: ActorRpc server CPU µs/delivery ≤ 1.1× raw", RatioOf("fanout", "1000", "ServerCpuUsPerDelivery"), r => r <= 1.1),
-            Value($"fan-out 10k local subscribers: p99 ≤ 50 ms (measured at {bigFanout:N0})", Median("fanout", $"{bigFanout}", Matrix.ActorRpc, "P99Us") / 1000, "ms", v => v <= 50),
+            Value(
+                $"fan-out 10k local subscribers: p99 ≤ 50 ms (measured at {bigFanout:N0}; RawKestrel's p99 in the same run: {Median("fanout", $"{bigFanout}", Matrix.Raw, "P99Us") / 1000:N1} ms)",
+                Median("fanout", $"{bigFanout}", Matrix.ActorRpc, "P99Us") / 1000,
+                "ms",
+                v => v <= 50),
             Value($"fan-out {bigFanout:N0} subscribers: zero lost (all repetitions)", SumOf("fanout", $"{bigFanout}", Matrix.ActorRpc, "Lost"), "lost", v => v == 0),
-            Value("3-node cluster: cross-node messages per notify = 2", Cells("cluster").Select(c => Median("cluster", c, Matrix.ActorRpc, "CrossNodePerNotify")).FirstOrDefault(), "", v => Math.Abs(v - 2) < 0.01),
+            // ±0.1: the clock topic's background rate, taken off the counter's rise, is itself measured.
+            Value("3-node cluster: cross-node messages per notify = 2 (±0.1)", Cells("cluster").Select(c => Median("cluster", c, Matrix.ActorRpc, "CrossNodePerNotify")).FirstOrDefault(), "", v => Math.Abs(v - 2) < 0.1),
         };
         var text = new StringBuilder();
         text.AppendLine("| target | measured | met |");
