@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Demo;
+using ActorRpc.DemoHost;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 

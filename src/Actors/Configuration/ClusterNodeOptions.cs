@@ -1,8 +1,9 @@
-namespace ActorRpc.Actors.Configuration;
+namespace ActorRpc;
 
 /// <summary>
 /// Where this node listens for other nodes, how it finds them, and how its actor system keeps
-/// time. Bound from <c>Cluster</c>
+/// time, when ActorRpc runs its own actor system (or the application calls
+/// <c>WithActorRpcCluster</c>). Bound from <c>Cluster</c>
 /// (<c>--Cluster:Port=4053 --Cluster:SeedNodes:0=akka.tcp://actor-rpc@10.0.0.5:4053</c>). With no
 /// seed nodes the node forms a one-node cluster by itself.
 /// </summary>
@@ -10,6 +11,9 @@ public sealed class ClusterNodeOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Cluster";
+
+    /// <summary>The name of the actor system <c>AddActorRpc()</c> starts; the same on every node of a cluster.</summary>
+    public const string DefaultActorSystemName = "actor-rpc";
 
     /// <summary>The address other nodes reach this one at. <b>Default:</b> <c>127.0.0.1</c>.</summary>
     public string Hostname { get; set; } = "127.0.0.1";

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ActorRpc.Actors.Configuration;
+namespace ActorRpc;
 
 /// <summary>Limits on what one client may send. Bound from <c>ActorRpc:Limits</c>; see docs/limits.md.</summary>
 public sealed class RpcLimitsOptions : IValidatableObject

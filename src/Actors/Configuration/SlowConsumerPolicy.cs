@@ -1,4 +1,4 @@
-namespace ActorRpc.Actors.Configuration;
+namespace ActorRpc;
 
 /// <summary>
 /// What the server does with a WebSocket client that reads notifications more slowly than they

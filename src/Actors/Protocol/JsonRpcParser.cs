@@ -10,7 +10,11 @@ namespace ActorRpc.Actors.Protocol;
 /// </summary>
 internal static class JsonRpcParser
 {
-    public static JsonRpcMessage Parse(ReadOnlyMemory<byte> payload, int maxBatchSize, int maxDepth)
+    /// <param name="payload">The message's UTF-8 bytes; entries point into it.</param>
+    /// <param name="maxBatchSize">The longest batch accepted (ActorRpc:Limits:MaxBatchSize).</param>
+    /// <param name="maxDepth">The deepest nesting accepted (ActorRpc:Limits:MaxJsonDepth).</param>
+    /// <param name="compatibility">Which clients' departures from the specification to accept (ActorRpc:Protocol:Compatibility).</param>
+    public static JsonRpcMessage Parse(ReadOnlyMemory<byte> payload, int maxBatchSize, int maxDepth, RpcCompatibility compatibility = RpcCompatibility.None)
     {
         // JSON text is UTF-8 (RFC 8259 §8.1). The reader does not check every byte inside strings,
         // and ids are echoed raw, so invalid UTF-8 anywhere would otherwise reach a response frame.
@@ -31,10 +35,10 @@ internal static class JsonRpcParser
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
-                    message = new JsonRpcMessage(JsonRpcMessageKind.Single, ParseRequest(ref reader, payload), null, null);
+                    message = new JsonRpcMessage(JsonRpcMessageKind.Single, ParseRequest(ref reader, payload, compatibility), null, null);
                     break;
                 case JsonTokenType.StartArray:
-                    message = ParseBatch(ref reader, payload, maxBatchSize);
+                    message = ParseBatch(ref reader, payload, maxBatchSize, compatibility);
                     break;
                 default:
                     reader.Skip();
@@ -60,7 +64,7 @@ internal static class JsonRpcParser
         }
     }
 
-    private static JsonRpcMessage ParseBatch(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload, int maxBatchSize)
+    private static JsonRpcMessage ParseBatch(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload, int maxBatchSize, RpcCompatibility compatibility)
     {
         var entries = new List<JsonRpcEntry>();
         var tooLong = false;
@@ -76,7 +80,7 @@ internal static class JsonRpcParser
 
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                entries.Add(ParseRequest(ref reader, payload));
+                entries.Add(ParseRequest(ref reader, payload, compatibility));
             }
             else
             {
@@ -131,8 +135,16 @@ internal static class JsonRpcParser
         }
     }
 
+    /// <summary>The raw text of the scalar the reader is on (a string with its quotes and escapes).</summary>
+    private static ReadOnlyMemory<byte> ScalarToken(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
+    {
+        // A string's ValueSpan is its escaped text without the quotes; other scalars are their token.
+        var length = reader.TokenType == JsonTokenType.String ? reader.ValueSpan.Length + 2 : reader.ValueSpan.Length;
+        return payload.Slice((int)reader.TokenStartIndex, length);
+    }
+
     /// <summary>Reads one request object; the reader is on its StartObject and ends on its EndObject.</summary>
-    private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
+    private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload, RpcCompatibility compatibility)
     {
         ReadOnlyMemory<byte> id = default;
         ReadOnlyMemory<byte> parameters = default;
@@ -202,6 +214,17 @@ internal static class JsonRpcParser
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
                     parameters = payload[start..(int)reader.BytesConsumed];
+                }
+                else if (compatibility == RpcCompatibility.AiohttpJsonRpc && reader.TokenType == JsonTokenType.Null)
+                {
+                    parameters = default; // aiohttp-json-rpc's clients send "params": null for "no params".
+                }
+                else if (compatibility == RpcCompatibility.AiohttpJsonRpc
+                    && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
+                {
+                    // Kept as it is: positional binding and subscribe read a scalar as one argument,
+                    // and a handler that takes the whole params gets what was sent, as in aiohttp-json-rpc.
+                    parameters = ScalarToken(ref reader, payload);
                 }
                 else
                 {

@@ -1,4 +1,3 @@
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Protocol;
 

@@ -29,7 +29,7 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
     }
 
     /// <summary>The session gave up on the call (timeout, client cancel, disconnect) and answered it itself.</summary>
-    public void Abandoned(RpcCall call, Activity? span) => Finish(call, span, (int)Methods.Errors.JsonRpcErrorCode.RequestCanceled);
+    public void Abandoned(RpcCall call, Activity? span) => Finish(call, span, (int)JsonRpcErrorCode.RequestCanceled);
 
     public byte[]? Succeeded(RpcCall call, in RpcValue value, Activity? span)
     {

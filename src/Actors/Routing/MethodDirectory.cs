@@ -7,7 +7,7 @@ namespace ActorRpc.Actors.Routing;
 /// The node's method name → route map, published once by <see cref="MethodHostActor"/> when
 /// every router exists. Sessions look routes up here without a message round trip.
 /// </summary>
-public sealed class MethodDirectory
+internal sealed class MethodDirectory
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile FrozenDictionary<string, MethodRoute> _routes = FrozenDictionary<string, MethodRoute>.Empty;

@@ -5,7 +5,6 @@ using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Routing;
 

@@ -19,7 +19,7 @@ internal sealed class RemoteMethodActor : ReceiveActor
     public RemoteMethodActor(RpcMethodDescriptor method, RouterSettings settings)
     {
         var role = method.Role!;
-        var routerPath = $"/user/methods/{ActorNames.ForMethod(method.Name)}";
+        var routerPath = ActorNames.RouterPath(method.Name);
         var nodes = Context.ActorOf(
             new ClusterRouterGroup(
                 new RoundRobinGroup([routerPath]),

@@ -16,7 +16,7 @@ namespace ActorRpc.Actors.Sessions;
 /// handler finished (<see cref="Release"/>). While the count is at the limit, a WebSocket
 /// transport reads nothing more from its client.
 /// </remarks>
-public interface ISessionTransport
+internal interface ISessionTransport
 {
     /// <summary>
     /// Queues a notification frame. False when the client already has

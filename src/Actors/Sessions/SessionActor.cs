@@ -2,13 +2,11 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Sessions;
 
@@ -145,7 +143,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         _received = true;
         var started = Stopwatch.GetTimestamp();
         var limits = _dependencies.Limits;
-        var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth);
+        var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth, _dependencies.Compatibility);
         switch (message.Kind)
         {
             case JsonRpcMessageKind.ParseError:

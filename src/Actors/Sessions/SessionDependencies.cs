@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Diagnostics;
 using Akka.Actor;
 using ActorRpc.Actors.Routing;
@@ -15,6 +14,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Topics">The topics clients may subscribe to.</param>
 /// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
 /// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
+/// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
@@ -22,4 +22,5 @@ internal sealed record SessionDependencies(
     IServiceProvider Services,
     TopicCatalog Topics,
     IActorRef TopicsActor,
-    RpcMetrics Metrics);
+    RpcMetrics Metrics,
+    RpcCompatibility Compatibility = RpcCompatibility.None);

@@ -16,7 +16,7 @@ internal sealed class SessionMailbox(Settings settings, Config config) : Mailbox
     /// <summary>The mailbox's config path, for <see cref="Props.WithMailbox"/>.</summary>
     public const string Id = "actorrpc.session-mailbox";
 
-    /// <summary>Declares the mailbox; added to the actor system once, by <see cref="ActorRpcHostingExtensions.WithActorRpc"/>.</summary>
+    /// <summary>Declares the mailbox; added to the actor system once, by <see cref="ActorRpcAkkaExtensions.WithActorRpc"/>.</summary>
     public static Config DefaultConfig { get; } =
         ConfigurationFactory.ParseString($"{Id}.mailbox-type = \"{typeof(SessionMailbox).FullName}, {typeof(SessionMailbox).Assembly.GetName().Name}\"");
 

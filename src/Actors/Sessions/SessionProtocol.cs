@@ -9,7 +9,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="RemoteAddress">The client's address, when known.</param>
 /// <param name="Transport"><c>websocket</c> or <c>http</c>.</param>
 /// <param name="SingleExchange">True for HTTP: one message in, at most one frame out, then the session ends.</param>
-public sealed record SessionInfo(string SessionId, string? RemoteAddress, string Transport, bool SingleExchange)
+internal sealed record SessionInfo(string SessionId, string? RemoteAddress, string Transport, bool SingleExchange)
 {
     /// <summary>The transport name of WebSocket sessions.</summary>
     public const string WebSocketTransport = "websocket";
@@ -19,7 +19,7 @@ public sealed record SessionInfo(string SessionId, string? RemoteAddress, string
 }
 
 /// <summary>Messages to and from session actors.</summary>
-public static class SessionProtocol
+internal static class SessionProtocol
 {
     /// <summary>Asks the session manager for a new session; answered with <see cref="SessionStarted"/>.</summary>
     public sealed record StartSession(SessionInfo Info, ISessionTransport Transport) : INoSerializationVerificationNeeded;

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.DependencyInjection;
 using ActorRpc.Methods.Topics;
 
-namespace ActorRpc.Actors.Topics;
+namespace ActorRpc;
 
 /// <summary>
 /// The notify API as an actor-system extension, for actors that have no service provider at hand:
@@ -15,12 +15,12 @@ public sealed class RpcTopics : IExtension
     /// <summary>The node's publisher (the same instance services get injected).</summary>
     public ITopicPublisher Publisher { get; }
 
-    /// <summary>The publisher of <paramref name="system"/>, which must be an ActorRpc node's actor system.</summary>
+    /// <summary>The publisher of <paramref name="system"/>, which must run ActorRpc (its own system, or one given <c>WithActorRpc()</c>).</summary>
     public static ITopicPublisher Get(ActorSystem system) => system.WithExtension<RpcTopics, RpcTopicsProvider>().Publisher;
 }
 
 /// <summary>Creates <see cref="RpcTopics"/> from the node's services.</summary>
-public sealed class RpcTopicsProvider : ExtensionIdProvider<RpcTopics>
+internal sealed class RpcTopicsProvider : ExtensionIdProvider<RpcTopics>
 {
     /// <inheritdoc />
     public override RpcTopics CreateExtension(ExtendedActorSystem system) =>

@@ -4,7 +4,8 @@ namespace ActorRpc.Actors.Topics;
 
 /// <summary>
 /// Reads the topics of <c>subscribe</c> / <c>unsubscribe</c> params, in every form aiohttp-json-rpc
-/// clients send: <c>["a"]</c>, <c>["a","b"]</c>, <c>[["a","b"]]</c>, <c>{"topics":"a"}</c>, <c>{"topics":["a","b"]}</c>.
+/// clients send: <c>["a"]</c>, <c>["a","b"]</c>, <c>[["a","b"]]</c>, <c>{"topics":"a"}</c>, <c>{"topics":["a","b"]}</c>,
+/// and, under the aiohttp-json-rpc compatibility profile only (the parser refuses it otherwise), <c>"a"</c>.
 /// </summary>
 internal static class TopicParams
 {
@@ -30,7 +31,7 @@ internal static class TopicParams
                 return false;
             }
         }
-        else if (root.GetArrayLength() == 1 && root[0].ValueKind == JsonValueKind.Array)
+        else if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() == 1 && root[0].ValueKind == JsonValueKind.Array)
         {
             value = root[0];
         }

@@ -4,11 +4,11 @@ using Akka.Event;
 namespace ActorRpc.Actors.Topics;
 
 /// <summary>Messages of the node's topics actor and its per-topic children.</summary>
-public static class TopicProtocol
+internal static class TopicProtocol
 {
     /// <summary>
-    /// Publish a ready notification frame to a topic on every node: what <see cref="Methods.Topics.ITopicPublisher"/>
-    /// sends after serializing on the caller's thread. Actors usually Tell <see cref="Notify"/> instead.
+    /// Publish a ready notification frame to a topic on every node: what <see cref="ITopicPublisher"/>
+    /// sends after serializing on the caller's thread.
     /// </summary>
     /// <param name="Topic">The topic.</param>
     /// <param name="Frame">The complete UTF-8 JSON-RPC notification, built once by the publisher.</param>
@@ -17,8 +17,8 @@ public static class TopicProtocol
 
     /// <summary>
     /// Publish <paramref name="Data"/> (a JSON object or array once serialized) to a topic on every
-    /// node: the message any actor may Tell the topics actor (<c>IRequiredActor&lt;TopicsRoot&gt;</c>).
-    /// Invalid topics or data are logged and dropped, since a Tell has no one to answer.
+    /// node, serialized by the topics actor. Invalid topics or data are logged and dropped, since a
+    /// Tell has no one to answer. (Applications publish through <see cref="ITopicPublisher"/> or <see cref="RpcTopics"/>.)
     /// </summary>
     public sealed record Notify(string Topic, object Data, bool Retain = false) : INoSerializationVerificationNeeded;
 

@@ -24,5 +24,3 @@ internal sealed class TopicPublisher(IRequiredActor<TopicsRoot> topics, TopicCat
     }
 }
 
-/// <summary>Marker for the registry entry of the node's topics actor.</summary>
-public sealed class TopicsRoot;

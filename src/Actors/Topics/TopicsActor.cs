@@ -25,12 +25,14 @@ internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
     private readonly RpcMetrics _metrics;
+    private readonly TopicCatalog _catalog;
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
     public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions, RpcMetrics metrics)
     {
         _mediator = mediator;
         _metrics = metrics;
+        _catalog = catalog;
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
@@ -103,8 +105,11 @@ internal sealed class TopicsActor : ReceiveActor
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(static _ => Directive.Resume, loggingEnabled: true);
 
+    // A topic declared with RetainLatest keeps every notification, whatever its publisher asked.
     private void PublishToCluster(string topic, byte[] frame, bool retain) =>
-        _mediator.Tell(new Publish(TopicNames.MediatorTopic(topic), new TopicProtocol.TopicNotification(topic, frame, retain)));
+        _mediator.Tell(new Publish(
+            TopicNames.MediatorTopic(topic),
+            new TopicProtocol.TopicNotification(topic, frame, retain || _catalog.Find(topic)?.RetainLatest == true)));
 
     private IActorRef TopicFor(string topic)
     {

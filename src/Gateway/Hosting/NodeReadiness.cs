@@ -8,9 +8,6 @@ namespace ActorRpc.Gateway.Hosting;
 /// </summary>
 internal sealed class NodeReadiness
 {
-    /// <summary>The health-check tag of everything <c>/ready</c> checks.</summary>
-    public const string ReadyTag = "ready";
-
     private int _stopped;
 
     /// <summary>Raised once, synchronously, by the first <see cref="StopAccepting"/>, before it returns.</summary>

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using ActorRpc.Gateway.Configuration;
 using ActorRpc.Gateway.Logging;
 using Microsoft.Extensions.Options;
 

@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Unicode;
 using Akka.Actor;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Sessions;
-using ActorRpc.Gateway.Configuration;
 using ActorRpc.Gateway.Logging;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Methods.Binding;
 
@@ -119,6 +118,13 @@ internal sealed class ParameterBinder
 
     private void BindJsonSlots(JsonElement? root, object?[] args)
     {
+        if (root is { ValueKind: JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False } scalar)
+        {
+            // Only the aiohttp-json-rpc profile lets a scalar params through the parser: it is one positional argument.
+            BindOnePositional(scalar, args);
+            return;
+        }
+
         if (root is { ValueKind: JsonValueKind.Array } array)
         {
             var count = array.GetArrayLength();
@@ -188,6 +194,26 @@ internal sealed class ParameterBinder
             {
                 args[i] = _slots[i].MissingValue();
             }
+        }
+    }
+
+    private void BindOnePositional(JsonElement value, object?[] args)
+    {
+        if (_jsonSlotCount == 0)
+        {
+            throw new RpcInvalidParamsException("Invalid params: 1 positional parameter given, at most 0 expected ().");
+        }
+
+        var first = true;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Kind != SlotKind.Json)
+            {
+                continue;
+            }
+
+            args[i] = first ? Convert(_slots[i], value) : _slots[i].MissingValue();
+            first = false;
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Methods.Binding;
 

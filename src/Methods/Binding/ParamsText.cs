@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Methods.Binding;
 

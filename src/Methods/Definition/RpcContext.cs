@@ -1,4 +1,4 @@
-namespace ActorRpc.Methods.Definition;
+namespace ActorRpc;
 
 /// <summary>
 /// What a handler may know about the call it serves. Declare a parameter of this type to get it;

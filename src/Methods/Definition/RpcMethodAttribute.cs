@@ -1,8 +1,8 @@
-namespace ActorRpc.Methods.Definition;
+namespace ActorRpc;
 
 /// <summary>
 /// Marks a public method of a class registered with
-/// <see cref="RpcMethodsBuilder.AddMethods{T}(string?, string?)"/> as callable over JSON-RPC.
+/// <c>AddActorRpc().AddMethods&lt;T&gt;(prefix)</c> as callable over JSON-RPC.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class RpcMethodAttribute : Attribute

@@ -3,7 +3,7 @@ using ActorRpc.Methods.Binding;
 namespace ActorRpc.Methods.Definition;
 
 /// <summary>Every method a node serves, built-ins included, with unique names. Immutable once built.</summary>
-public sealed class RpcMethodCatalog
+internal sealed class RpcMethodCatalog
 {
     /// <summary>The built-in method listing every method name.</summary>
     public const string GetMethodsName = "get_methods";

@@ -7,4 +7,4 @@ namespace ActorRpc.Methods.Definition;
 /// The cluster role of the nodes that run it, or null for every node. A node without the role
 /// routes calls to a node that has it; when no such node is up, the method is not found (-32601).
 /// </param>
-public sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null);
+internal sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null);

@@ -4,23 +4,23 @@ using Akka.Actor;
 namespace ActorRpc.Methods.Definition;
 
 /// <summary>What runs when a method is called: a .NET method or delegate, or an actor.</summary>
-public abstract class RpcMethodHandler
+internal abstract class RpcMethodHandler
 {
-    private protected RpcMethodHandler()
+    protected RpcMethodHandler()
     {
     }
 }
 
 /// <summary>A method backed by a .NET method or delegate, invoked as a task.</summary>
-public abstract class TaskMethodHandler : RpcMethodHandler
+internal abstract class TaskMethodHandler : RpcMethodHandler
 {
-    private protected TaskMethodHandler()
+    protected TaskMethodHandler()
     {
     }
 
     /// <summary>
     /// Binds <paramref name="rawParams"/> (the UTF-8 JSON of the params member, empty when absent),
-    /// runs the method and returns its result. Binding failures throw <see cref="Errors.RpcInvalidParamsException"/>.
+    /// runs the method and returns its result. Binding failures throw <see cref="RpcInvalidParamsException"/>.
     /// </summary>
     public abstract ValueTask<RpcValue> InvokeAsync(RpcContext context, ReadOnlyMemory<byte> rawParams, CancellationToken cancellationToken);
 }
@@ -30,7 +30,7 @@ public abstract class TaskMethodHandler : RpcMethodHandler
 /// an <see cref="RpcInvocation"/>, and answers its sender with an <see cref="RpcReply"/> (or a
 /// <see cref="Status.Failure"/>, or by throwing). The method's router supervises it.
 /// </summary>
-public sealed class ActorMethodHandler : RpcMethodHandler
+internal sealed class ActorMethodHandler : RpcMethodHandler
 {
     /// <summary>Creates a handler that starts an actor from <paramref name="props"/> for every call.</summary>
     public ActorMethodHandler(Props props) => Props = props;
@@ -42,17 +42,8 @@ public sealed class ActorMethodHandler : RpcMethodHandler
 /// <summary>A handler's result and the type to serialize it as.</summary>
 /// <param name="Value">The result; null is sent as JSON <c>null</c>.</param>
 /// <param name="Type">The declared type; <see cref="object"/> means "serialize as the runtime type".</param>
-public readonly record struct RpcValue(object? Value, Type Type)
+internal readonly record struct RpcValue(object? Value, Type Type)
 {
     /// <summary>The result of a method that returns nothing.</summary>
     public static RpcValue Null => new(null, typeof(object));
 }
-
-/// <summary>The message an actor-backed method's handler actor receives, once.</summary>
-/// <param name="Context">Who called and how.</param>
-/// <param name="Params">The params member, or null when absent.</param>
-public sealed record RpcInvocation(RpcContext Context, JsonElement? Params) : INoSerializationVerificationNeeded;
-
-/// <summary>The success answer of a handler actor to its <see cref="RpcInvocation"/>.</summary>
-/// <param name="Result">Serialized as the response's <c>result</c> with the server's JSON options.</param>
-public sealed record RpcReply(object? Result) : INoSerializationVerificationNeeded;

@@ -10,7 +10,7 @@ namespace ActorRpc.Methods.Definition;
 /// class's <see cref="RpcMethodAttribute"/> methods under an optional prefix, a single delegate,
 /// or an actor. Names are checked for duplicates when the catalog is built at start-up.
 /// </summary>
-public sealed class RpcMethodsBuilder
+internal sealed class RpcMethodsBuilder
 {
     private readonly List<Func<IServiceProvider, RpcMethodsOptions, IEnumerable<RpcMethodDescriptor>>> _registrations = [];
 
@@ -92,7 +92,7 @@ public sealed class RpcMethodsBuilder
 
             found = true;
             var name = attribute.Name ?? options.ConvertName(method.Name);
-            var fullName = string.IsNullOrEmpty(prefix) ? name : prefix + options.PrefixSeparator + name;
+            var fullName = string.IsNullOrEmpty(prefix) ? name : prefix + (options.PrefixSeparator ?? RpcMethodsOptions.DefaultPrefixSeparator) + name;
             yield return new RpcMethodDescriptor(
                 fullName,
                 new ReflectedMethodHandler(method, method.IsStatic ? null : target, options.SerializerOptions),

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ActorRpc.Methods.Definition;
+namespace ActorRpc;
 
 /// <summary>How methods are named on the wire and how their parameters and results are (de)serialized.</summary>
 public sealed class RpcMethodsOptions
@@ -9,11 +9,18 @@ public sealed class RpcMethodsOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "ActorRpc:Methods";
 
+    /// <summary>The prefix separator of strict JSON-RPC 2.0 (no compatibility profile).</summary>
+    public const string DefaultPrefixSeparator = ".";
+
+    /// <summary>The prefix separator of aiohttp-json-rpc, the default under its compatibility profile.</summary>
+    public const string AiohttpPrefixSeparator = "__";
+
     /// <summary>
-    /// Put between a prefix and a method name: <c>math.add</c>. Set to <c>__</c> to keep the
-    /// wire names of aiohttp-json-rpc clients. <b>Default:</b> <c>.</c>
+    /// Put between a prefix and a method name: <c>math.add</c>. <c>__</c> keeps the wire names of
+    /// aiohttp-json-rpc clients. <b>Default:</b> null, which means <c>.</c>, or <c>__</c> under the
+    /// <see cref="RpcCompatibility.AiohttpJsonRpc"/> profile (<c>ActorRpc:Protocol:Compatibility</c>).
     /// </summary>
-    public string PrefixSeparator { get; set; } = ".";
+    public string? PrefixSeparator { get; set; }
 
     /// <summary>
     /// How C# method names become wire names when <see cref="RpcMethodAttribute.Name"/> is not set.

@@ -1,4 +1,4 @@
-namespace ActorRpc.Methods.Errors;
+namespace ActorRpc;
 
 /// <summary>
 /// Every error code ActorRpc sends, in one place. The JSON-RPC 2.0 specification reserves

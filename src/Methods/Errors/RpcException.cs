@@ -1,4 +1,4 @@
-namespace ActorRpc.Methods.Errors;
+namespace ActorRpc;
 
 /// <summary>
 /// Thrown by a handler to answer its request with a specific JSON-RPC error object instead of

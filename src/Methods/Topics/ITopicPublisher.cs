@@ -1,4 +1,4 @@
-namespace ActorRpc.Methods.Topics;
+namespace ActorRpc;
 
 /// <summary>
 /// Sends a notification to every subscriber of a topic, on every node of the cluster. Inject it

@@ -1,56 +1,59 @@
 namespace ActorRpc.Methods.Topics;
 
-/// <summary>The topics of a node: declared names and patterns. Immutable.</summary>
-public sealed class TopicCatalog
+/// <summary>The topics of a node: declared names and patterns, with their options. Immutable.</summary>
+internal sealed class TopicCatalog
 {
     /// <summary>The longest topic name accepted, in characters.</summary>
     public const int MaxTopicLength = 256;
 
-    internal TopicCatalog(IReadOnlyList<string> topics, IReadOnlyList<string> patterns)
+    private readonly Dictionary<string, RpcTopicOptions> _topics;
+    private readonly KeyValuePair<string, RpcTopicOptions>[] _patterns;
+
+    internal TopicCatalog(Dictionary<string, RpcTopicOptions> topics, KeyValuePair<string, RpcTopicOptions>[] patterns)
     {
-        Topics = topics;
-        Patterns = patterns;
-        Listed = [.. topics.Concat(patterns).Order(StringComparer.Ordinal)];
+        _topics = topics;
+        _patterns = patterns;
+        Listed = [.. topics.Keys.Concat(patterns.Select(p => p.Key)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>An empty catalog: no topic may be subscribed to.</summary>
-    public static TopicCatalog Empty { get; } = new([], []);
+    public static TopicCatalog Empty { get; } = new(new Dictionary<string, RpcTopicOptions>(StringComparer.Ordinal), []);
 
     /// <summary>The declared topic names.</summary>
-    public IReadOnlyList<string> Topics { get; }
+    public IEnumerable<string> Topics => _topics.Keys;
 
     /// <summary>The declared patterns, each ending in <c>*</c>.</summary>
-    public IReadOnlyList<string> Patterns { get; }
+    public IEnumerable<string> Patterns => _patterns.Select(p => p.Key);
 
     /// <summary>What <c>get_topics</c> answers: names and patterns, sorted.</summary>
     public IReadOnlyList<string> Listed { get; }
 
     /// <summary>Whether clients may subscribe (and publishers publish) to <paramref name="topic"/>.</summary>
-    public bool IsAllowed(string topic)
+    public bool IsAllowed(string topic) => Find(topic) is not null;
+
+    /// <summary>The options of <paramref name="topic"/>: its own, or its first matching pattern's; null when it is not declared.</summary>
+    public RpcTopicOptions? Find(string topic)
     {
         if (string.IsNullOrEmpty(topic) || topic.Length > MaxTopicLength)
         {
-            return false;
+            return null;
         }
 
-        foreach (var name in Topics)
+        if (_topics.TryGetValue(topic, out var options))
         {
-            if (string.Equals(name, topic, StringComparison.Ordinal))
-            {
-                return true;
-            }
+            return options;
         }
 
-        foreach (var pattern in Patterns)
+        foreach (var (pattern, patternOptions) in _patterns)
         {
             // "orders.*" covers "orders.42" but not "orders." itself.
             if (topic.Length >= pattern.Length && topic.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal))
             {
-                return true;
+                return patternOptions;
             }
         }
 
-        return false;
+        return null;
     }
 
     internal static void ValidateName(string name)

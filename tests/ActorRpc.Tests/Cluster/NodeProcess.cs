@@ -6,7 +6,7 @@ using ActorRpc.Tests.Infrastructure;
 namespace ActorRpc.Tests.Cluster;
 
 /// <summary>
-/// A node in its own process (the Gateway binary next to the tests), so a test can kill it the
+/// A node in its own process (the demo host binary next to the tests), so a test can kill it the
 /// way a crash would: no leave, no close frames, no goodbye to the cluster.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
@@ -33,7 +33,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "ActorRpc.Gateway.dll"), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. settings])
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "ActorRpc.DemoHost.dll"), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning", .. settings])
         {
             start.ArgumentList.Add(argument);
         }

@@ -47,8 +47,8 @@ public sealed class RoleRoutingSpec
         await using var cluster = await ClusterNodes.StartAsync(
             2,
             configure: node => node == 1
-                ? builder => builder.Services.AddRpcMethods(m => m.AddMethod(Reliability.HeldCalls.MethodName, (string tag, CancellationToken token) => held.HoldAsync(tag, token), role: "compute"))
-                : builder => builder.Services.AddRpcMethods(m => m.AddMethod(Reliability.HeldCalls.MethodName, (string tag) => tag, role: "compute")),
+                ? builder => builder.Services.AddActorRpc().AddMethod(Reliability.HeldCalls.MethodName, (string tag, CancellationToken token) => held.HoldAsync(tag, token), role: "compute")
+                : builder => builder.Services.AddActorRpc().AddMethod(Reliability.HeldCalls.MethodName, (string tag) => tag, role: "compute"),
             settings: node => node == 1 ? ["--Cluster:Roles:0=compute"] : []);
         await using var socket = await cluster[0].ConnectAsync();
 
@@ -67,7 +67,7 @@ public sealed class RoleRoutingSpec
         await held.Cancelled("gone").DefaultTimeout();
     }
 
-    private static void AddRoleMethods(WebApplicationBuilder builder) => builder.Services.AddRpcMethods(methods => methods
+    private static void AddRoleMethods(WebApplicationBuilder builder) => builder.Services.AddActorRpc()
         .AddMethod(
             "where_am_i",
             (string caller, RpcContext context) => new
@@ -77,5 +77,5 @@ public sealed class RoleRoutingSpec
                 caller,
             },
             role: "compute")
-        .AddMethod("refuse_remotely", new Action(() => throw new ActorRpc.Methods.Errors.RpcException(-32042, "Refused on the compute node.")), role: "compute"));
+        .AddMethod("refuse_remotely", new Action(() => throw new RpcException(-32042, "Refused on the compute node.")), role: "compute");
 }

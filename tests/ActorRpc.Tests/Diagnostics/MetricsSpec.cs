@@ -1,4 +1,4 @@
-using ActorRpc.Methods.Demo;
+using ActorRpc.DemoHost;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,7 +109,7 @@ public sealed class MetricsSpec
     [Fact]
     public async Task Subscriptions_PerRegisteredTopicOrPattern_ClientTopicNamesNeverExported()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcTopics(topics => topics.AddTopicPattern("orders.*")));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"));
         await using var first = await server.ConnectAsync();
         await using var second = await server.ConnectAsync();
         JsonAssert.Result(await first.CallAsync("subscribe", new[] { "news", "orders.zzz-client-1" }));

@@ -10,8 +10,7 @@ public sealed class RpcMetricsSpec
     private static readonly RpcMetrics Metrics = new(
         new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
         ["ping", "subscribe"],
-        new ServiceCollection().AddRpcTopics(t => t.AddTopic("news").AddTopicPattern("orders.*").AddTopicPattern("orders.eu.*"))
-            .BuildServiceProvider().GetRequiredService<TopicCatalog>());
+        new RpcTopicsBuilder().AddTopic("news").AddTopicPattern("orders.*").AddTopicPattern("orders.eu.*").Build());
 
     [Theory]
     [InlineData("ping", "ping")]

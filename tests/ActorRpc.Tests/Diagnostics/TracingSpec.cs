@@ -103,7 +103,7 @@ public sealed class TracingSpec : IDisposable
         return found!;
     }
 
-    private static void AddMethods(WebApplicationBuilder builder) => builder.Services.AddRpcMethods(methods => methods
+    private static void AddMethods(WebApplicationBuilder builder) => builder.Services.AddActorRpc()
         .AddMethod("current_span", () => new
         {
             trace = Activity.Current?.TraceId.ToHexString(),
@@ -117,5 +117,5 @@ public sealed class TracingSpec : IDisposable
                 trace = Activity.Current?.TraceId.ToHexString(),
                 span = Activity.Current?.SpanId.ToHexString(),
             },
-            role: "compute"));
+            role: "compute");
 }

@@ -11,8 +11,8 @@ public sealed class ActorMethodSpec
     [Fact]
     public async Task ActorMethod_HandlerCrashes_InternalErrorAndConnectionKeepsWorking()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcMethods(methods => methods
-            .AddActorMethod("shout", Props.Create(() => new ShoutingHandler()))));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc()
+            .AddActorMethod("shout", Props.Create(() => new ShoutingHandler())));
         await using var socket = await server.ConnectAsync();
 
         Assert.Equal("HELLO", JsonAssert.Result(await socket.CallAsync("shout", new[] { "hello" })).GetString());

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Akka.Actor;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ public sealed class ConfigurationSpec
         var limits = server.App.Services.GetRequiredService<IOptions<RpcLimitsOptions>>().Value;
         Assert.Equal(1024 * 1024, limits.MaxMessageSize);
         Assert.Equal(1000, limits.MaxBatchSize);
-        Assert.False(server.App.Services.GetRequiredService<IOptions<RpcServerOptions>>().Value.DetailedErrors);
+        Assert.False(server.App.Services.GetRequiredService<IOptions<ActorRpcOptions>>().Value.DetailedErrors);
     }
 
     [Fact]
@@ -72,7 +71,7 @@ public sealed class ConfigurationSpec
     public async Task PrefixSeparator_Configured_MethodsNamedWithIt()
     {
         await using var server = await RpcServer.StartAsync(
-            builder => builder.Services.AddRpcMethods(methods => methods.AddMethods<SpecExampleMethods>("math")),
+            builder => builder.Services.AddActorRpc().AddMethods<SpecExampleMethods>("math"),
             "--ActorRpc:Methods:PrefixSeparator=__");
         await using var socket = await server.ConnectAsync();
 
@@ -85,8 +84,7 @@ public sealed class ConfigurationSpec
     [Fact]
     public async Task AddMethod_Delegate_CallableWithContext()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcMethods(methods =>
-            methods.AddMethod("whoami", (RpcContext context) => new { context.SessionId, context.Transport, context.RemoteAddress, context.RequestId })));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddMethod("whoami", (RpcContext context) => new { context.SessionId, context.Transport, context.RemoteAddress, context.RequestId }));
         await using var socket = await server.ConnectAsync();
 
         var result = JsonAssert.Result(await socket.CallAsync("whoami"));
@@ -100,7 +98,7 @@ public sealed class ConfigurationSpec
     public async Task DuplicateMethodName_FailsAtStartup()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RpcServer.StartAsync(builder =>
-            builder.Services.AddRpcMethods(methods => methods.AddMethod("ping", () => "again"))));
+            builder.Services.AddActorRpc().AddMethod("ping", () => "again")));
         Assert.Contains("ping", error.ToString(), StringComparison.Ordinal);
     }
 

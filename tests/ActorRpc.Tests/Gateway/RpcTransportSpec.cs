@@ -10,7 +10,7 @@ namespace ActorRpc.Tests.Gateway;
 public sealed class SpecServerFixture : RpcServerFixture
 {
     protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.AddRpcMethods(methods => methods.AddMethods<SpecExampleMethods>());
+        builder.Services.AddActorRpc().AddMethods<SpecExampleMethods>();
 }
 
 /// <summary>

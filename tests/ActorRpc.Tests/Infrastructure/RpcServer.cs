@@ -1,4 +1,4 @@
-using ActorRpc.Gateway.Hosting;
+using ActorRpc.DemoHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace ActorRpc.Tests.Infrastructure;
 
 /// <summary>
-/// A real ActorRpc node on Kestrel, bound to 127.0.0.1 on a free port (127.0.0.1 rather than
+/// A real ActorRpc node (the demo node, built like any application) on Kestrel, bound to 127.0.0.1 on a free port (127.0.0.1 rather than
 /// localhost, so no test ever waits on an IPv6 attempt).
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
@@ -41,7 +41,7 @@ public sealed class RpcServer : IAsyncDisposable
     {
         string[] args = ["--urls", "http://127.0.0.1:0", .. settings];
         var logs = new CapturingLoggerProvider();
-        var app = ActorRpcApplication.Create(args, builder =>
+        var app = DemoNode.Create(args, builder =>
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Methods;

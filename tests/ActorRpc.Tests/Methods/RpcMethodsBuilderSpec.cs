@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Methods;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Tests.Protocol;
 

@@ -77,11 +77,11 @@ public sealed class FlowControlSpec
     {
         var handled = 0;
         await using var server = await RpcServer.StartAsync(
-            builder => builder.Services.AddRpcMethods(m => m.AddMethod("count", (string padding) =>
+            builder => builder.Services.AddActorRpc().AddMethod("count", (string padding) =>
             {
                 Interlocked.Increment(ref handled);
                 return padding;
-            })),
+            }),
             "--ActorRpc:Limits:MaxRequestsInFlight=16");
 
         // A raw socket that does not read until told to: its replies (8 KB each) fill the TCP

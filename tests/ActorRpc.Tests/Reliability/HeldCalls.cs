@@ -27,7 +27,7 @@ public sealed class HeldCalls
     public int Started => Volatile.Read(ref _started);
 
     public void Configure(WebApplicationBuilder builder) =>
-        builder.Services.AddRpcMethods(methods => methods.AddMethod(MethodName, HoldAsync));
+        builder.Services.AddActorRpc().AddMethod(MethodName, HoldAsync);
 
     public void ReleaseAll() => _release.TrySetResult();
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Routing;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Methods.Definition;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
+using ActorRpc.Actors;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
@@ -13,7 +14,7 @@ namespace ActorRpc.Tests.Topics;
 public sealed class TopicsServerFixture : RpcServerFixture
 {
     protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.AddRpcTopics(topics => topics.AddTopic("a").AddTopic("b").AddTopicPattern("orders.*"));
+        builder.Services.AddActorRpc().AddTopic("a").AddTopic("b").AddTopicPattern("orders.*");
 }
 
 public sealed class TopicsSpec(TopicsServerFixture fixture) : IClassFixture<TopicsServerFixture>
@@ -269,7 +270,7 @@ public sealed class TopicRequestLimitsSpec
     public async Task Subscribe_PastMaxSubscriptionsPerSession_InvalidParamsNamingTheSetting()
     {
         await using var server = await RpcServer.StartAsync(
-            builder => builder.Services.AddRpcTopics(topics => topics.AddTopicPattern("orders.*")),
+            builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"),
             "--ActorRpc:Limits:MaxSubscriptionsPerSession=3");
         await using var socket = await server.ConnectAsync();
 
@@ -285,7 +286,7 @@ public sealed class PatternTopicPruningSpec
     [Fact]
     public async Task PatternTopics_ManyVisitedThenLeft_OnlyDeclaredTopicActorsRemain()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcTopics(topics => topics.AddTopicPattern("orders.*")));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"));
         var topics = server.App.Services.GetRequiredService<IRequiredActor<TopicsRoot>>().ActorRef;
 
         await using (var unsubscribing = await server.ConnectAsync())
@@ -318,7 +319,7 @@ public sealed class PatternTopicPruningSpec
     [Fact]
     public async Task PatternTopic_ChurnWhilePruning_NoSubscriptionLost()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddRpcTopics(topics => topics.AddTopicPattern("orders.*")));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"));
         var sockets = new List<RpcTestSocket>();
         for (var i = 0; i < 20; i++)
         {

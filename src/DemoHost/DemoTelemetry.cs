@@ -1,23 +1,21 @@
-using ActorRpc.Actors.Diagnostics;
-using ActorRpc.Gateway.Configuration;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace ActorRpc.Gateway.Hosting;
+namespace ActorRpc.DemoHost;
 
 /// <summary>
-/// The node's OpenTelemetry pipeline: ActorRpc's meter (and ASP.NET Core's own) scraped in
+/// The demo node's OpenTelemetry pipeline, as an application would set up its own: ActorRpc's meter (and ASP.NET Core's own) scraped in
 /// Prometheus format, and, when an OTLP endpoint is configured, ActorRpc's spans and the HTTP
 /// requests that carry them exported over OTLP. Tracing is off otherwise, so spans cost nothing.
 /// </summary>
-internal static class ActorRpcTelemetry
+internal static class DemoTelemetry
 {
     /// <summary>The service name on exported telemetry unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string ServiceName = "actor-rpc";
 
-    public static void AddActorRpcTelemetry(WebApplicationBuilder builder)
+    public static void AddDemoTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var section = configuration.GetSection(ObservabilityOptions.SectionName);
@@ -34,7 +32,7 @@ internal static class ActorRpcTelemetry
                 }
             })
             .WithMetrics(metrics => metrics
-                .AddMeter(RpcMetrics.MeterName)
+                .AddMeter(ActorRpcDiagnostics.MeterName)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter());
 
@@ -43,13 +41,13 @@ internal static class ActorRpcTelemetry
         if (exportTraces)
         {
             telemetry.WithTracing(tracing => tracing
-                .AddSource(RpcTracing.SourceName)
+                .AddSource(ActorRpcDiagnostics.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => IsTraced(context, options))
                 .AddOtlpExporter());
         }
     }
 
-    public static void MapActorRpcTelemetry(WebApplication app)
+    public static void MapDemoMetrics(this WebApplication app)
     {
         var path = app.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value.MetricsPath;
         if (!string.IsNullOrEmpty(path))

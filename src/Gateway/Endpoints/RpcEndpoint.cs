@@ -1,13 +1,10 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors;
-using ActorRpc.Actors.Configuration;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
-using ActorRpc.Gateway.Configuration;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
@@ -16,30 +13,28 @@ using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Endpoints;
 
-/// <summary>Maps JSON-RPC over WebSocket (GET upgrade) and over HTTP (POST) on the same path.</summary>
-internal static class RpcEndpoints
+/// <summary>
+/// JSON-RPC over WebSocket (a GET upgrade) and over HTTP (a POST) on every path <c>MapActorRpc</c>
+/// maps: each WebSocket gets a session actor for its life, each POST one for its exchange.
+/// One instance per node, its dependencies resolved once.
+/// </summary>
+internal sealed class RpcEndpoint(
+    IRequiredActor<SessionManager> sessions,
+    MethodDirectory directory,
+    ConnectionRegistry connections,
+    NodeReadiness readiness,
+    IOptions<RpcLimitsOptions> limits,
+    IOptions<RpcEndpointOptions> options,
+    ILoggerFactory loggerFactory)
 {
-    public const string CorsPolicy = "ActorRpc";
-
     private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(10);
 
-    public static IEndpointRouteBuilder MapRpcEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        var path = endpoints.ServiceProvider.GetRequiredService<IOptions<RpcEndpointOptions>>().Value.Path;
-        endpoints.MapGet(path, AcceptWebSocketAsync);
-        endpoints.MapPost(path, HandlePostAsync).RequireCors(CorsPolicy);
-        return endpoints;
-    }
+    private readonly ILogger _logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
 
-    private static async Task AcceptWebSocketAsync(
-        HttpContext context,
-        IRequiredActor<SessionManager> sessions,
-        MethodDirectory directory,
-        ConnectionRegistry connections,
-        NodeReadiness readiness,
-        IOptions<RpcLimitsOptions> limits,
-        IOptions<RpcEndpointOptions> options,
-        ILoggerFactory loggerFactory)
+    public Task HandleAsync(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) ? HandlePostAsync(context) : AcceptWebSocketAsync(context);
+
+    private async Task AcceptWebSocketAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -48,29 +43,37 @@ internal static class RpcEndpoints
             return;
         }
 
-        var logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
+        var endpoint = options.Value;
+        if (!IsAllowedOrigin(context, endpoint))
+        {
+            // A browser page from another site must not open a socket in its visitor's name.
+            GatewayLog.OriginRefused(_logger, context.Request.Headers.Origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         if (!readiness.IsAcceptingConnections)
         {
             // Closing sockets has begun or is about to: a socket accepted now would be closed at once.
-            GatewayLog.RefusedShuttingDown(logger, RemoteAddress(context));
+            GatewayLog.RefusedShuttingDown(_logger, RemoteAddress(context));
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
-        if (!connections.TryReserve(options.Value.MaxConnections))
+        if (!connections.TryReserve(endpoint.MaxConnections))
         {
-            GatewayLog.ConnectionRefused(logger, options.Value.MaxConnections);
+            GatewayLog.ConnectionRefused(_logger, endpoint.MaxConnections);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             await context.Response.WriteAsync(
-                $"This node holds its maximum of {options.Value.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).",
+                $"This node holds its maximum of {endpoint.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).",
                 context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await ServeWebSocketAsync(context, sessions, directory, connections, limits.Value, options.Value, logger).ConfigureAwait(false);
+            await ServeWebSocketAsync(context, endpoint).ConfigureAwait(false);
         }
         finally
         {
@@ -78,28 +81,21 @@ internal static class RpcEndpoints
         }
     }
 
-    private static async Task ServeWebSocketAsync(
-        HttpContext context,
-        IRequiredActor<SessionManager> sessions,
-        MethodDirectory directory,
-        ConnectionRegistry connections,
-        RpcLimitsOptions limits,
-        RpcEndpointOptions options,
-        ILogger logger)
+    private async Task ServeWebSocketAsync(HttpContext context, RpcEndpointOptions endpoint)
     {
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            KeepAliveInterval = options.KeepAliveInterval,
-            KeepAliveTimeout = options.KeepAliveTimeout,
-            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(options.SubProtocols.Contains),
+            KeepAliveInterval = endpoint.KeepAliveInterval,
+            KeepAliveTimeout = endpoint.KeepAliveTimeout,
+            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(endpoint.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
-        var connection = new WebSocketConnection(socket, info.SessionId, limits, options, logger);
-        var started = await StartSessionAsync(sessions, info, connection, context.RequestAborted).ConfigureAwait(false);
+        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger);
+        var started = await StartSessionAsync(info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
-        GatewayLog.SessionOpened(logger, info.SessionId, info.RemoteAddress);
+        GatewayLog.SessionOpened(_logger, info.SessionId, info.RemoteAddress);
         try
         {
             await connection.RunAsync(started.Session).ConfigureAwait(false);
@@ -107,24 +103,21 @@ internal static class RpcEndpoints
         finally
         {
             connections.Remove(connection);
-            GatewayLog.SessionEnded(logger, info.SessionId);
+            GatewayLog.SessionEnded(_logger, info.SessionId);
         }
     }
 
-    private static async Task HandlePostAsync(
-        HttpContext context,
-        IRequiredActor<SessionManager> sessions,
-        MethodDirectory directory,
-        IOptions<RpcLimitsOptions> limits)
+    private async Task HandlePostAsync(HttpContext context)
     {
+        var maxMessageSize = limits.Value.MaxMessageSize;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
-            && bodySize.MaxRequestBodySize < limits.Value.MaxMessageSize + 1L)
+            && bodySize.MaxRequestBodySize < maxMessageSize + 1L)
         {
             // Our own limit decides; Kestrel's (30 MB by default) must not cut in first when ours is larger.
-            bodySize.MaxRequestBodySize = limits.Value.MaxMessageSize + 1L;
+            bodySize.MaxRequestBodySize = maxMessageSize + 1L;
         }
 
-        var body = await ReadBodyAsync(context.Request, limits.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        var body = await ReadBodyAsync(context.Request, maxMessageSize, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -134,7 +127,7 @@ internal static class RpcEndpoints
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         var exchange = new HttpExchange();
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true);
-        var started = await StartSessionAsync(sessions, info, exchange, context.RequestAborted).ConfigureAwait(false);
+        var started = await StartSessionAsync(info, exchange, context.RequestAborted).ConfigureAwait(false);
         // The request's spans continue the HTTP request's trace, when it is traced.
         started.Session.Tell(new SessionProtocol.InboundMessage(body, Activity.Current?.Context ?? default));
 
@@ -158,17 +151,24 @@ internal static class RpcEndpoints
         }
     }
 
-    private static async Task<SessionProtocol.SessionStarted> StartSessionAsync(
-        IRequiredActor<SessionManager> sessions,
-        SessionInfo info,
-        ISessionTransport transport,
-        CancellationToken cancellationToken)
+    private async Task<SessionProtocol.SessionStarted> StartSessionAsync(SessionInfo info, ISessionTransport transport, CancellationToken cancellationToken)
     {
         var manager = await sessions.GetAsync(cancellationToken).ConfigureAwait(false);
         return await manager.Ask<SessionProtocol.SessionStarted>(
             new SessionProtocol.StartSession(info, transport),
             SessionStartTimeout,
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsAllowedOrigin(HttpContext context, RpcEndpointOptions endpoint)
+    {
+        if (endpoint.AllowedOrigins.Count == 0 || !context.Request.Headers.TryGetValue("Origin", out var origin))
+        {
+            return true;
+        }
+
+        var value = origin.ToString();
+        return endpoint.AllowedOrigins.Any(allowed => string.Equals(allowed, value, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="limit"/>.</summary>

@@ -1,11 +1,10 @@
 using Akka.Actor;
-using ActorRpc.Methods.Topics;
 
-namespace ActorRpc.Methods.Demo;
+namespace ActorRpc.DemoHost;
 
 /// <summary>
 /// Publishes the time to the <c>clock</c> topic about once a second: a server-side actor using the
-/// notify API, as any application actor would. Each tick is retained, so a new subscriber sees the
+/// notify API (<see cref="RpcTopics"/>), as any application actor would. Each tick is retained, so a new subscriber sees the
 /// time at once.
 /// </summary>
 public sealed class ClockTickerActor : ReceiveActor, IWithTimers
@@ -13,8 +12,9 @@ public sealed class ClockTickerActor : ReceiveActor, IWithTimers
     private long _tick;
 
     /// <summary>Creates the ticker.</summary>
-    public ClockTickerActor(ITopicPublisher publisher, TimeSpan interval)
+    public ClockTickerActor(TimeSpan interval)
     {
+        var publisher = RpcTopics.Get(Context.System);
         Receive<Tick>(_ => publisher.Publish(
             DemoMethods.ClockTopic,
             new ClockReading(DateTimeOffset.UtcNow, ++_tick),
@@ -28,8 +28,8 @@ public sealed class ClockTickerActor : ReceiveActor, IWithTimers
     private TimeSpan Interval { get; }
 
     /// <summary>Props for a ticker publishing every <paramref name="interval"/>.</summary>
-    public static Props Props(ITopicPublisher publisher, TimeSpan interval) =>
-        Akka.Actor.Props.Create(() => new ClockTickerActor(publisher, interval));
+    public static Props Props(TimeSpan interval) =>
+        Akka.Actor.Props.Create(() => new ClockTickerActor(interval));
 
     /// <inheritdoc />
     protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, Interval);

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using ActorRpc.Methods.Definition;
-using ActorRpc.Methods.Errors;
-using ActorRpc.Methods.Topics;
 
-namespace ActorRpc.Methods.Demo;
+namespace ActorRpc.DemoHost;
 
 /// <summary>
 /// The methods the default host ships, so a fresh server can be tried (and tested) at once:

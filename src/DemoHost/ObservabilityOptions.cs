@@ -1,4 +1,4 @@
-namespace ActorRpc.Gateway.Configuration;
+namespace ActorRpc.DemoHost;
 
 /// <summary>
 /// Where the node exposes its metrics, and where it sends traces. Bound from

@@ -1,20 +1,18 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ActorRpc.Gateway.Configuration;
+namespace ActorRpc;
 
-/// <summary>The WebSocket and HTTP endpoint. Bound from <c>ActorRpc:Endpoint</c>; see docs/configuration.md.</summary>
+/// <summary>The WebSocket and HTTP endpoints mapped by <c>MapActorRpc</c>. Bound from <c>ActorRpc:Endpoint</c>; see docs/configuration.md.</summary>
 public sealed class RpcEndpointOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "ActorRpc:Endpoint";
 
-    /// <summary>Where JSON-RPC is served: WebSocket upgrades (GET) and POSTs. <b>Default:</b> <c>/rpc</c>.</summary>
-    [Required]
-    public string Path { get; set; } = "/rpc";
-
     /// <summary>
-    /// Browser origins allowed to open a WebSocket or POST (CORS). Empty allows any origin, which is
-    /// safe only because ActorRpc uses no cookies. <b>Default:</b> empty.
+    /// Browser origins allowed to open a WebSocket (the <c>Origin</c> header of the upgrade request;
+    /// any other origin gets 403). Requests without an <c>Origin</c> (non-browser clients) are not
+    /// affected. Cross-origin POSTs follow ASP.NET Core CORS: <c>MapActorRpc(...).RequireCors(...)</c>.
+    /// Empty allows any origin. <b>Default:</b> empty.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 

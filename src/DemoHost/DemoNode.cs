@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorRpc.DemoHost;
+
+/// <summary>
+/// The demo node, built from ActorRpc's public API the way an application would build its own:
+/// every demo method and topic, a server-side actor feeding the clock topic, health endpoints,
+/// Prometheus metrics and a CORS policy for browser POSTs. Program.cs and the tests start here.
+/// </summary>
+public static class DemoNode
+{
+    /// <summary>Where a node listens when neither <c>--urls</c>, <c>ASPNETCORE_URLS</c> nor Kestrel endpoints say otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>The path of the JSON-RPC endpoint (WebSocket and POST).</summary>
+    public const string RpcPath = "/rpc";
+
+    /// <summary>The CORS policy of the JSON-RPC endpoint, from <c>ActorRpc:Endpoint:AllowedOrigins</c> (empty: any origin).</summary>
+    public const string CorsPolicy = "ActorRpcDemo";
+
+    /// <summary>Creates the node. <paramref name="configure"/> runs after the demo's own registrations, so it can add methods, topics or configuration.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+
+            // appsettings.json ships next to the binary, so the node reads it whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Only when nothing chose an address: --urls, ASPNETCORE_URLS, the container images' ASPNETCORE_HTTP_PORTS, or Kestrel endpoints.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"])
+            && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddActorRpc()
+            .AddMethods<DemoMethods>()
+            .AddTopic(DemoMethods.NewsTopic)
+            .AddTopic(DemoMethods.ClockTopic);
+
+        // A server-side actor publishing through the notify API, as any application actor would.
+        builder.Services.AddHostedService<ClockTicker>();
+
+        var allowedOrigins = configuration.GetSection("ActorRpc:Endpoint:AllowedOrigins").Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            _ = allowedOrigins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(allowedOrigins);
+            policy.WithMethods("POST").WithHeaders("Content-Type");
+        }));
+        builder.AddDemoTelemetry();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseCors();
+        app.MapActorRpcHealthChecks();
+        app.MapDemoMetrics();
+        app.MapActorRpc(RpcPath).RequireCors(CorsPolicy);
+        return app;
+    }
+}

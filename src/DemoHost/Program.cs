@@ -1,0 +1,4 @@
+using ActorRpc.DemoHost;
+
+var app = DemoNode.Create(args);
+await app.RunAsync().ConfigureAwait(false);

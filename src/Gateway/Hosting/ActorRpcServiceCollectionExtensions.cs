@@ -1,0 +1,90 @@
+using Akka.Hosting;
+using ActorRpc;
+using ActorRpc.Actors;
+using ActorRpc.Gateway.Hosting;
+using ActorRpc.Gateway.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds ActorRpc to an ASP.NET Core application's services.</summary>
+public static class ActorRpcServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the ActorRpc server: options bound from the <c>ActorRpc</c> configuration section (then
+    /// changed by <paramref name="configure"/>), the services its endpoints and actors share, and,
+    /// unless the application already registered an actor system with <c>AddAkka(...)</c>, an actor
+    /// system of its own, configured from the <c>Cluster</c> section. Map the endpoints with
+    /// <c>app.MapActorRpc("/rpc")</c>. Calling it again is harmless: every call returns a builder of
+    /// the same registrations, and each <paramref name="configure"/> runs in turn.
+    /// </summary>
+    /// <remarks>
+    /// An application with its own actor system calls <c>AddAkka(...)</c> first, with
+    /// <c>.WithActorRpc()</c> in it; ActorRpc then starts no system of its own. Start-up fails with a
+    /// message saying so when an <c>AddAkka(...)</c> comes after this call.
+    /// </remarks>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Changes the options after configuration is bound; null for none.</param>
+    /// <returns>A builder to add methods and topics with.</returns>
+    public static IActorRpcBuilder AddActorRpc(this IServiceCollection services, Action<ActorRpcOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(d => d.ServiceType == typeof(ActorRpcServicesMarker)))
+        {
+            AddCore(services);
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return new ActorRpcBuilder(services);
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        var ownsActorSystem = !services.Any(d => d.ServiceType == typeof(AkkaConfigurationBuilder));
+        services.AddSingleton(new ActorRpcServicesMarker(services, ownsActorSystem));
+
+        services.AddOptions<ActorRpcOptions>().BindConfiguration(ActorRpcOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActorRpcOptions>, ActorRpcOptionsValidator>());
+        services.AddOptions<ClusterNodeOptions>().BindConfiguration(ClusterNodeOptions.SectionName);
+
+        // Under a compatibility profile the separator follows the profile unless it was set.
+        services.AddOptions<ActorRpcOptions>().PostConfigure(options => options.Methods.PrefixSeparator ??=
+            options.Protocol.Compatibility == RpcCompatibility.AiohttpJsonRpc ? RpcMethodsOptions.AiohttpPrefixSeparator : RpcMethodsOptions.DefaultPrefixSeparator);
+
+        // Each component reads its own part of ActorRpcOptions, so none of them depends on the whole.
+        services.AddSingleton<IOptions<RpcLimitsOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits));
+        services.AddSingleton<IOptions<RpcEndpointOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Endpoint));
+        services.AddSingleton<IOptions<RpcProtocolOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Protocol));
+        services.AddSingleton<IOptions<RpcMethodsOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Methods));
+
+        services.AddActorRpcActors();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<NodeReadiness>();
+        services.AddSingleton<NodeShutdown>();
+        services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());
+        services.AddHostedService<IdleConnectionSweeper>();
+        services.AddHostedService<ActorRpcStartupCheck>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, WebSocketsStartupFilter>();
+        services.AddHealthChecks()
+            .AddCheck<MethodRoutersHealthCheck>("actorrpc-method-routers", tags: [ActorRpcHealthChecks.ReadyTag])
+            .AddCheck<NodeReadinessHealthCheck>("actorrpc-cluster-member", tags: [ActorRpcHealthChecks.ReadyTag]);
+
+        if (ownsActorSystem)
+        {
+            services.AddAkka(ClusterNodeOptions.DefaultActorSystemName, (akka, provider) =>
+            {
+                akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                });
+                akka.WithActorRpcCluster(provider.GetRequiredService<IOptions<ClusterNodeOptions>>().Value).WithActorRpc();
+            });
+        }
+    }
+}

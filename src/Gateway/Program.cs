@@ -1,4 +1,0 @@
-using ActorRpc.Gateway.Hosting;
-
-var app = ActorRpcApplication.Create(args);
-await app.RunAsync().ConfigureAwait(false);

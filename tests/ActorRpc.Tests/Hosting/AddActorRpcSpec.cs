@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ActorRpc.Tests.Infrastructure;
+using Akka.Actor;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorRpc.Tests.Hosting;
+
+/// <summary>
+/// Issue 11: ActorRpc added to an application of its own with AddActorRpc / MapActorRpc, and with
+/// ActorRpc's own actor system. The application serves only what it registered, and the library
+/// maps nothing it was not asked for.
+/// </summary>
+public sealed class AddActorRpcSpec
+{
+    [Fact]
+    public async Task TwoLineApp_OwnMethodsAndTopics_ServedAndListedAlone()
+    {
+        await using var app = await StartExampleAppAsync();
+        await using var socket = await app.ConnectAsync();
+
+        Assert.Equal(42, JsonAssert.Result(await socket.CallAsync("calc.twice", new[] { 21 })).GetInt64());
+        Assert.Equal("Hello Ada", JsonAssert.Result(await socket.CallAsync("hello", new[] { "Ada" })).GetString());
+        Assert.Equal(
+            ["calc.twice", "get_methods", "get_subscriptions", "get_topics", "hello", "subscribe", "unsubscribe"],
+            Strings(JsonAssert.Result(await socket.CallAsync("get_methods"))));
+        Assert.Equal(["ticks"], Strings(JsonAssert.Result(await socket.CallAsync("get_topics"))));
+        JsonAssert.Error(await socket.CallAsync("ping"), -32601); // No demo method leaks into an application.
+        JsonAssert.Error(await socket.CallAsync("subscribe", new[] { "news" }), -32602);
+    }
+
+    [Fact]
+    public async Task TwoLineApp_PostOnTheSamePath_Answered()
+    {
+        await using var app = await StartExampleAppAsync();
+        using var response = await app.Http.PostAsync(
+            "/rpc", new StringContent("""{"jsonrpc":"2.0","method":"calc.twice","params":{"x":5},"id":1}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonAssert.Equivalent("""{"jsonrpc":"2.0","id":1,"result":10}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TwoLineApp_PublishFromAnEndpoint_ReachesTheSubscriber()
+    {
+        await using var app = await StartExampleAppAsync();
+        await using var socket = await app.ConnectAsync();
+        JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "ticks" }));
+
+        using var response = await app.Http.PostAsync("/tick", content: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var notification = await socket.ReceiveJsonAsync();
+        Assert.Equal("ticks", notification.GetProperty("method").GetString());
+        Assert.Equal(1, notification.GetProperty("params").GetProperty("n").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/ready")]
+    [InlineData("/metrics")]
+    public async Task TwoLineApp_PathsNotAskedFor_NotMapped(string path)
+    {
+        await using var app = await StartExampleAppAsync();
+        using var response = await app.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthChecks_MappedOnRequest_LivenessAndReadinessAnswer()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc(),
+            web => web.MapActorRpcHealthChecks("/live", "/ready-now"));
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.GetAsync("/ready-now")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AddActorRpc_CalledTwice_OneNodeWithBothRegistrations()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddActorRpc().AddMethod("one", () => 1).AddTopic("t1");
+                builder.Services.AddActorRpc(options => options.Limits.MaxBatchSize = 2).AddMethod("two", () => 2).AddTopic("t2");
+            },
+            web => web.MapActorRpc("/rpc"));
+        await using var socket = await app.ConnectAsync();
+
+        Assert.Equal(1, JsonAssert.Result(await socket.CallAsync("one")).GetInt32());
+        Assert.Equal(2, JsonAssert.Result(await socket.CallAsync("two")).GetInt32());
+        Assert.Equal(["t1", "t2"], Strings(JsonAssert.Result(await socket.CallAsync("get_topics"))));
+
+        // The second call's delegate applied: a batch of three is over MaxBatchSize 2.
+        await socket.SendAsync("""[{"jsonrpc":"2.0","method":"one","id":1},{"jsonrpc":"2.0","method":"one","id":2},{"jsonrpc":"2.0","method":"one","id":3}]""");
+        JsonAssert.Error(await socket.ReceiveJsonAsync(), -32600);
+    }
+
+    [Fact]
+    public async Task ConfigureDelegate_RunsAfterConfiguration_CodeWins()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc(options => options.Limits.MaxBatchSize = 1).AddMethod("one", () => 1),
+            web => web.MapActorRpc("/rpc"),
+            "--ActorRpc:Limits:MaxBatchSize=50");
+        await using var socket = await app.ConnectAsync();
+        await socket.SendAsync("""[{"jsonrpc":"2.0","method":"one","id":1},{"jsonrpc":"2.0","method":"one","id":2}]""");
+        JsonAssert.Error(await socket.ReceiveJsonAsync(), -32600);
+    }
+
+    [Fact]
+    public async Task MapActorRpc_TwoPaths_BothServeTheSameNode()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
+            web =>
+            {
+                web.MapActorRpc("/rpc");
+                web.MapActorRpc("/api/v2/rpc");
+            });
+        await using var first = await app.ConnectAsync("/rpc");
+        await using var second = await app.ConnectAsync("/api/v2/rpc");
+        Assert.Equal(1, JsonAssert.Result(await first.CallAsync("one")).GetInt32());
+        Assert.Equal(1, JsonAssert.Result(await second.CallAsync("one")).GetInt32());
+    }
+
+    [Fact]
+    public async Task MapActorRpc_RequireHost_OtherHostsNotServed()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
+            web => web.MapActorRpc("/rpc").RequireHost("rpc.example.test"));
+
+        using var otherHost = await app.Http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"one","id":1}"""));
+        Assert.Equal(HttpStatusCode.NotFound, otherHost.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"one","id":1}""") };
+        request.Headers.Host = "rpc.example.test";
+        using var rightHost = await app.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, rightHost.StatusCode);
+    }
+
+    [Fact]
+    public async Task AllowedOrigins_OtherBrowserOrigin_UpgradeRefusedWith403()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
+            web => web.MapActorRpc("/rpc"),
+            "--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test");
+
+        using var refused = new System.Net.WebSockets.ClientWebSocket();
+        refused.Options.SetRequestHeader("Origin", "https://evil.example.test");
+        refused.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => refused.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.HttpStatusCode);
+
+        using var allowed = new System.Net.WebSockets.ClientWebSocket();
+        allowed.Options.SetRequestHeader("Origin", "https://app.example.test");
+        await allowed.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, allowed.State);
+    }
+
+    [Fact]
+    public void MapActorRpc_WithoutAddActorRpc_SaysWhatToAdd()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            LibraryApp.Build(_ => { }, web => web.MapActorRpc("/rpc"), [], out _));
+        Assert.Contains("AddActorRpc()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TopicWithRetainLatest_EveryNotifyRetained_NewSubscriberGetsTheLast()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddTopic("price", topic => topic.RetainLatest = true).AddTopic("plain"),
+            web => web.MapActorRpc("/rpc"));
+        var publisher = app.App.Services.GetRequiredService<ITopicPublisher>();
+        publisher.Publish("price", new { bid = 1 });
+
+        // Published again on each try: the first notifies may precede the topic's pub/sub registration.
+        await Eventually.AssertAsync(async () =>
+        {
+            publisher.Publish("price", new { bid = 2 });
+            publisher.Publish("plain", new { n = 1 });
+            await using var probe = await app.ConnectAsync();
+            JsonAssert.Result(await probe.CallAsync("subscribe", new[] { "price" }));
+            try
+            {
+                Assert.Equal(2, (await probe.ReceiveJsonAsync(TestTimeouts.Short)).GetProperty("params").GetProperty("bid").GetInt32());
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("No retained notification yet.");
+            }
+        });
+
+        await using var socket = await app.ConnectAsync();
+        JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "plain" }));
+        await socket.ExpectNoMessageAsync(); // Not retained: published without retain, and the topic does not retain by itself.
+    }
+
+    /// <summary>The issue's example, verbatim but for a publishing endpoint.</summary>
+    private static Task<LibraryApp> StartExampleAppAsync() => LibraryApp.StartAsync(
+        builder => builder.Services.AddActorRpc()
+            .AddMethods<Calc>("calc")
+            .AddMethod("hello", (string name) => $"Hello {name}")
+            .AddTopic("ticks"),
+        web =>
+        {
+            web.MapActorRpc("/rpc");
+            web.MapPost("/tick", (ITopicPublisher publisher) =>
+            {
+                publisher.Publish("ticks", new { n = 1 });
+                return Results.Ok();
+            });
+        });
+
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public sealed class Calc
+    {
+        [RpcMethod]
+        public static long Twice(long x) => 2 * x;
+    }
+}
