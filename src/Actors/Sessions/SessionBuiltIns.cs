@@ -29,21 +29,21 @@ internal static class SessionBuiltIns
     /// <param name="method">The request's method.</param>
     /// <param name="parameters">Its raw JSON params; empty when none.</param>
     /// <param name="subscriptions">The session's topics now.</param>
-    /// <param name="topics">The topics clients may subscribe to.</param>
+    /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
     public static BuiltInAnswer? Answer(
         string method,
         ReadOnlyMemory<byte> parameters,
         ImmutableSortedSet<string> subscriptions,
-        TopicCatalog topics,
+        TopicCatalog topicCatalog,
         int maxSubscriptionsPerSession) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
-            RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topics, maxSubscriptionsPerSession),
+            RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession),
             RpcMethodCatalog.UnsubscribeName => Unsubscribe(parameters, subscriptions),
             RpcMethodCatalog.GetSubscriptionsName => BuiltInAnswer.Topics([.. subscriptions], subscriptions),
-            RpcMethodCatalog.GetTopicsName => BuiltInAnswer.Topics([.. topics.Listed], subscriptions),
+            RpcMethodCatalog.GetTopicsName => BuiltInAnswer.Topics([.. topicCatalog.Listed], subscriptions),
             _ => null,
         };
 
@@ -51,8 +51,7 @@ internal static class SessionBuiltIns
     {
         if (!CancelRequest.TryGetId(parameters, out var id))
         {
-            return BuiltInAnswer.Failed(
-                InvalidParams("Invalid params: expected {\"id\": <request id>}"), subscriptions);
+            return BuiltInAnswer.Failed(InvalidParams("Invalid params: expected {\"id\": <request id>}"), subscriptions);
         }
 
         // An id that is not (or no longer) in flight is ignored, as LSP requires: the answer is null either way.
@@ -69,32 +68,19 @@ internal static class SessionBuiltIns
 
         if (topics.FirstOrDefault(t => !catalog.IsAllowed(t)) is { } unknown)
         {
-            return BuiltInAnswer.Failed(
-                InvalidParams($"Invalid params: unknown topic '{unknown}'; see get_topics."),
-                subscriptions);
+            return BuiltInAnswer.Failed(InvalidParams($"Invalid params: unknown topic '{unknown}'; see get_topics."), subscriptions);
         }
 
         // A topic named twice in one request counts twice here, as it always has: the limit is a guard, not a quota.
         if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
         {
             return BuiltInAnswer.Failed(
-                InvalidParams(
-                    $"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
+                InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
                 subscriptions);
         }
 
-        var added = new List<string>();
-        var after = subscriptions.ToBuilder();
-        foreach (var topic in topics)
-        {
-            if (after.Add(topic))
-            {
-                added.Add(topic);
-            }
-        }
-
-        var now = after.ToImmutable();
-        return new BuiltInAnswer(new RpcValue((string[])[.. now], typeof(string[])), null, now, added, [], null);
+        var (now, added) = Change(subscriptions, topics, subscribe: true);
+        return BuiltInAnswer.Topics([.. now], now) with { Subscribe = added };
     }
 
     private static BuiltInAnswer Unsubscribe(ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions)
@@ -105,18 +91,25 @@ internal static class SessionBuiltIns
         }
 
         // A topic never subscribed to is no error: unsubscribing is idempotent.
-        var removed = new List<string>();
+        var (now, removed) = Change(subscriptions, topics, subscribe: false);
+        return BuiltInAnswer.Topics([.. now], now) with { Unsubscribe = removed };
+    }
+
+    // Adds or removes each topic in request order: the set after, and the topics that changed it (each once).
+    private static (ImmutableSortedSet<string> After, List<string> Changed) Change(
+        ImmutableSortedSet<string> subscriptions, IReadOnlyList<string> topics, bool subscribe)
+    {
+        var changed = new List<string>();
         var after = subscriptions.ToBuilder();
         foreach (var topic in topics)
         {
-            if (after.Remove(topic))
+            if (subscribe ? after.Add(topic) : after.Remove(topic))
             {
-                removed.Add(topic);
+                changed.Add(topic);
             }
         }
 
-        var now = after.ToImmutable();
-        return new BuiltInAnswer(new RpcValue((string[])[.. now], typeof(string[])), null, now, [], removed, null);
+        return (after.ToImmutable(), changed);
     }
 
     // Every built-in's failure is -32602, its message saying what to fix.
