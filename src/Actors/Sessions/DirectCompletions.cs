@@ -1,6 +1,4 @@
 using System.Text.Json;
-using ActorRpc.Actors.Diagnostics;
-using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 
 namespace ActorRpc.Actors.Sessions;
@@ -11,26 +9,26 @@ namespace ActorRpc.Actors.Sessions;
 /// trip through the session's mailbox. That trip did nothing but this, and on a busy connection it
 /// was a third thread-pool hop per request, after the session's and the handler's. The session
 /// stays the owner of its calls: it starts them, gives up on them (timeouts, client cancels, its
-/// own end), and answers batches and HTTP exchanges itself; <see cref="CallsInFlight"/> decides
-/// which side answers a call.
+/// own end), and answers batches and HTTP exchanges itself; <see cref="CallsInFlight.TryComplete"/>
+/// decides which side answers a call.
 /// </summary>
 internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions) : ICallCompletion
 {
     public void Completed(long sequence, byte[]? frame)
     {
-        if (!calls.TryRemove(sequence, out var call))
+        if (!calls.TryComplete(sequence, out var call))
         {
             return; // The session gave up on it and answered already.
         }
 
-        calls.Recycle(call.Cancellation);
-        RpcTracing.Finish(call.Span, errorCode: null); // Success or error is on the handler's span.
-        if (call.IsNotification)
+        // In-flight accounting: see ISessionTransport's remarks (a single call settles 1).
+        if (call.Response(frame, serializerOptions) is { } response)
+        {
+            transport.Reply(response, requests: 1);
+        }
+        else
         {
             transport.Release(1);
-            return;
         }
-
-        transport.Reply(frame ?? JsonRpcResponseWriter.Error(call.Id, RpcError.InternalError, serializerOptions), requests: 1);
     }
 }

@@ -10,11 +10,45 @@ namespace ActorRpc.Actors.Sessions;
 /// transport is thread-safe.
 /// </summary>
 /// <remarks>
-/// Flow control: the transport counts requests in flight. Each message it hands to the session
-/// counts as one; a batch of n entries adds n - 1 (<see cref="AddInFlight"/>). A request stops
-/// counting once its reply has been written (<see cref="Reply"/>), a notification once its
-/// handler finished (<see cref="Release"/>). While the count is at the limit, a WebSocket
-/// transport reads nothing more from its client.
+/// <para>
+/// <b>In-flight accounting</b>, written here once; every site below points here. A WebSocket
+/// transport counts the requests and notifications it handed to the session and not yet settled;
+/// while the count is at <c>ActorRpc:Limits:MaxRequestsInFlight</c> it reads nothing more from its client.
+/// The rule: <b>a message counts 1, a batch of n adds n - 1, and every request or notification
+/// leaves the count exactly once</b>, by the reply that answers it or by a release.
+/// </para>
+/// <list type="table">
+/// <listheader><term>Site</term><description>What it counts, and why</description></listheader>
+/// <item><term>WebSocketConnection's receive loop (Gateway), <c>_inFlight.Add(1)</c></term>
+/// <description>+1 per text message handed to the session, before the <c>InboundMessage</c> is told.</description></item>
+/// <item><term><c>SessionActor.OnInbound</c>, batch</term>
+/// <description><see cref="AddInFlight"/>(n - 1): the batch's entries count one each. Then
+/// <see cref="Release"/>(k) for the k entries done at dispatch without a reply (notifications of an
+/// unknown method, built-in notifications).</description></item>
+/// <item><term><c>SessionActor.OnInbound</c>, single or unparsable</term>
+/// <description>A parse error, invalid batch or request answered at once: <see cref="Reply"/>(frame, 1).
+/// A notification done at dispatch: <see cref="Release"/>(1). A routed call settles when it finishes.</description></item>
+/// <item><term><c>SessionActor.Finish</c> (a call completed or given up)</term>
+/// <description>A notification: <see cref="Release"/>(1) when its handler finished. A single request:
+/// <see cref="Reply"/>(frame, 1). A batch's request: nothing until the batch's last answer, then one
+/// <see cref="Reply"/>(array, <c>BatchResponse.Requests</c>), which counts every entry that answers
+/// (answered at dispatch or routed).</description></item>
+/// <item><term><c>DirectCompletions.Completed</c> (handler thread, WebSocket single calls)</term>
+/// <description>The same as <c>Finish</c> for a single call: <see cref="Reply"/>(frame, 1) or
+/// <see cref="Release"/>(1).</description></item>
+/// <item><term>WebSocketConnection's send loop and <c>Reply</c> (Gateway)</term>
+/// <description>A reply's requests are released once its frame is written, or at once when the
+/// connection is closing and the reply is dropped (nobody waits on the count any more).</description></item>
+/// <item><term>HttpExchange (Gateway)</term>
+/// <description>Counts nothing: one message per POST, so Kestrel is the flow control.</description></item>
+/// </list>
+/// <para>
+/// Why it balances: each request or notification is settled by whichever side takes its
+/// <see cref="PendingCall"/> out of <c>CallsInFlight</c> (completion, give-up), and only one side
+/// can; entries answered at dispatch never enter it. Once the session is stopping it writes and
+/// releases nothing more: its replies are dropped and its abandoned calls are never settled, which
+/// is harmless because the connection, and its count, are ending with it.
+/// </para>
 /// </remarks>
 internal interface ISessionTransport
 {

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Akka.Actor;
+using ActorRpc.Actors.Protocol;
 
 namespace ActorRpc.Actors.Sessions;
 
@@ -20,4 +22,12 @@ internal sealed record PendingCall(
     System.Diagnostics.Activity? Span)
 {
     public bool IsNotification => Id.IsEmpty;
+
+    /// <summary>
+    /// What the client gets once the handler finished with <paramref name="handlerFrame"/>: nothing
+    /// for a notification, and an internal error where a request's handler left no frame. The same
+    /// for both completion paths (the session's mailbox and <see cref="DirectCompletions"/>).
+    /// </summary>
+    public byte[]? Response(byte[]? handlerFrame, JsonSerializerOptions options) =>
+        IsNotification ? null : handlerFrame ?? JsonRpcResponseWriter.Error(Id, RpcError.InternalError, options);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
@@ -10,20 +11,31 @@ using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Sessions;
 
+// The session's life, in SessionState (one field; an UntypedActor with a switch rather than Become,
+// since every request passes through here twice and each state differs only in what it may still write):
+//
+//   state      on                                              -> next       what happens
+//   Open       InboundMessage (WebSocket)                      -> Open       parse; answer at once or dispatch
+//   Open       InboundMessage (HTTP: its one message)          -> Answering  parse; answer at once or dispatch
+//   Answering  InboundMessage                                  -> Answering  dropped: one message per exchange
+//   Answering  its response written, or nothing to answer      -> Answered   transport.Complete() (HTTP 200 / 204)
+//   Answered   no call left in flight (now, or when one ends)  -> Stopping   notifications may outlive the answer
+//   Open       Deliver, queue full, policy Disconnect          -> Stopping   close 1008
+//   any        ConnectionClosed                                -> Stopping
+//   Stopping   anything                                        -> Stopping   nothing is written any more
+//
+// In Open, Answering and Answered the session takes InvocationCompleted and CheckDeadlines, and gives
+// calls up ($/cancelRequest, HandlerTimeout). Deliver writes only on an Open WebSocket. Stopping means
+// Context.Stop was asked for: PostStop abandons what still runs, and a session that stops without
+// passing through Stopping failed, so it closes its connection with 1011.
+
 /// <summary>
 /// One client connection (or one HTTP exchange). Parses and validates each message, answers what
-/// can be answered at once (parse errors, invalid requests, unknown methods), dispatches the rest
-/// to method routers without waiting, and writes each response, or each batch's array once
-/// complete, through its <see cref="ISessionTransport"/>.
+/// can be answered at once (parse errors, invalid requests, unknown methods, the built-ins of
+/// <see cref="SessionBuiltIns"/>), dispatches the rest to method routers without waiting, and
+/// writes each response, or each batch's array once complete, through its <see cref="ISessionTransport"/>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// Life cycle, kept in two flags rather than behaviours since every state takes the same messages:
-/// open (WebSocket: until <see cref="SessionProtocol.ConnectionClosed"/>; HTTP: until its one
-/// message is answered, <c>_answered</c>), then for HTTP draining (answered, notifications still
-/// running), then stopping (<c>_stopping</c>: nothing more is written). An UntypedActor with a
-/// switch, since every request passes here twice.
-/// </para>
 /// <para>
 /// Every dispatched call is a <see cref="PendingCall"/> with its own token source, so it can be
 /// given up alone: when the client sends <c>$/cancelRequest</c> (-32800), when it outlives
@@ -36,6 +48,11 @@ namespace ActorRpc.Actors.Sessions;
 /// (<see cref="DirectCompletions"/>) rather than through this mailbox; <see cref="CallsInFlight"/>,
 /// shared with it, makes sure only one side answers.
 /// </para>
+/// <para>
+/// Every <see cref="ISessionTransport.AddInFlight"/>, <see cref="ISessionTransport.Release"/> and
+/// <see cref="ISessionTransport.Reply"/> here follows the in-flight accounting written once in
+/// <see cref="ISessionTransport"/>'s remarks.
+/// </para>
 /// </remarks>
 internal sealed class SessionActor : UntypedActor, IWithTimers
 {
@@ -44,18 +61,16 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private readonly SessionDependencies _dependencies;
 
     // Created when first needed: most sessions sit idle most of the time, and at 10,000 connections
-    // per node every byte an idle session holds counts (issue #5).
+    // per node every byte an idle session holds counts (issue #5). The empty set is shared.
     private CallsInFlight? _inFlight;
     private DirectCompletions? _directCompletions;
-    private SortedSet<string>? _subscriptions;
+    private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
     private long _droppedNotifications;
     private bool _deadlineCheckRunning;
-    private bool _received;
-    private bool _answered;
-    private bool _stopping;
+    private SessionState _state;
 
     public SessionActor(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies)
     {
@@ -64,6 +79,15 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         _dependencies = dependencies;
         var timeout = dependencies.Limits.HandlerTimeout;
         _timeoutMs = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
+    }
+
+    /// <summary>Where the session is in its life; see the table at the top of this file.</summary>
+    private enum SessionState
+    {
+        Open,
+        Answering,
+        Answered,
+        Stopping,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -108,23 +132,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        if (_inFlight?.RemoveAll() is { Length: > 0 } calls)
+        foreach (var call in _inFlight?.AbandonAll() ?? [])
         {
-            var tokens = new CancellationTokenSource[calls.Length];
-            var i = 0;
-            foreach (var call in calls)
-            {
-                tokens[i++] = call.Cancellation;
-                call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
-                call.Span?.SetTag("actorrpc.abandoned", true); // The session ended before the call's answer.
-                RpcTracing.Finish(call.Span, errorCode: null);
-            }
-
-            // Cancel off this thread: cancellation runs handlers' continuations, which must not run on the actor.
-            _ = Task.Run(() => Array.ForEach(tokens, t => t.Cancel()));
+            call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
         }
 
-        if (!_stopping)
+        if (_state != SessionState.Stopping)
         {
             // Only a fault ends a session without StopSession; don't leave its client hanging.
             _transport.Close(WebSocketCloseStatus.InternalServerError, "Session failed");
@@ -135,12 +148,16 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnInbound(byte[] payload, ActivityContext traceParent)
     {
-        if (_stopping || (_info.SingleExchange && _received))
+        if (_state != SessionState.Open)
         {
             return;
         }
 
-        _received = true;
+        if (_info.SingleExchange)
+        {
+            _state = SessionState.Answering;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var limits = _dependencies.Limits;
         var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth, _dependencies.Compatibility);
@@ -165,7 +182,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 {
                     if (!dispatched)
                     {
-                        _transport.Release(1);
+                        _transport.Release(1); // Done here without a reply (a notification); see ISessionTransport.
                     }
 
                     if (message.Single.IsNotification)
@@ -178,7 +195,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             case JsonRpcMessageKind.Batch:
                 var batch = new BatchResponse();
                 var entries = message.Batch!;
-                _transport.AddInFlight(entries.Length - 1);
+                _transport.AddInFlight(entries.Length - 1); // The message counted one; see ISessionTransport.
                 var finished = 0;
                 foreach (var entry in entries)
                 {
@@ -192,7 +209,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                     }
                 }
 
-                _transport.Release(finished);
+                _transport.Release(finished); // Notifications done here; the batch's reply settles the rest.
                 if (batch.IsComplete)
                 {
                     RespondToBatch(batch);
@@ -248,9 +265,10 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var method = entry.Method!;
-        if (TryAnswerBuiltIn(entry, out var builtIn))
+        var builtIn = SessionBuiltIns.Answer(method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession);
+        if (builtIn is not null)
         {
-            return builtIn;
+            return CarryOut(builtIn, entry.Id);
         }
 
         if (!_dependencies.Directory.TryGetRoute(method, out var route))
@@ -286,114 +304,41 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private Dispatched Answer(in JsonRpcEntry entry, RpcError error) =>
         new(entry.IsNotification ? null : ErrorFrame(entry.Id, error), error.Code, Routed: false);
 
-    /// <summary>The built-ins about the connection itself are answered here, at once.</summary>
-    private bool TryAnswerBuiltIn(in JsonRpcEntry entry, out Dispatched answer)
+    /// <summary>Does what a built-in's answer asks (subscriptions, a cancel), before its own frame is written.</summary>
+    private Dispatched CarryOut(BuiltInAnswer answer, ReadOnlyMemory<byte> id)
     {
-        answer = default;
-        string[] result;
-        switch (entry.Method)
+        _subscriptions = answer.Subscriptions;
+        foreach (var topic in answer.Subscribe)
         {
-            case CancelRequest.MethodName:
-                if (CancelRequest.TryGetId(entry.Params, out var id))
-                {
-                    Cancel(id);
-                }
-                else
-                {
-                    answer = Answer(entry, new RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: expected {\"id\": <request id>}"));
-                    return true;
-                }
-
-                // An id that is not (or no longer) in flight is ignored, as LSP requires.
-                answer = new Dispatched(
-                    entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(null, typeof(object)), _dependencies.SerializerOptions),
-                    null,
-                    Routed: false);
-                return true;
-            case RpcMethodCatalog.SubscribeName or RpcMethodCatalog.UnsubscribeName:
-                if (!TopicParams.TryParse(entry.Params, out var topics, out var error))
-                {
-                    answer = Answer(entry, new RpcError((int)JsonRpcErrorCode.InvalidParams, error!));
-                    return true;
-                }
-
-                if (entry.Method == RpcMethodCatalog.SubscribeName)
-                {
-                    if (topics.FirstOrDefault(t => !_dependencies.Topics.IsAllowed(t)) is { } unknown)
-                    {
-                        answer = Answer(entry, new RpcError(
-                            (int)JsonRpcErrorCode.InvalidParams, $"Invalid params: unknown topic '{unknown}'; see get_topics."));
-                        return true;
-                    }
-
-                    var limit = _dependencies.Limits.MaxSubscriptionsPerSession;
-                    var subscriptions = _subscriptions ??= new SortedSet<string>(StringComparer.Ordinal);
-                    if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
-                    {
-                        answer = Answer(entry, new RpcError(
-                            (int)JsonRpcErrorCode.InvalidParams,
-                            $"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."));
-                        return true;
-                    }
-
-                    foreach (var topic in topics.Where(subscriptions.Add))
-                    {
-                        _dependencies.TopicsActor.Tell(new TopicProtocol.Subscribe(topic, Self));
-                    }
-                }
-                else if (_subscriptions is not null)
-                {
-                    foreach (var topic in topics.Where(_subscriptions.Remove))
-                    {
-                        _dependencies.TopicsActor.Tell(new TopicProtocol.Unsubscribe(topic, Self));
-                    }
-                }
-
-                result = _subscriptions is null ? [] : [.. _subscriptions];
-                break;
-            case RpcMethodCatalog.GetSubscriptionsName:
-                result = _subscriptions is null ? [] : [.. _subscriptions];
-                break;
-            case RpcMethodCatalog.GetTopicsName:
-                result = [.. _dependencies.Topics.Listed];
-                break;
-            default:
-                return false;
+            _dependencies.TopicsActor.Tell(new TopicProtocol.Subscribe(topic, Self));
         }
 
-        var frame = entry.IsNotification ? null : JsonRpcResponseWriter.Result(entry.Id, new RpcValue(result, typeof(string[])), _dependencies.SerializerOptions);
-        answer = new Dispatched(frame, null, Routed: false);
-        return true;
+        foreach (var topic in answer.Unsubscribe)
+        {
+            _dependencies.TopicsActor.Tell(new TopicProtocol.Unsubscribe(topic, Self));
+        }
+
+        if (answer.CancelId is { } cancelId)
+        {
+            Cancel(cancelId);
+        }
+
+        return new Dispatched(answer.Frame(id, _dependencies.SerializerOptions), answer.Error?.Code, Routed: false);
     }
 
     private void Cancel(ReadOnlyMemory<byte> id)
     {
-        if (_inFlight is null)
+        if (_inFlight is null || CallsInFlight.OldestWithId(_inFlight.Snapshot(), id.Span) is not { } call)
         {
-            return;
-        }
-
-        // Ids should be unique among requests in flight; if not, the oldest is the one meant.
-        PendingCall? oldest = null;
-        foreach (var call in _inFlight.Snapshot())
-        {
-            if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id.Span) && (oldest is null || call.Sequence < oldest.Sequence))
-            {
-                oldest = call;
-            }
-        }
-
-        if (oldest is null)
-        {
-            return;
+            return; // Not (or no longer) in flight: ignored, as LSP requires.
         }
 
         if (Log.IsDebugEnabled)
         {
-            Log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(oldest.Id));
+            Log.Debug("Session [{0}] request [{1}] cancelled by the client", _info.SessionId, RequestIdText(call.Id));
         }
 
-        GiveUp(oldest, RpcError.RequestCancelled);
+        GiveUp(call, RpcError.RequestCancelled);
     }
 
     private void OnCheckDeadlines()
@@ -406,17 +351,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
-        var now = Environment.TickCount64;
-        List<PendingCall>? expired = null;
-        foreach (var call in calls)
-        {
-            if (call.Deadline <= now)
-            {
-                (expired ??= []).Add(call);
-            }
-        }
-
-        if (expired is null)
+        if (CallsInFlight.PastDeadline(calls, Environment.TickCount64) is not { } expired)
         {
             return;
         }
@@ -436,39 +371,30 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>Answers a call here and now with <paramref name="error"/>, and stops its handler.</summary>
     private void GiveUp(PendingCall call, RpcError error)
     {
-        if (_inFlight is null || !_inFlight.TryRemove(call.Sequence, out _))
+        if (_inFlight is null || !_inFlight.TryGiveUp(call.Sequence, error.Code, out _))
         {
             return; // Its handler answered meanwhile (DirectCompletions).
         }
 
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
-
-        // Never reused: the handler may still hold this token. Cancelled off the actor's thread.
-        _ = call.Cancellation.CancelAsync();
-        RpcTracing.Finish(call.Span, error.Code);
         Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
     }
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
     {
-        if (_inFlight is null || !_inFlight.TryRemove(completed.Sequence, out var call))
+        if (_inFlight is null || !_inFlight.TryComplete(completed.Sequence, out var call))
         {
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
-        _inFlight.Recycle(call.Cancellation);
-
-        // Success or error is on the handler's span, where the outcome is known.
-        RpcTracing.Finish(call.Span, errorCode: null);
-
-        Finish(call, call.IsNotification ? null : completed.Frame ?? ErrorFrame(call.Id, RpcError.InternalError));
+        Finish(call, call.Response(completed.Frame, _dependencies.SerializerOptions));
     }
 
     private void Finish(PendingCall call, byte[]? frame)
     {
         if (frame is null)
         {
-            _transport.Release(1);
+            _transport.Release(1); // A notification's handler finished; see ISessionTransport.
         }
         else if (call.Batch is null)
         {
@@ -496,22 +422,19 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void Respond(byte[] frame, int requests)
     {
-        if (_stopping)
+        if (_state == SessionState.Stopping)
         {
-            return;
+            return; // Nobody counts in flight any more: the connection is ending.
         }
 
         _transport.Reply(frame, requests);
-        if (_info.SingleExchange)
-        {
-            NothingToAnswer();
-        }
+        NothingToAnswer();
     }
 
     /// <summary>Writes a notification to a WebSocket; a client that cannot keep up meets the slow-consumer policy, never a wait.</summary>
     private void OnDeliver(byte[] frame)
     {
-        if (_stopping || _info.SingleExchange)
+        if (_state != SessionState.Open || _info.SingleExchange)
         {
             return;
         }
@@ -526,6 +449,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var limits = _dependencies.Limits;
         if (limits.SlowConsumerPolicy == SlowConsumerPolicy.DropNotifications)
         {
+            // Once per thousand drops: a slow client under a busy topic would otherwise flood the log.
             if (_droppedNotifications++ % 1000 == 0)
             {
                 Log.Warning(
@@ -547,15 +471,15 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         StopSession();
     }
 
-    /// <summary>HTTP: the exchange has its answer (or none); WebSocket: nothing to do.</summary>
+    /// <summary>HTTP: the exchange has its answer (or none): Answering becomes Answered. WebSocket: nothing to do.</summary>
     private void NothingToAnswer()
     {
-        if (!_info.SingleExchange || _answered)
+        if (_state != SessionState.Answering)
         {
             return;
         }
 
-        _answered = true;
+        _state = SessionState.Answered;
         _transport.Complete();
         StopIfExchangeDone();
     }
@@ -563,7 +487,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private void StopIfExchangeDone()
     {
         // An answered exchange lives on until its notifications finish, so they are not cancelled early.
-        if (_info.SingleExchange && _answered && InFlightCount == 0)
+        if (_state == SessionState.Answered && InFlightCount == 0)
         {
             StopSession();
         }
@@ -571,7 +495,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void StopSession()
     {
-        _stopping = true;
+        _state = SessionState.Stopping;
         Context.Stop(Self);
     }
 

@@ -1,0 +1,34 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using ActorRpc.Actors.Sessions;
+
+namespace ActorRpc.Tests.Sessions;
+
+/// <summary>What a session does with a topic notification its client has no room for (ActorRpc:Limits:SlowConsumerPolicy).</summary>
+public sealed class SessionSlowConsumerSpec : SessionSpecBase
+{
+    [Fact]
+    public async Task Deliver_NotificationQueueFull_ClosesWithPolicyViolationAndStops()
+    {
+        var session = StartSession(singleExchange: false);
+        Watch(session);
+        Transport.Full = true;
+        session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
+
+        await ExpectTerminatedAsync(session);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, Transport.ClosedWith);
+    }
+
+    [Fact]
+    public async Task Deliver_NotificationQueueFullWithDropPolicy_DropsAndKeepsAnswering()
+    {
+        var session = StartSession(singleExchange: false, new RpcLimitsOptions { SlowConsumerPolicy = SlowConsumerPolicy.DropNotifications });
+        Transport.Full = true;
+        session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
+        Send(session, """{"jsonrpc":"2.0","method":"unknown","id":1}""");
+
+        await AwaitAssertAsync(() => Assert.Single(Transport.Sent));
+        Assert.Contains("-32601", Transport.Sent.Single(), StringComparison.Ordinal);
+        Assert.Null(Transport.ClosedWith);
+    }
+}
