@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The load matrix of issue #5 (not in CI): builds the Gateway, both baseline servers and bench/Load in
-# Release, then runs ActorRpc, StreamJsonRpc and RawKestrel side by side on loopback and regenerates
+# The load matrix of issue #5 (not in CI): builds the ActorRpc server, both baseline servers and bench/Load
+# in Release, then runs ActorRpc, StreamJsonRpc and RawKestrel side by side on loopback and regenerates
 # bench/RESULTS.md, bench/results.json and bench/results.png. See bench/README.md.
 #
 #   bench/run.sh              the standard matrix, 3 interleaved repetitions (about 15 minutes)
@@ -22,7 +22,9 @@ if (($(ulimit -n) < 12000)); then
 fi
 
 cd "$REPO_ROOT"
-for project in src/Gateway bench/Baselines/RawKestrel bench/Baselines/StreamJsonRpcServer bench/Load; do
+# The server under test is named once, in bench/Directory.Build.props (BenchServerProject).
+SERVER_PROJECT="$(dotnet msbuild bench/Common/ActorRpc.Bench.Common.csproj -getProperty:BenchServerProject)"
+for project in "$SERVER_PROJECT" bench/Baselines/RawKestrel bench/Baselines/StreamJsonRpcServer bench/Load; do
   dotnet build -c Release "$project" -nologo -v quiet
 done
 

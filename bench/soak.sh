@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The soak run (not in CI): builds the Gateway and bench/Soak in Release, then runs a 3-node loopback
+# The soak run (not in CI): builds the ActorRpc server and bench/Soak in Release, then runs a 3-node loopback
 # cluster under a mixed load with one node restarted at half time. See bench/README.md.
 #
 #   bench/soak.sh                     the full run: 10 minutes
@@ -12,6 +12,8 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# bench/Soak references the Gateway project (without its assembly), so this builds both.
+# The server the nodes run is named once, in bench/Directory.Build.props (BenchServerProject).
+SERVER_PROJECT="$(dotnet msbuild "$REPO_ROOT/bench/Common/ActorRpc.Bench.Common.csproj" -getProperty:BenchServerProject)"
+dotnet build -c Release "$REPO_ROOT/$SERVER_PROJECT" -nologo -v quiet
 dotnet build -c Release "$REPO_ROOT/bench/Soak" -nologo -v quiet
 exec dotnet "$REPO_ROOT/bench/Soak/bin/Release/net10.0/ActorRpc.Bench.Soak.dll" "$@"

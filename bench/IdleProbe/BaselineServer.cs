@@ -10,7 +10,7 @@ namespace ActorRpc.Bench.IdleProbe;
 /// <summary>
 /// The baseline: a raw Kestrel WebSocket server as the ASP.NET Core samples write one (a 4 KB
 /// buffer per connection for its life), answering every message with the ping reply. What the
-/// Gateway's per-connection cost is compared with, in the same run.
+/// ActorRpc node's per-connection cost is compared with, in the same run.
 /// </summary>
 internal static class BaselineServer
 {

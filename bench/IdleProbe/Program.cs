@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Reflection;
-using System.Text;
 using ActorRpc.Bench.Soak;
 
 namespace ActorRpc.Bench.IdleProbe;
 
 /// <summary>
-/// Server memory per idle WebSocket. Starts a server as a separate process (the Release Gateway, or
+/// Server memory per idle WebSocket. Starts a server as a separate process (the ActorRpc node of
+/// <see cref="ServerBinary"/>, or
 /// with <c>--server baseline</c> a raw Kestrel WebSocket server from this assembly), warms it up,
 /// reads its RSS and live managed heap (after an induced full GC), opens the connections in steps
 /// (e.g. 2,000 then 10,000 in all), waits for RSS to settle, reads again, and prints the growth per
@@ -18,8 +17,11 @@ namespace ActorRpc.Bench.IdleProbe;
 /// </summary>
 internal static class Program
 {
-    private const string PingRequest = """{"jsonrpc":"2.0","id":1,"method":"ping"}""";
-    private const string PingReply = """{"jsonrpc":"2.0","id":1,"result":"pong"}""";
+    private static readonly byte[] PingRequest = """{"jsonrpc":"2.0","id":1,"method":"ping"}"""u8.ToArray();
+    private static readonly byte[] PingReply = """{"jsonrpc":"2.0","id":1,"result":"pong"}"""u8.ToArray();
+
+    // 1 KB buffers and a 30 s handshake limit; ClientWebSocket's own connection handling (one source address).
+    private static readonly WsClientOptions ClientOptions = new() { BufferSize = 1024, ConnectTimeout = TimeSpan.FromSeconds(30) };
 
     public static async Task<int> Main(string[] args)
     {
@@ -58,7 +60,18 @@ internal static class Program
 
         using var abort = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var url = $"http://127.0.0.1:{port}";
-        using var process = StartServer(server, url);
+        Process process;
+        try
+        {
+            process = StartServer(server, url);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or ArgumentException)
+        {
+            Console.Error.WriteLine($"[idle] {ex.Message}");
+            return 2;
+        }
+
+        using var _ = process;
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
@@ -145,13 +158,13 @@ internal static class Program
         var self = typeof(Program).Assembly.Location;
         string[] args = server switch
         {
-            "gateway" => [GatewayPath(), "--urls", url, "--ActorRpc:Endpoint:MaxConnections=20000", "--Logging:LogLevel:Default=Warning"],
+            "gateway" => [ServerBinary.RequireDll(ServerBinary.RepositoryRoot(), ServerBinary.BuildConfiguration), "--urls", url, "--ActorRpc:Endpoint:MaxConnections=20000", "--Logging:LogLevel:Default=Warning"],
             "baseline" => [self, "--serve-baseline", url],
             _ => throw new ArgumentException($"--server is gateway or baseline, not {server}"),
         };
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
 
-        // Each server with its own GC unless DOTNET_gcServer says otherwise: the Gateway's is workstation
+        // Each server with its own GC unless DOTNET_gcServer says otherwise: the ActorRpc node's is workstation
         // (its csproj says why); the baseline, a plain Kestrel app, gets the Web SDK's default, server GC.
         if (server == "baseline" && Environment.GetEnvironmentVariable("DOTNET_gcServer") is null)
         {
@@ -178,26 +191,13 @@ internal static class Program
         }
     }
 
-    private static string GatewayPath()
-    {
-        var relative = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "GatewayRelativePath").Value!;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ActorRpc.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("ActorRpc.sln not found above the probe"), relative);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the Gateway first: dotnet build -c Release src/Gateway ({path})");
-    }
-
     private static async Task WaitForServerAsync(Uri uri, CancellationToken abort)
     {
         for (var attempt = 0; attempt < 120; attempt++)
         {
             try
             {
-                using var probe = await ConnectAsync(uri, abort).ConfigureAwait(false);
+                using var probe = await WsClient.ConnectAsync(uri, ClientOptions, abort).ConfigureAwait(false);
                 if (await PingAsync(probe, abort).ConfigureAwait(false))
                 {
                     await probe.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty, abort).ConfigureAwait(false);
@@ -215,25 +215,6 @@ internal static class Program
         throw new TimeoutException("the server did not answer a ping within a minute");
     }
 
-    private static async Task<ClientWebSocket> ConnectAsync(Uri uri, CancellationToken abort)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        socket.Options.SetBuffer(1024, 1024);
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     private static async Task<List<ClientWebSocket>> OpenAsync(Uri uri, int count, CancellationToken abort)
     {
         var opened = new ClientWebSocket[count];
@@ -244,7 +225,7 @@ internal static class Program
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                opened[i] = await ConnectAsync(uri, abort).ConfigureAwait(false);
+                opened[i] = await WsClient.ConnectAsync(uri, ClientOptions, abort).ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
         Console.WriteLine($"[idle] opened {count} connections in {watch.Elapsed.TotalSeconds:F1} s");
@@ -280,18 +261,10 @@ internal static class Program
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await socket.SendAsync(Encoding.UTF8.GetBytes(PingRequest), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
-        var buffer = new byte[256];
-        var length = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false);
-            length += result.Count;
-        }
-        while (!result.EndOfMessage && length < buffer.Length);
-
-        return result.MessageType == WebSocketMessageType.Text && Encoding.UTF8.GetString(buffer, 0, length) == PingReply;
+        await WsClient.SendAsync(socket, PingRequest, timeout.Token).ConfigureAwait(false);
+        var buffer = new FrameBuffer(256);
+        var length = await WsClient.ReceiveMessageAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+        return length >= 0 && buffer.Bytes.AsSpan(0, length).SequenceEqual(PingReply);
     }
 
     /// <summary>Induces a full GC in the server (reading its live heap), then waits for RSS to settle and reads it.</summary>

@@ -1,10 +1,8 @@
-using ActorRpc.Bench.Soak;
-
 namespace ActorRpc.Bench.Load;
 
 /// <summary>
-/// The 3-node fan-out: three Gateway processes on loopback (node 1 the seed), subscribers spread
-/// round-robin over the nodes, the publisher on node 1. The nodes' own counter
+/// The 3-node fan-out: three ActorRpc node processes (<see cref="ServerBinary"/>) on loopback (node 1
+/// the seed), subscribers spread round-robin over the nodes, the publisher on node 1. The nodes' own counter
 /// (<see cref="FanoutRun.ClusterSentCounter"/>) gives the messages sent to other nodes per notify:
 /// 2 when a notify crosses to each other node once, whatever the number of subscribers there.
 /// </summary>
@@ -12,7 +10,7 @@ internal static class ClusterRun
 {
     public static async Task RunAsync(MatrixPlan plan, string root, string logDirectory, int httpBasePort, List<Sample> samples, CancellationToken cancellationToken)
     {
-        var dll = Path.Combine(root, "src", "Gateway", "bin", "Release", "net10.0", "ActorRpc.Gateway.dll");
+        var dll = ServerBinary.RequireDll(root, "Release");
         var akkaBase = httpBasePort - 1000;
         var nodes = Enumerable.Range(1, 3).Select(i => new ClusterNode(i, httpBasePort + i - 1, akkaBase + i - 1, akkaBase, dll, logDirectory)).ToArray();
         try

@@ -7,12 +7,19 @@ namespace ActorRpc.Bench.Load;
 /// <summary>
 /// The settings of one <c>fanout</c> run: subscribers spread round-robin over <paramref name="SubscriberUris"/>,
 /// one publisher on <paramref name="PublisherUri"/>. <paramref name="MetricsUris"/> (optional) are the nodes'
-/// /metrics pages, read before and after for the count of notifications sent to other nodes.
+/// /metrics pages, read before and after for the count of notifications sent to other nodes. The publisher
+/// sends <paramref name="Rate"/> × <paramref name="Seconds"/> notifies paced at <paramref name="Rate"/>/s, or,
+/// when <paramref name="Burst"/> is above 0, that many back to back without pacing (the throughput ceiling:
+/// how fast the servers deliver when the publisher never waits).
 /// </summary>
 internal sealed record FanoutSettings(
-    IReadOnlyList<Uri> SubscriberUris, Uri PublisherUri, int Subscribers, double Rate, double Seconds, int[] Pids, IReadOnlyList<Uri> MetricsUris);
+    IReadOnlyList<Uri> SubscriberUris, Uri PublisherUri, int Subscribers, double Rate, double Seconds, int[] Pids, IReadOnlyList<Uri> MetricsUris,
+    long Burst = 0);
 
-/// <summary>What one <c>fanout</c> run measured. CPU is the servers' over the first publish to the last delivery.</summary>
+/// <summary>
+/// What one <c>fanout</c> run measured. CPU is the servers' over the first publish to the last delivery.
+/// <see cref="Rate"/> is 0 for a burst (notifies sent back to back).
+/// </summary>
 internal sealed record FanoutResult(
     int Subscribers, double Rate, long Notifies, long Expected, long Delivered, long Lost, long OutOfOrder, double Seconds,
     double DeliveredPerSecond, double P50Us, double P99Us, double MaxUs, double ServerCpuUsPerDelivery, double? CrossNodePerNotify, double? CrossNodeBackgroundPerSecond);
@@ -30,7 +37,8 @@ internal static class FanoutRun
     public static async Task<FanoutResult> RunAsync(FanoutSettings settings, CancellationToken cancellationToken)
     {
         var n = settings.Subscribers;
-        var notifies = Math.Max(1, (long)Math.Round(settings.Rate * settings.Seconds));
+        var burst = settings.Burst > 0;
+        var notifies = burst ? settings.Burst : Math.Max(1, (long)Math.Round(settings.Rate * settings.Seconds));
         var histogram = new LatencyHistogram();
         var received = new long[n];
         var maxSeen = new long[n];
@@ -44,7 +52,7 @@ internal static class FanoutRun
         Array.Fill(maxSeen, -1);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sockets = await WsClient.ConnectManyAsync(settings.SubscriberUris, n, 32, cancellationToken).ConfigureAwait(false);
+        var sockets = await WsClient.ConnectManyAsync(settings.SubscriberUris, n, 32, WsClientOptions.ManyConnections, cancellationToken).ConfigureAwait(false);
         ClientWebSocket? publisher = null;
         try
         {
@@ -58,7 +66,7 @@ internal static class FanoutRun
             await Parallel.ForEachAsync(sockets, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (s, ct) =>
                 await WsClient.SendAsync(s, Subscribe, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
-            publisher = await WsClient.ConnectAsync(settings.PublisherUri, cancellationToken).ConfigureAwait(false);
+            publisher = await WsClient.ConnectAsync(settings.PublisherUri, WsClientOptions.ManyConnections, cancellationToken).ConfigureAwait(false);
             var publisherSocket = publisher;
             var drain = Task.Run(async () =>
             {
@@ -105,6 +113,15 @@ internal static class FanoutRun
             var cpuStart = ServerStats.CpuMicros(settings.Pids);
             var start = Stopwatch.GetTimestamp();
             long sent = 0;
+            if (burst)
+            {
+                // Back to back: the publisher never waits, so the servers' delivery rate is the limit.
+                for (; sent < notifies; sent++)
+                {
+                    await WsClient.SendAsync(publisher, Publish(sent), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             while (sent < notifies)
             {
                 var due = Math.Min(notifies, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * settings.Rate) + 1);
@@ -117,7 +134,15 @@ internal static class FanoutRun
             }
 
             var expected = notifies * n;
-            await Task.WhenAny(allDelivered.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)).ConfigureAwait(false);
+            // Up to 10 s after the last publish. A burst can still be draining then, so it waits on while
+            // deliveries keep coming: 10 s without one ends it (what is missing then is lost).
+            long seen;
+            do
+            {
+                seen = Interlocked.Read(ref delivered);
+                await Task.WhenAny(allDelivered.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)).ConfigureAwait(false);
+            }
+            while (burst && !allDelivered.Task.IsCompleted && Interlocked.Read(ref delivered) != seen);
             var cpu = ServerStats.CpuMicros(settings.Pids) - cpuStart;
             var end = allDelivered.Task.IsCompleted ? Interlocked.Read(ref lastDelivery) : Stopwatch.GetTimestamp();
             var seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
@@ -126,7 +151,7 @@ internal static class FanoutRun
             var got = Interlocked.Read(ref delivered);
             await stop.CancelAsync().ConfigureAwait(false);
             return new FanoutResult(
-                n, settings.Rate, notifies, expected, got, Math.Max(0, expected - got), outOfOrder.Sum(), Math.Round(seconds, 3),
+                n, burst ? 0 : settings.Rate, notifies, expected, got, Math.Max(0, expected - got), outOfOrder.Sum(), Math.Round(seconds, 3),
                 Math.Round(got / seconds), histogram.Quantile(0.50), histogram.Quantile(0.99), histogram.Max,
                 got == 0 ? 0 : Math.Round((double)cpu / got, 3),
                 sentBefore is { } b && sentAfter is { } a ? Math.Round((a - b - ((background ?? 0) * scrapeWindow)) / notifies, 2) : null,

@@ -25,7 +25,7 @@ internal static class IdleRun
         {
             await Parallel.ForAsync(0, settings.Connections, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                var socket = await WsClient.ConnectAsync(settings.Uri, ct).ConfigureAwait(false);
+                var socket = await WsClient.ConnectAsync(settings.Uri, WsClientOptions.ManyConnections, ct).ConfigureAwait(false);
                 sockets[i] = socket;
                 await WsClient.SendAsync(socket, ping, ct).ConfigureAwait(false);
                 if (await WsClient.ReceiveMessageAsync(socket, new FrameBuffer(256), ct).ConfigureAwait(false) > 0)

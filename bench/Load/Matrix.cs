@@ -25,7 +25,7 @@ internal static class Matrix
             plan = plan with { Reps = options.Int("reps", plan.Reps), ClusterReps = options.Int("reps", plan.Reps) };
         }
 
-        var root = RepositoryRoot();
+        var root = ServerBinary.RepositoryRoot();
         var outDirectory = Path.GetFullPath(Path.Combine(root, options.Get("out", "bench")));
         var logDirectory = Path.Combine(root, "bench", ".load");
         Directory.CreateDirectory(logDirectory);
@@ -38,7 +38,7 @@ internal static class Matrix
         var samples = new List<Sample>();
         var servers = new[]
         {
-            new ServerProcess(ActorRpc, Dll("src/Gateway", "ActorRpc.Gateway"), basePort,
+            new ServerProcess(ActorRpc, ServerBinary.RequireDll(root, "Release"), basePort,
                 ["--Cluster:Port=0", "--Logging:LogLevel:Default=Warning"], logDirectory),
             new ServerProcess(Raw, Dll("bench/Baselines/RawKestrel", "ActorRpc.Bench.RawKestrel"), basePort + 1, [], logDirectory),
             new ServerProcess(StreamJsonRpc, Dll("bench/Baselines/StreamJsonRpcServer", "ActorRpc.Bench.StreamJsonRpcServer"), basePort + 2, [], logDirectory),
@@ -136,17 +136,4 @@ internal static class Matrix
     /// <summary>The servers in turn, starting one further along each repetition, so no server always goes first.</summary>
     private static IEnumerable<ServerProcess> Rotate(ServerProcess[] servers, int rep) =>
         Enumerable.Range(0, servers.Length).Select(i => servers[(i + rep - 1) % servers.Length]);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ActorRpc.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ActorRpc.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -8,7 +8,7 @@ using ActorRpc.Bench.Load;
 //   rpc     --url ws://127.0.0.1:P/rpc [--method ping] [--params JSON] [--connections 64] [--depth 16]
 //           [--warmup 2] [--seconds 5] [--pid SERVER_PID ...]
 //   fanout  --url ws://... [--url ws://... (subscribers round-robin)] [--publisher-url ws://...]
-//           [--subscribers 1000] [--rate 50] [--seconds 5] [--pid ...] [--metrics http://.../metrics ...]
+//           [--subscribers 1000] [--rate 50] [--seconds 5] [--burst N] [--pid ...] [--metrics http://.../metrics ...]
 //   idle    --url ws://... --pid SERVER_PID [--connections 2000] [--settle 2]
 //   matrix  [--quick] [--reps 3] [--out bench] [--base-port 5400] [--commit SHA]
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -51,10 +51,10 @@ try
             var result = await FanoutRun.RunAsync(
                 new FanoutSettings(
                     urls, new Uri(options.Get("publisher-url", urls[0].ToString())), options.Int("subscribers", 1000), options.Double("rate", 50),
-                    options.Double("seconds", 5), options.Pids(), [.. options.All("metrics").Select(u => new Uri(u))]),
+                    options.Double("seconds", 5), options.Pids(), [.. options.All("metrics").Select(u => new Uri(u))], options.Int("burst", 0)),
                 deadline.Token);
             Table.Print(["subscribers", "notifies/s", "delivered/s", "p50 µs", "p99 µs", "max µs", "lost", "out of order", "server CPU µs/delivery", "cross-node msgs/notify"],
-                [[$"{result.Subscribers}", $"{result.Rate:N0}", $"{result.DeliveredPerSecond:N0}", $"{result.P50Us:N0}", $"{result.P99Us:N0}", $"{result.MaxUs:N0}",
+                [[$"{result.Subscribers}", result.Rate == 0 ? "burst" : $"{result.Rate:N0}", $"{result.DeliveredPerSecond:N0}", $"{result.P50Us:N0}", $"{result.P99Us:N0}", $"{result.MaxUs:N0}",
                   $"{result.Lost}", $"{result.OutOfOrder}", $"{result.ServerCpuUsPerDelivery:N2}", result.CrossNodePerNotify?.ToString("N2", System.Globalization.CultureInfo.InvariantCulture) ?? "-"]]);
             Console.WriteLine(JsonSerializer.Serialize(result, json));
             return result.Lost == 0 ? 0 : 1;

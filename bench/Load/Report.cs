@@ -85,7 +85,7 @@ internal sealed class Report(MatrixPlan plan, IReadOnlyList<Sample> samples, str
         md.AppendLine();
         md.AppendLine("## 3-node cluster fan-out (ActorRpc only)");
         md.AppendLine();
-        md.AppendLine("Three Gateway processes on loopback, subscribers spread round-robin over them, the publisher on node 1. " +
+        md.AppendLine($"Three ActorRpc node processes (`{ServerBinary.Project}`) on loopback, subscribers spread round-robin over them, the publisher on node 1. " +
             "Cross-node messages per notify = the rise of `actorrpc_cluster_notifications_sent_total` summed over the nodes, divided by the notifies, after taking off the counter's background rise measured over 3 quiet seconds just before (other topics: the demo `clock` ticks once a second per node and is retained, so it crosses too): " +
             "2 means a notify crosses once to each other node, whatever the number of subscribers there. CPU is the three nodes' together.");
         md.AppendLine();

@@ -31,7 +31,7 @@ internal static class RpcRun
             requests[slot] = Encoding.UTF8.GetBytes($"{{\"jsonrpc\":\"2.0\",\"method\":\"{settings.Method}\"{paramsPart},\"id\":{slot}}}");
         }
 
-        var sockets = await WsClient.ConnectManyAsync([settings.Uri], settings.Connections, 32, cancellationToken).ConfigureAwait(false);
+        var sockets = await WsClient.ConnectManyAsync([settings.Uri], settings.Connections, 32, WsClientOptions.ManyConnections, cancellationToken).ConfigureAwait(false);
         var histogram = new LatencyHistogram();
         var phase = Warmup;
         long completed = 0;

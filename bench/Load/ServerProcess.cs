@@ -1,4 +1,3 @@
-using ActorRpc.Bench.Soak;
 using System.Diagnostics;
 using System.Net;
 

@@ -74,7 +74,7 @@ internal sealed class Callers(SoakOptions options, IReadOnlyList<ClusterNode> no
     {
         try
         {
-            var connection = await RpcConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
+            var connection = await SoakConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
             _ = WatchAsync(connection, node);
             return connection;
         }

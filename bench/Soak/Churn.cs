@@ -52,7 +52,7 @@ internal sealed class Churn(SoakOptions options, IReadOnlyList<ClusterNode> node
         RpcConnection connection;
         try
         {
-            connection = await RpcConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
+            connection = await SoakConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

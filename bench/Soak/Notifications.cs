@@ -110,7 +110,7 @@ internal sealed class Publisher(ClusterNode node, string run, double rate, SoakO
 
                     try
                     {
-                        connection = await RpcConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
+                        connection = await SoakConnection.ConnectAsync(node, null, stop).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (!stop.IsCancellationRequested)
                     {
@@ -266,7 +266,7 @@ internal sealed class Subscriber(ClusterNode node, string run, SoakStats stats)
             RpcConnection connection;
             try
             {
-                connection = await RpcConnection.ConnectAsync(node, OnNotification, stop).ConfigureAwait(false);
+                connection = await SoakConnection.ConnectAsync(node, OnNotification, stop).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
             {

@@ -25,7 +25,7 @@ internal sealed class Probes(string run) : IAsyncDisposable
         }
 
         var seen = _seen[node.Index];
-        var connection = await RpcConnection.ConnectAsync(node, (method, data) =>
+        var connection = await SoakConnection.ConnectAsync(node, (method, data) =>
         {
             if (method == "news" && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("probe", out var token) && token.GetString() is { } t)
             {
@@ -50,7 +50,7 @@ internal sealed class Probes(string run) : IAsyncDisposable
         var targets = to.ToArray();
         await Task.WhenAll(from.Select(source => Task.Run(async () =>
         {
-            await using var publisher = await RpcConnection.ConnectAsync(source, null, cancellationToken).ConfigureAwait(false);
+            await using var publisher = await SoakConnection.ConnectAsync(source, null, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 var token = $"{run}-{source.Index}-{Interlocked.Increment(ref _round)}";

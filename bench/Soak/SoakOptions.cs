@@ -42,8 +42,8 @@ internal sealed record SoakOptions
 
     public int AkkaBasePort { get; init; } = 4310;
 
-    /// <summary>The Gateway to run; by default the build next to this tool's configuration.</summary>
-    public string? Gateway { get; init; }
+    /// <summary>The server dll to run; by default <see cref="ServerBinary"/>'s build in this tool's configuration.</summary>
+    public string? Server { get; init; }
 
     /// <summary>Node logs go here; by default <c>&lt;repo&gt;/.soak</c>.</summary>
     public string? LogDirectory { get; init; }
@@ -61,7 +61,7 @@ internal sealed record SoakOptions
           --publish-rate 50     publishes/s, all nodes     --churn-rate 4     churn connections/s
           --churn-concurrency 8 --reply-timeout 10s        --drain 5s         --quiet 10s
           --start-timeout 90s   --http-base-port 5310      --akka-base-port 4310
-          --gateway <dll>       --log-dir <dir>            --restart-node 3
+          --server <dll>        --log-dir <dir>            --restart-node 3
         """;
 
     public static SoakOptions Parse(string[] args)
@@ -97,7 +97,8 @@ internal sealed record SoakOptions
                 "--start-timeout" => options with { StartTimeout = ParseDuration(value) },
                 "--http-base-port" => options with { HttpBasePort = ParseCount(value, name) },
                 "--akka-base-port" => options with { AkkaBasePort = ParseCount(value, name) },
-                "--gateway" => options with { Gateway = value },
+                // --gateway: the option's name from when the Gateway was the runnable node.
+                "--server" or "--gateway" => options with { Server = value },
                 "--log-dir" => options with { LogDirectory = value },
                 "--restart-node" => options with { RestartNode = ParseCount(value, name, min: 2) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n{Usage}"),

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace ActorRpc.Bench.Soak;
@@ -73,12 +72,14 @@ internal sealed class SoakRun(SoakOptions options)
 
     private async Task RunCoreAsync(CancellationToken abort)
     {
-        var repo = FindRepoRoot();
-        var gateway = options.Gateway ?? Path.Combine(repo, typeof(SoakRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "GatewayRelativePath").Value!);
-        if (!File.Exists(gateway))
+        var repo = ServerBinary.RepositoryRoot();
+        // Absolute: each node runs with its working directory in the server's own folder.
+        var server = options.Server is { } given
+            ? Path.GetFullPath(given)
+            : ServerBinary.RequireDll(repo, ServerBinary.BuildConfiguration, "--server (or run bench/soak.sh)");
+        if (!File.Exists(server))
         {
-            throw new FileNotFoundException($"The Gateway is not built at {gateway}; run bench/soak.sh, or dotnet build -c Release src/Gateway, or pass --gateway.");
+            throw new FileNotFoundException($"--server {server} does not exist.", server);
         }
 
         var logs = options.LogDirectory ?? Path.Combine(repo, ".soak", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -99,10 +100,10 @@ internal sealed class SoakRun(SoakOptions options)
                 }
             }
 
-            _nodes.Add(new ClusterNode(i, options.HttpBasePort + i - 1, options.AkkaBasePort + i - 1, options.AkkaBasePort, gateway, logs));
+            _nodes.Add(new ClusterNode(i, options.HttpBasePort + i - 1, options.AkkaBasePort + i - 1, options.AkkaBasePort, server, logs));
         }
 
-        Log($"run {_run}: gateway {gateway}; node logs in {logs}");
+        Log($"run {_run}: server {server}; node logs in {logs}");
         Log($"duration {options.Duration}, {options.Callers} callers x{options.Pipeline} at {options.CallRate}/s, {options.SubscribersPerNode} subscribers/node, " +
             $"publish {options.PublishRate}/s, churn {options.ChurnRate}/s; node{options.RestartNode} restarted at half time");
 
@@ -458,27 +459,6 @@ internal sealed class SoakRun(SoakOptions options)
         {
             node.Dispose();
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ActorRpc.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ActorRpc.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (ActorRpc.sln) above the tool or the working directory.");
     }
 
     private static string Mb(long bytes) => bytes == 0 ? "?" : $"{bytes / 1048576.0:F1} MB";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorRpc.Tests.Infrastructure;
 
 namespace ActorRpc.Tests.Interop;
@@ -14,62 +13,19 @@ public sealed class RpcWebSocketsInteropSpec
     [Fact]
     public async Task RpcWebSocketsClient_CallsNotificationsAndErrors_AllChecksPass()
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "interop", "rpc-websockets");
+        var folder = Path.Combine(ExternalProcess.RepositoryRoot(), "tests", "interop", "rpc-websockets");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "rpc-websockets")))
         {
             // The pinned client is installed from the lock file on first use, so a fresh clone needs no extra step.
-            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, NpmTimeout);
+            var install = await ExternalProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, NpmTimeout);
             Assert.True(install.ExitCode == 0, $"npm ci failed:\n{install.Output}");
         }
 
         await using var server = await RpcServer.StartAsync();
-        var run = await RunAsync("node", ["client.mjs", server.WebSocketUri.ToString()], folder, TimeSpan.FromSeconds(90));
+        var run = await ExternalProcess.RunAsync("node", ["client.mjs", server.WebSocketUri.ToString()], folder, TimeSpan.FromSeconds(90));
 
         Assert.True(run.ExitCode == 0, $"rpc-websockets checks failed:\n{run.Output}");
         Assert.DoesNotContain("FAIL", run.Output, StringComparison.Ordinal);
         Assert.Contains("PASS", run.Output, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ActorRpc.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("ActorRpc.sln not found above the test binaries.");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string[] arguments, string workingDirectory, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} did not finish within {timeout}.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -3,19 +3,20 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActorRpc.Bench.Soak;
+namespace ActorRpc.Bench.Common;
 
 /// <summary>
-/// One Gateway node as its own <c>dotnet ActorRpc.Gateway.dll</c> process on loopback, with fixed
-/// HTTP and Akka.Remote ports (the same settings as deploy/local-cluster.sh), so it can be killed
-/// like a crash and started again at the same address.
+/// One ActorRpc node as its own <c>dotnet SERVER.dll</c> process on loopback (the server of
+/// <see cref="ServerBinary"/>), with fixed HTTP and Akka.Remote ports (the same settings as
+/// deploy/local-cluster.sh), so it can be killed like a crash and started again at the same address.
 /// </summary>
-internal sealed class ClusterNode : IDisposable
+public sealed class ClusterNode : IDisposable
 {
+    /// <summary>The loopback address every node listens on.</summary>
     public const string Host = "127.0.0.1";
     private const string SystemName = "actor-rpc";
 
-    private readonly string _gatewayDll;
+    private readonly string _serverDll;
     private readonly string _logDirectory;
     private readonly int _seedAkkaPort;
     private readonly object _gate = new();
@@ -23,13 +24,13 @@ internal sealed class ClusterNode : IDisposable
     private StreamWriter? _log;
     private int _starts;
 
-    public ClusterNode(int index, int httpPort, int akkaPort, int seedAkkaPort, string gatewayDll, string logDirectory)
+    public ClusterNode(int index, int httpPort, int akkaPort, int seedAkkaPort, string serverDll, string logDirectory)
     {
         Index = index;
         HttpPort = httpPort;
         AkkaPort = akkaPort;
         _seedAkkaPort = seedAkkaPort;
-        _gatewayDll = gatewayDll;
+        _serverDll = serverDll;
         _logDirectory = logDirectory;
         WebSocketUri = new Uri($"ws://{Host}:{httpPort}/rpc");
         HealthUri = new Uri($"http://{Host}:{httpPort}/healthz");
@@ -82,7 +83,7 @@ internal sealed class ClusterNode : IDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(_gatewayDll)!,
+            WorkingDirectory = Path.GetDirectoryName(_serverDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -90,7 +91,7 @@ internal sealed class ClusterNode : IDisposable
         };
         string[] arguments =
         [
-            _gatewayDll,
+            _serverDll,
             "--urls", $"http://{Host}:{HttpPort}",
             $"--Cluster:Hostname={Host}",
             $"--Cluster:Port={AkkaPort}",
@@ -235,7 +236,7 @@ internal sealed class ClusterNode : IDisposable
     }
 
     /// <summary>Appends a line of a child process's output to its log; shared with bench/Load's server processes.</summary>
-    internal static void Write(StreamWriter log, string? line)
+    public static void Write(StreamWriter log, string? line)
     {
         if (line is null)
         {

@@ -1,69 +1,64 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace ActorRpc.Bench.Soak;
+namespace ActorRpc.Bench.Common;
 
 /// <summary>A JSON-RPC reply: its raw result, or its error code.</summary>
-internal readonly record struct RpcReply(string? Result, int? ErrorCode)
+public readonly record struct RpcReply(string? Result, int? ErrorCode)
 {
+    /// <summary>The reply is an error object (then <see cref="ErrorCode"/> holds its code).</summary>
     public bool IsError => ErrorCode is not null;
 }
 
 /// <summary>The connection closed (or failed) before the reply came.</summary>
-internal sealed class ConnectionLostException(string message) : Exception(message);
+public sealed class ConnectionLostException(string message) : Exception(message);
 
 /// <summary>
 /// One client WebSocket: pipelined calls matched to replies by id, and notifications handed to a
-/// callback on the receive loop. One send at a time (a ClientWebSocket allows no more).
+/// callback on the receive loop. One send at a time (a ClientWebSocket allows no more). Built on
+/// <see cref="WsClient"/>, which tools that read raw frames use directly.
 /// </summary>
-internal sealed class RpcConnection : IAsyncDisposable
+public sealed class RpcConnection : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<RpcReply>> _pending = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Action<string, JsonElement>? _onNotification;
+    private readonly Action<string>? _onUnmatchedReply;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
     private volatile bool _closing;
     private Task _receive = Task.CompletedTask;
 
-    private RpcConnection(ClientWebSocket socket, int node, Action<string, JsonElement>? onNotification)
+    private RpcConnection(ClientWebSocket socket, Action<string, JsonElement>? onNotification, Action<string>? onUnmatchedReply)
     {
         _socket = socket;
-        Node = node;
         _onNotification = onNotification;
+        _onUnmatchedReply = onUnmatchedReply;
     }
-
-    public int Node { get; }
 
     /// <summary>Completes with the reason once the connection is gone, by either side.</summary>
     public Task<string> Closed => _closed.Task;
 
+    /// <summary>Open from both sides as far as this client knows.</summary>
     public bool IsOpen => !_closed.Task.IsCompleted && _socket.State == WebSocketState.Open;
 
+    /// <summary>Requests sent whose reply has not come.</summary>
     public int Outstanding => _pending.Count;
 
-    public static async Task<RpcConnection> ConnectAsync(ClusterNode node, Action<string, JsonElement>? onNotification, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and starts the receive loop. <paramref name="onNotification"/> gets each message without an
+    /// id (method and params); <paramref name="onUnmatchedReply"/> the raw text of a reply whose id no
+    /// pending call has.
+    /// </summary>
+    public static async Task<RpcConnection> ConnectAsync(
+        Uri uri, WsClientOptions options, Action<string, JsonElement>? onNotification, Action<string>? onUnmatchedReply, CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await socket.ConnectAsync(node.WebSocketUri, timeout.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        var connection = new RpcConnection(socket, node.Index, onNotification);
+        var socket = await WsClient.ConnectAsync(uri, options, cancellationToken).ConfigureAwait(false);
+        var connection = new RpcConnection(socket, onNotification, onUnmatchedReply);
         connection._receive = Task.Run(connection.ReceiveLoopAsync, CancellationToken.None);
         return connection;
     }
@@ -107,13 +102,14 @@ internal sealed class RpcConnection : IAsyncDisposable
         return await reply.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Sends one text message (a notification, or a request whose reply the caller does not wait for).</summary>
     public async Task SendTextAsync(string text, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await WsClient.SendAsync(_socket, bytes, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -146,6 +142,7 @@ internal sealed class RpcConnection : IAsyncDisposable
         _closed.TrySetResult("closed by the client");
     }
 
+    /// <summary>Resets the connection, waits (bounded) for the receive loop to end, and frees the socket.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -165,29 +162,21 @@ internal sealed class RpcConnection : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var buffer = new FrameBuffer(16 * 1024);
         var reason = "closed";
         try
         {
             while (true)
             {
-                buffer.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.GetMemory(8 * 1024), _stop.Token).ConfigureAwait(false);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
+                var count = await WsClient.ReceiveMessageAsync(_socket, buffer, _stop.Token).ConfigureAwait(false);
+                if (count < 0)
                 {
                     // Our own close handshake ends here too, with the server's echo of our close frame.
                     reason = _closing ? "closed by the client" : $"closed by the server ({_socket.CloseStatus} {_socket.CloseStatusDescription})";
                     break;
                 }
 
-                Dispatch(buffer.WrittenSpan);
+                Dispatch(buffer.Bytes.AsSpan(0, count));
             }
         }
         catch (OperationCanceledException)
@@ -240,7 +229,7 @@ internal sealed class RpcConnection : IAsyncDisposable
             }
             else
             {
-                SoakStats.Instance.UnmatchedReply(Node, message.GetRawText());
+                _onUnmatchedReply?.Invoke(message.GetRawText());
             }
 
             return;
