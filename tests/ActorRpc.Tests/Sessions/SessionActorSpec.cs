@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
@@ -105,7 +104,7 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
 
         ExpectTerminated(session);
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, _transport.ClosedWith);
+        Assert.Equal(SessionCloseReason.SlowConsumer, _transport.ClosedWith);
     }
 
     [Fact]
@@ -311,7 +310,7 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
         public volatile bool Full;
         public volatile bool Completed;
 
-        public WebSocketCloseStatus? ClosedWith { get; private set; }
+        public SessionCloseReason? ClosedWith { get; private set; }
 
         private int _inFlight;
 
@@ -338,7 +337,7 @@ public sealed class SessionActorSpec : Akka.TestKit.Xunit2.TestKit
 
         public void Release(int requests) => Interlocked.Add(ref _inFlight, -requests);
 
-        public void Close(WebSocketCloseStatus status, string reason) => ClosedWith = status;
+        public void Close(SessionCloseReason reason) => ClosedWith = reason;
 
         public void Complete() => Completed = true;
     }
