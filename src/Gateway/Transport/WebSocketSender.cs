@@ -233,7 +233,7 @@ internal sealed class WebSocketSender
             }
             catch (Exception ex) when (IsSocketFailure(ex))
             {
-                Failed();
+                Failed(outbound);
                 return;
             }
 
@@ -258,7 +258,7 @@ internal sealed class WebSocketSender
         }
         catch (Exception ex) when (IsSocketFailure(ex))
         {
-            Failed();
+            Failed(outbound);
             return;
         }
 
@@ -293,9 +293,14 @@ internal sealed class WebSocketSender
     }
 
     // The connection is lost (or aborted): nothing more is written, and the sender never runs again.
-    private void Failed()
+    private void Failed(OutboundFrame unsent)
     {
         _socket.Abort();
+        if (unsent.Requests > 0)
+        {
+            _inFlight.Release(unsent.Requests); // Never written: its requests stop counting all the same.
+        }
+
         Stopped(failed: true);
     }
 
