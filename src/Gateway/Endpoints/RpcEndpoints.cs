@@ -102,7 +102,7 @@ internal static class RpcEndpoints
         GatewayLog.SessionOpened(logger, info.SessionId, info.RemoteAddress);
         try
         {
-            await connection.RunAsync(started.Session, context.RequestAborted).ConfigureAwait(false);
+            await connection.RunAsync(started.Session).ConfigureAwait(false);
         }
         finally
         {
