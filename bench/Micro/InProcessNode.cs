@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net.WebSockets;
 using System.Reflection;
 using System.Text.Json;
 using ActorRpc.Actors.Diagnostics;
@@ -132,7 +131,7 @@ internal sealed class SignallingTransport : ISessionTransport
     {
     }
 
-    public void Close(WebSocketCloseStatus status, string reason)
+    public void Close(SessionCloseReason reason)
     {
     }
 

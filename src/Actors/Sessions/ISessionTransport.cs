@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-
 namespace ActorRpc.Actors.Sessions;
 
 /// <summary>
@@ -71,8 +69,11 @@ internal interface ISessionTransport
     /// <summary>Requests or notifications that finished without a reply to write.</summary>
     void Release(int requests);
 
-    /// <summary>Asks for the connection to be closed with <paramref name="status"/>; pending frames are dropped.</summary>
-    void Close(WebSocketCloseStatus status, string reason);
+    /// <summary>
+    /// Asks for the connection to be closed because of <paramref name="reason"/>; pending frames are
+    /// dropped. The transport chooses how to tell its client (a WebSocket close frame, an HTTP status).
+    /// </summary>
+    void Close(SessionCloseReason reason);
 
     /// <summary>The session will send nothing more (the end of an HTTP exchange; a no-op for WebSockets).</summary>
     void Complete();

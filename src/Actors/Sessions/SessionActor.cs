@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
@@ -140,7 +139,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         if (_state != SessionState.Stopping)
         {
             // Only a fault ends a session without StopSession; don't leave its client hanging.
-            _transport.Close(WebSocketCloseStatus.InternalServerError, "Session failed");
+            _transport.Close(SessionCloseReason.SessionFailed);
         }
 
         base.PostStop();
@@ -466,7 +465,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             "Session [{0}] closed: its client reads too slowly and {1} notifications are waiting (ActorRpc:Limits:MaxOutboundQueue)",
             _info.SessionId,
             limits.MaxOutboundQueue);
-        _transport.Close(WebSocketCloseStatus.PolicyViolation, "Too slow: outbound queue full (ActorRpc:Limits:MaxOutboundQueue)");
+        _transport.Close(SessionCloseReason.SlowConsumer);
         _dependencies.Metrics.SlowConsumerDisconnected();
         StopSession();
     }

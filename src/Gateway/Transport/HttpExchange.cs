@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using ActorRpc.Actors.Sessions;
 
 namespace ActorRpc.Gateway.Transport;
@@ -27,7 +26,9 @@ internal sealed class HttpExchange : ISessionTransport
     {
     }
 
-    public void Close(WebSocketCloseStatus status, string reason) => _result.TrySetResult(new HttpExchangeResult(null, Failed: true));
+    // Whatever the reason, the exchange has no answer to give: the endpoint turns it into a 500. (A slow
+    // consumer cannot happen here, since an exchange never queues notifications.)
+    public void Close(SessionCloseReason reason) => _result.TrySetResult(new HttpExchangeResult(null, Failed: true));
 
     public void Complete() => _result.TrySetResult(new HttpExchangeResult(_frame, Failed: false));
 }

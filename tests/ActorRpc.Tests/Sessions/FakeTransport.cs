@@ -16,7 +16,7 @@ internal sealed class FakeTransport : ISessionTransport
     public volatile bool Full;
     public volatile bool Completed;
 
-    public WebSocketCloseStatus? ClosedWith { get; private set; }
+    public SessionCloseReason? ClosedWith { get; private set; }
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -41,7 +41,7 @@ internal sealed class FakeTransport : ISessionTransport
 
     public void Release(int requests) => Interlocked.Add(ref _inFlight, -requests);
 
-    public void Close(WebSocketCloseStatus status, string reason) => ClosedWith = status;
+    public void Close(SessionCloseReason reason) => ClosedWith = reason;
 
     public void Complete() => Completed = true;
 }

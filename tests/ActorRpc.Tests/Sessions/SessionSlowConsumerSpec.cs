@@ -16,7 +16,7 @@ public sealed class SessionSlowConsumerSpec : SessionSpecBase
         session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
 
         await ExpectTerminatedAsync(session);
-        Assert.Equal(WebSocketCloseStatus.PolicyViolation, Transport.ClosedWith);
+        Assert.Equal(SessionCloseReason.SlowConsumer, Transport.ClosedWith);
     }
 
     [Fact]
