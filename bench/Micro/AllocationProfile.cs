@@ -58,7 +58,7 @@ internal static class AllocationProfile
 
         Print(trace, pings);
         File.Delete(trace);
-        
+
         return 0;
     }
 

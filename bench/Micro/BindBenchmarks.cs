@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
 using ActorRpc.Methods.Binding;
-using ActorRpc.Methods.Definition;
 using ActorRpc.DemoHost;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;

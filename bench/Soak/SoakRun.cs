@@ -153,7 +153,7 @@ internal sealed class SoakRun(SoakOptions options)
             await Task.Delay(100, abort).ConfigureAwait(false);
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(60 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         while (subscribers.Any(s => s.Sessions.Count == 0))
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -371,7 +371,7 @@ internal sealed class SoakRun(SoakOptions options)
         }
     }
 
-    private long _epoch = Stopwatch.GetTimestamp();
+    private readonly long _epoch = Stopwatch.GetTimestamp();
 
     private double Seconds(long timestamp) => (double)(timestamp - _epoch) / Stopwatch.Frequency;
 

@@ -1,6 +1,3 @@
-using Akka.Actor;
-using Akka.Hosting;
-
 namespace ActorRpc.DemoHost;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-
 // The raw ceiling for bench/Load: Kestrel's WebSockets and nothing else. No JSON library and no
 // dispatch: a frame is classified by a byte search for its "method" member.
 //   publish   → the frame's own bytes go to every subscriber (one buffer, no copy, no re-encoding),

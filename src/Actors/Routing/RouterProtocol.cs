@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
-using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Routing;
 

@@ -6,7 +6,6 @@ using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
-using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Actors.Sessions;
 

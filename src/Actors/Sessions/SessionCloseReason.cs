@@ -5,7 +5,7 @@ namespace ActorRpc.Actors.Sessions;
 /// session knows what went wrong, and each transport decides how to say it on its own wire (a
 /// WebSocket close status and reason, an HTTP status).
 /// </summary>
-public enum SessionCloseReason
+internal enum SessionCloseReason
 {
     /// <summary>The client reads too slowly: MaxOutboundQueue notifications are already waiting for it.</summary>
     SlowConsumer,

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.DependencyInjection;
-using ActorRpc.Methods.Topics;
 
 namespace ActorRpc;
 

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors.Protocol;
-using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.Options;
 

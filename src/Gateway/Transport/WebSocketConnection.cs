@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using Akka.Actor;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Gateway.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Gateway.Transport;
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json;
-using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Methods.Binding;
 

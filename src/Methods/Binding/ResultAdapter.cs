@@ -108,7 +108,9 @@ internal abstract class ResultAdapter
         public override ValueTask<RpcValue> Adapt(object? returned)
         {
             var task = (Task<T>)returned!;
+#pragma warning disable RS0030 // Result of a task already completed successfully: no wait, and no state machine for the common synchronous handler.
             return task.IsCompletedSuccessfully ? new(new RpcValue(task.Result, ValueType)) : AwaitAsync(task);
+#pragma warning restore RS0030
         }
 
         private static async ValueTask<RpcValue> AwaitAsync(Task<T> task) => new(await task.ConfigureAwait(false), ValueType);

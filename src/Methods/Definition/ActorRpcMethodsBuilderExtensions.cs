@@ -9,6 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// class's <see cref="RpcMethodAttribute"/> methods under an optional prefix, one delegate, or an
 /// actor. Names are checked for duplicates when the node starts.
 /// </summary>
+// RS0026: AddMethods<T>() and AddMethods(instance) differ in their first parameter, so optional
+// prefix and role cannot make a call ambiguous; they read as ASP.NET Core's own Add* overloads do.
+#pragma warning disable RS0026
 public static class ActorRpcMethodsBuilderExtensions
 {
     /// <summary>
@@ -91,3 +94,4 @@ public static class ActorRpcMethodsBuilderExtensions
         return builder;
     }
 }
+#pragma warning restore RS0026

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 
 namespace ActorRpc.Methods.Definition;
