@@ -2,7 +2,7 @@
 //
 //   node deploy/check-cluster.mjs          (Node 22+; Node 20 needs --experimental-websocket or the 'ws' package)
 //
-// 1. GET /healthz on every node must answer 200.
+// 1. GET /ready on every node must answer 200 (an Up cluster member that accepts connections).
 // 2. A WebSocket client on node 1 subscribes to the 'news' topic.
 // 3. HTTP POST 'publish' {"topic":"news","data":{"x":1}} to node N, repeated every 500 ms (topic
 //    subscriptions reach the other nodes by gossip, so the first publishes may find no subscriber
@@ -57,17 +57,17 @@ if (!Number.isInteger(nodes) || nodes < 2) {
   fail(`at least 2 nodes are needed to check across nodes (NODES=${process.env.NODES ?? ""}, NODE_URLS=${process.env.NODE_URLS ?? ""})`);
 }
 
-// 1. Health of every node.
+// 1. Readiness of every node.
 for (let i = 1; i <= nodes; i++) {
   let status;
   try {
-    status = (await fetch(`${httpUrl(i)}/healthz`, { signal: AbortSignal.timeout(5000) })).status;
+    status = (await fetch(`${httpUrl(i)}/ready`, { signal: AbortSignal.timeout(5000) })).status;
   } catch (error) {
     status = `no answer (${error.cause?.code ?? error.message})`;
   }
-  console.log(`node${i} ${httpUrl(i)}/healthz -> ${status}`);
+  console.log(`node${i} ${httpUrl(i)}/ready -> ${status}`);
   if (status !== 200) {
-    fail(`node${i} is not healthy`);
+    fail(`node${i} is not ready`);
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the local cluster, no container engine needed:
-#   1. deploy/local-cluster.sh start   (build, start NODES nodes on loopback, wait for /healthz)
-#   2. deploy/check-cluster.mjs        (healthz on every node; subscribe to 'news' over WebSocket on
+#   1. deploy/local-cluster.sh start   (build, start NODES nodes on loopback, wait for /ready)
+#   2. deploy/check-cluster.mjs        (/ready on every node; subscribe to 'news' over WebSocket on
 #                                       node 1; publish over HTTP POST on the last node until node 1's
 #                                       subscriber receives {"jsonrpc":"2.0","method":"news","params":{"x":1}})
 #   3. deploy/local-cluster.sh stop    (always, also on failure or Ctrl+C), then verify that no node

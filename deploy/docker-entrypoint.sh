@@ -1,5 +1,5 @@
 #!/bin/sh
-# Container entry point of the ActorRpc image (deploy/Dockerfile): fills in the address other nodes
+# Container entry point of the ActorRpc demo-host image (deploy/Dockerfile): fills in the address other nodes
 # reach this one at, then runs the node as PID 1 so it receives SIGTERM and leaves the cluster cleanly.
 #
 # Cluster__Hostname, when set, wins: docker-compose sets it to the service name, Kubernetes to the
@@ -19,4 +19,4 @@ if [ -z "${Cluster__Hostname:-}" ]; then
 fi
 
 # The app sits next to this script (/app in the image).
-exec dotnet "$(dirname "$0")/ActorRpc.Gateway.dll" "$@"
+exec dotnet "$(dirname "$0")/ActorRpc.DemoHost.dll" "$@"

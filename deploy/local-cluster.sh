@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs an ActorRpc cluster of N nodes on loopback, as plain processes (no container engine needed).
 #
-#   deploy/local-cluster.sh [start] [N]   build once, start N nodes (default 3), wait for /healthz on each
+#   deploy/local-cluster.sh [start] [N]   build once, start N nodes (default 3), wait for /ready on each
 #   deploy/local-cluster.sh stop          stop the nodes started by 'start' (by PID)
-#   deploy/local-cluster.sh status        show each node's PID and /healthz answer
+#   deploy/local-cluster.sh status        show each node's PID and its /healthz and /ready answers
 #
-# Node i (1..N) listens on http://127.0.0.1:$((HTTP_BASE_PORT+i-1)) (JSON-RPC at /rpc, health at
-# /healthz) and on Akka.Remote port $((AKKA_BASE_PORT+i-1)). Node 1 is the seed: it starts with no
+# Each node is the demo host (src/DemoHost). Node i (1..N) listens on
+# http://127.0.0.1:$((HTTP_BASE_PORT+i-1)) (JSON-RPC at /rpc, liveness at /healthz, readiness at
+# /ready, metrics at /metrics) and on Akka.Remote port $((AKKA_BASE_PORT+i-1)). Node 1 is the seed: it starts with no
 # seed nodes and so forms the cluster by itself; nodes 2..N join it through
 # --Cluster:SeedNodes:0=akka.tcp://actor-rpc@127.0.0.1:$AKKA_BASE_PORT.
 #
@@ -16,7 +17,7 @@
 #   AKKA_BASE_PORT     Akka.Remote port of node 1                       (default 4053)
 #   LOCAL_CLUSTER_DIR  logs (nodeI.log), PID files (nodeI.pid), URLs (nodeI.url), build.log
 #                                                                       (default <repo>/.local-cluster)
-#   HEALTH_TIMEOUT     seconds to wait for every /healthz to answer 200 (default 60)
+#   HEALTH_TIMEOUT     seconds to wait for every /ready to answer 200   (default 60)
 #   STOP_TIMEOUT       seconds to wait after SIGTERM before SIGKILL     (default 20)
 #   CONFIGURATION      build configuration                              (default Release)
 #   SKIP_BUILD=1       reuse the last build instead of building
@@ -26,7 +27,8 @@ set -euo pipefail
 
 readonly HOST=127.0.0.1
 readonly SYSTEM_NAME=actor-rpc
-readonly DLL_NAME=ActorRpc.Gateway.dll
+readonly DLL_NAME=ActorRpc.DemoHost.dll
+readonly PROJECT=src/DemoHost/ActorRpc.DemoHost.csproj
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
@@ -64,10 +66,12 @@ is_our_node() {
   [[ "$args" == *"$DLL_NAME"* ]]
 }
 
-# /healthz status code of the node at base URL $1 ("no answer" when nothing answers).
+# Status code of GET $1$2 ("no answer" when nothing answers). /healthz is liveness (200 while the
+# process serves HTTP); /ready is readiness (method routers up, an Up cluster member, accepting
+# connections), the one that says a node has joined and can serve.
 health_code() {
   local code
-  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1/healthz" 2>/dev/null || true)"
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1${2:-/ready}" 2>/dev/null || true)"
   [[ -z "$code" || "$code" == 000 ]] && code="no answer"
   printf '%s' "$code"
 }
@@ -150,8 +154,10 @@ cmd_status() {
     pid="$(cat "$f" 2>/dev/null || true)"
     url="$(cat "${f%.pid}.url" 2>/dev/null || true)"
     if is_uint "$pid" && is_our_node "$pid"; then state="running"; else state="not running"; fi
-    printf '%s  PID %-7s %-11s %s  healthz=%s\n' \
-      "$name" "$pid" "$state" "${url:-?}" "$(if [[ -n "$url" ]]; then health_code "$url"; else echo '?'; fi)"
+    printf '%s  PID %-7s %-11s %s  healthz=%s  ready=%s\n' \
+      "$name" "$pid" "$state" "${url:-?}" \
+      "$(if [[ -n "$url" ]]; then health_code "$url" /healthz; else echo '?'; fi)" \
+      "$(if [[ -n "$url" ]]; then health_code "$url" /ready; else echo '?'; fi)"
   done < <(pid_files)
   ((found)) || log "no nodes started from $STATE_DIR"
 }
@@ -204,13 +210,13 @@ cmd_start() {
   if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
     log "SKIP_BUILD=1: reusing the last $CONFIGURATION build"
   else
-    log "building src/Gateway ($CONFIGURATION); output in $STATE_DIR/build.log"
-    if ! (cd "$REPO_ROOT" && dotnet build -c "$CONFIGURATION" src/Gateway -nologo) >"$STATE_DIR/build.log" 2>&1; then
+    log "building src/DemoHost ($CONFIGURATION); output in $STATE_DIR/build.log"
+    if ! (cd "$REPO_ROOT" && dotnet build -c "$CONFIGURATION" "$PROJECT" -nologo) >"$STATE_DIR/build.log" 2>&1; then
       tail -n 30 "$STATE_DIR/build.log" >&2
       die "build failed; see $STATE_DIR/build.log"
     fi
   fi
-  dll="$(cd "$REPO_ROOT" && dotnet msbuild src/Gateway/ActorRpc.Gateway.csproj -nologo \
+  dll="$(cd "$REPO_ROOT" && dotnet msbuild "$PROJECT" -nologo \
     -getProperty:TargetPath -p:Configuration="$CONFIGURATION" | tr -d '\r' | tail -n 1)"
   [[ -f "$dll" ]] || die "built app not found at '$dll'"
 
@@ -241,7 +247,7 @@ cmd_start() {
     log "node$i: PID $pid  http://$HOST:$http_port  akka.tcp://$SYSTEM_NAME@$HOST:$akka_port$( ((i == 1)) && echo '  (seed)')"
   done
 
-  log "waiting up to ${HEALTH_TIMEOUT}s for /healthz on every node"
+  log "waiting up to ${HEALTH_TIMEOUT}s for /ready on every node (an Up cluster member that can serve)"
   local started_at=$SECONDS
   local deadline=$((SECONDS + HEALTH_TIMEOUT)) pending
   local -a healthy=()
@@ -256,7 +262,7 @@ cmd_start() {
       fi
       if [[ "$(health_code "http://$HOST:$((HTTP_BASE_PORT + i - 1))")" == 200 ]]; then
         healthy[i]=1
-        log "node$i healthy ($((SECONDS - started_at))s after start)"
+        log "node$i ready ($((SECONDS - started_at))s after start)"
       else
         pending=1
       fi
@@ -264,9 +270,9 @@ cmd_start() {
     ((pending == 0)) && break
     if ((SECONDS >= deadline)); then
       for ((i = 1; i <= nodes; i++)); do
-        [[ "${healthy[$i]:-0}" == 1 ]] || log "node$i: /healthz answered '$(health_code "http://$HOST:$((HTTP_BASE_PORT + i - 1))")'; log: $STATE_DIR/node$i.log"
+        [[ "${healthy[$i]:-0}" == 1 ]] || log "node$i: /ready answered '$(health_code "http://$HOST:$((HTTP_BASE_PORT + i - 1))")'; log: $STATE_DIR/node$i.log"
       done
-      die "not every node was healthy within ${HEALTH_TIMEOUT}s"
+      die "not every node was ready within ${HEALTH_TIMEOUT}s"
     fi
     sleep 0.5
   done
@@ -278,7 +284,7 @@ cmd_start() {
   echo "ActorRpc cluster of $nodes node(s) is up:"
   for ((i = 1; i <= nodes; i++)); do
     local http_port=$((HTTP_BASE_PORT + i - 1))
-    printf '  node%-3s PID %-7s http://%s:%s/rpc  ws://%s:%s/rpc  http://%s:%s/healthz  akka port %s\n' \
+    printf '  node%-3s PID %-7s http://%s:%s/rpc  ws://%s:%s/rpc  http://%s:%s/ready  akka port %s\n' \
       "$i" "${STARTED_PIDS[$((i - 1))]}" "$HOST" "$http_port" "$HOST" "$http_port" "$HOST" "$http_port" \
       $((AKKA_BASE_PORT + i - 1))
   done
