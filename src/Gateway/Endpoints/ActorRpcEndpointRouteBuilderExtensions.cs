@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using ActorRpc;
 using ActorRpc.Actors;
 using ActorRpc.Gateway.Endpoints;
+using ActorRpc.Gateway.Transport;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -27,7 +28,8 @@ public static class ActorRpcEndpointRouteBuilderExtensions
 
         var endpoint = ActivatorUtilities.CreateInstance<RpcEndpoint>(endpoints.ServiceProvider);
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], endpoint.HandleAsync)
-            .WithDisplayName($"ActorRpc {pattern}");
+            .WithDisplayName($"ActorRpc {pattern}")
+            .WithMetadata(ActorRpcEndpointMetadata.Instance);
         return new ActorRpcEndpointConventionBuilder(builder);
     }
 

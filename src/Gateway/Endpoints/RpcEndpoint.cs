@@ -92,7 +92,7 @@ internal sealed class RpcEndpoint(
         }).ConfigureAwait(false);
 
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
-        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger);
+        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger, context.Features.Get<WebSocketFrameScanner>());
         var started = await StartSessionAsync(info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
         GatewayLog.SessionOpened(_logger, info.SessionId, info.RemoteAddress);

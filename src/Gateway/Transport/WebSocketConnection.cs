@@ -39,7 +39,13 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     private readonly WebSocketSender _sender;
     private readonly WebSocketReader _reader;
 
-    public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger)
+    /// <param name="socket">The accepted WebSocket.</param>
+    /// <param name="sessionId">The session's id, for logs.</param>
+    /// <param name="limits">Message size, requests in flight and outbound queue limits.</param>
+    /// <param name="options">The endpoint's options.</param>
+    /// <param name="logger">Where the connection logs.</param>
+    /// <param name="frames">The real message types when the socket reads text frames as binary (an HTTP/1.1 upgrade); null when it reads them as sent.</param>
+    public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger, WebSocketFrameScanner? frames = null)
     {
         _socket = socket;
         _sessionId = sessionId;
@@ -47,7 +53,7 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
         _logger = logger;
         _inFlight = new InFlightGate(limits.MaxRequestsInFlight);
         _sender = new WebSocketSender(socket, _inFlight, limits.MaxOutboundQueue, _abort.Token);
-        _reader = new WebSocketReader(socket, this, _inFlight, limits, options);
+        _reader = new WebSocketReader(socket, this, _inFlight, limits, options, frames);
 
         // One registration for the connection's life instead of a token on every receive and send:
         // a cancellable token sends ManagedWebSocket down its slow path (an async state machine and
@@ -123,13 +129,13 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
         }
         catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted && _socket.State == WebSocketState.Aborted && !IsClosing)
         {
-            // The socket itself failed the message (a text frame that is not UTF-8: 1007; a protocol
-            // error: 1002). ManagedWebSocket checks every text frame before ReceiveAsync returns, so our
-            // own UTF-8 check never sees those bytes: it has written its close frame and aborted, and we
-            // cannot run the handshake through it. Ending the connection at once can drop that frame
-            // before it leaves, so the client would see a reset instead of the reason. Linger, bounded.
-            // (Holding the connection until the peer leaves was tried and measured: some peers are slow
-            // to end it, and the fuzz run fell from ~28,000 to ~5,000 cases in 45 s.)
+            // The socket itself failed the message: a protocol error (1002), or, on a socket that reads
+            // text frames as sent (HTTP/2), a text frame that is not UTF-8 (1007; HTTP/1.1 sockets read
+            // them as binary and leave UTF-8 to our reader, see WebSocketFrameScanner). It has written
+            // its close frame and aborted, and we cannot run the handshake through it. Ending the
+            // connection at once can drop that frame before it leaves. Linger, bounded. (Holding the
+            // connection until the peer leaves was tried and measured: the peer waits for the server to
+            // close first, and the fuzz run fell from ~28,000 to ~5,000 cases in 45 s.)
             // (A peer that vanished is ConnectionClosedPrematurely, not this.)
             GatewayLog.SocketFailedMessage(_logger, _sessionId, ex.Message);
             Close(WebSocketCloseStatus.InvalidPayloadData, string.Empty); // Closing: the socket wrote its own frame; ours is not sent.

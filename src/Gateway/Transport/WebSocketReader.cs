@@ -23,10 +23,12 @@ internal sealed class WebSocketReader
     private readonly InFlightGate _inFlight;
     private readonly int _maxMessageSize;
     private readonly BinaryMessageHandling _binaryMessages;
+    private readonly WebSocketFrameScanner? _frames;
     private long _lastReceived = Environment.TickCount64;
 
-    public WebSocketReader(WebSocket socket, IWebSocketReaderOwner owner, InFlightGate inFlight, RpcLimitsOptions limits, RpcEndpointOptions options)
+    public WebSocketReader(WebSocket socket, IWebSocketReaderOwner owner, InFlightGate inFlight, RpcLimitsOptions limits, RpcEndpointOptions options, WebSocketFrameScanner? frames = null)
     {
+        _frames = frames;
         _socket = socket;
         _owner = owner;
         _inFlight = inFlight;
@@ -61,6 +63,8 @@ internal sealed class WebSocketReader
                     return;
                 }
 
+                // The socket may read text frames as binary (WebSocketFrameScanner); the frame said what it was.
+                var type = _frames?.TakeMessageType() ?? result.MessageType;
                 var length = 0;
                 var tooBig = false;
                 if (!result.EndOfMessage)
@@ -99,7 +103,7 @@ internal sealed class WebSocketReader
                 if (!_owner.IsClosing)
                 {
                     // Closing: data after our close frame is discarded until the peer's close arrives.
-                    Handle(session, result.MessageType, buffer is null ? [] : buffer.AsSpan(0, length), tooBig);
+                    Handle(session, type, buffer is null ? [] : buffer.AsSpan(0, length), tooBig);
                 }
 
                 if (buffer is not null)
@@ -129,9 +133,8 @@ internal sealed class WebSocketReader
         {
             _owner.Refuse(WebSocketCloseStatus.InvalidMessageType, "Binary messages are not supported; send JSON-RPC as text (ActorRpc:Endpoint:BinaryMessages)");
         }
-        // The parser checks UTF-8 too (for HTTP bodies); here the check earns the RFC 6455 close status 1007.
-        // (Kestrel's socket checks text frames itself before we see them, see WebSocketConnection.RunAsync;
-        // this check is what catches accepted binary messages, and any socket that does not.)
+        // The parser checks UTF-8 too (for HTTP bodies); here the check earns the RFC 6455 close status 1007,
+        // sent through our own closing handshake (text frames reach us as binary: WebSocketFrameScanner).
         else if (!Utf8.IsValid(message))
         {
             _owner.Refuse(WebSocketCloseStatus.InvalidPayloadData, "Message is not valid UTF-8");
