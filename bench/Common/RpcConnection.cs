@@ -46,9 +46,6 @@ public sealed class RpcConnection : IAsyncDisposable
     /// <summary>Open from both sides as far as this client knows.</summary>
     public bool IsOpen => !_closed.Task.IsCompleted && _socket.State == WebSocketState.Open;
 
-    /// <summary>Requests sent whose reply has not come.</summary>
-    public int Outstanding => _pending.Count;
-
     /// <summary>
     /// Connects and starts the receive loop. <paramref name="onNotification"/> gets each message without an
     /// id (method and params); <paramref name="onUnmatchedReply"/> the raw text of a reply whose id no

@@ -9,8 +9,6 @@ internal sealed class Report(MatrixPlan plan, IReadOnlyList<Sample> samples, str
 {
     private static readonly string[] Servers = [Matrix.ActorRpc, Matrix.StreamJsonRpc, Matrix.Raw];
 
-    public MatrixPlan Plan => plan;
-
     public IEnumerable<string> Cells(string kind) => samples.Where(s => s.Kind == kind).Select(s => s.Cell).Distinct();
 
     /// <summary>The median of <paramref name="value"/> over the repetitions, or null when not measured.</summary>

@@ -16,6 +16,9 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
 
     public static RpcError InvalidRequest(string detail) => new((int)JsonRpcErrorCode.InvalidRequest, "Invalid Request", detail);
 
+    /// <summary>-32602: the params do not fit the method; <paramref name="message"/> says what to fix.</summary>
+    public static RpcError InvalidParams(string message) => new((int)JsonRpcErrorCode.InvalidParams, message);
+
     public static RpcError MethodNotFound(string method) =>
         new((int)JsonRpcErrorCode.MethodNotFound, "Method not found", new MethodNotFoundData(method));
 

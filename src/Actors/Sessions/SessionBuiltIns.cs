@@ -50,7 +50,7 @@ internal static class SessionBuiltIns
     {
         if (!CancelRequest.TryGetId(parameters, out var id))
         {
-            return BuiltInAnswer.Failed(InvalidParams("Invalid params: expected {\"id\": <request id>}"), subscriptions);
+            return BuiltInAnswer.Failed(RpcError.InvalidParams("Invalid params: expected {\"id\": <request id>}"), subscriptions);
         }
 
         // An id that is not (or no longer) in flight is ignored, as LSP requires: the answer is null either way.
@@ -62,19 +62,19 @@ internal static class SessionBuiltIns
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
-            return BuiltInAnswer.Failed(InvalidParams(error!), subscriptions);
+            return BuiltInAnswer.Failed(RpcError.InvalidParams(error!), subscriptions);
         }
 
         if (topics.FirstOrDefault(t => !catalog.IsAllowed(t)) is { } unknown)
         {
-            return BuiltInAnswer.Failed(InvalidParams($"Invalid params: unknown topic '{unknown}'; see get_topics."), subscriptions);
+            return BuiltInAnswer.Failed(RpcError.InvalidParams($"Invalid params: unknown topic '{unknown}'; see get_topics."), subscriptions);
         }
 
         // A topic named twice in one request counts twice here, as it always has: the limit is a guard, not a quota.
         if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
         {
             return BuiltInAnswer.Failed(
-                InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
+                RpcError.InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
                 subscriptions);
         }
 
@@ -86,7 +86,7 @@ internal static class SessionBuiltIns
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
-            return BuiltInAnswer.Failed(InvalidParams(error!), subscriptions);
+            return BuiltInAnswer.Failed(RpcError.InvalidParams(error!), subscriptions);
         }
 
         // A topic never subscribed to is no error: unsubscribing is idempotent.
@@ -110,9 +110,6 @@ internal static class SessionBuiltIns
 
         return (after.ToImmutable(), changed);
     }
-
-    // Every built-in's failure is -32602, its message saying what to fix.
-    private static RpcError InvalidParams(string message) => new((int)JsonRpcErrorCode.InvalidParams, message);
 }
 
 /// <summary>What a built-in answers, and what the session must do about it.</summary>

@@ -64,9 +64,6 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <summary>The session's id, for logs.</summary>
     public string SessionId => _sessionId;
 
-    /// <summary>Requests read from this client and not yet answered on the wire.</summary>
-    public int RequestsInFlight => _inFlight.Count;
-
     /// <summary>When a message last went in or out (<see cref="Environment.TickCount64"/>).</summary>
     public long LastActivity => Math.Max(_reader.LastReceived, _sender.LastSent);
 

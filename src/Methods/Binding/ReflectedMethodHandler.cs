@@ -28,14 +28,11 @@ internal sealed class ReflectedMethodHandler : TaskMethodHandler
             throw new ArgumentException($"Method {method.Name} is generic; RPC methods must be closed.", nameof(method));
         }
 
-        Method = method;
         _target = target;
         _invoker = MethodInvoker.Create(method);
         _binder = new ParameterBinder(method, options);
         _adapter = ResultAdapter.For(method.ReturnType);
     }
-
-    public MethodInfo Method { get; }
 
     public override ValueTask<RpcValue> InvokeAsync(RpcContext context, ReadOnlyMemory<byte> rawParams, CancellationToken cancellationToken)
     {

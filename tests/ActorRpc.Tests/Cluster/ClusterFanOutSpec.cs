@@ -5,17 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Cluster;
 
-public sealed class ThreeNodeClusterFixture : IAsyncLifetime
-{
-    private ClusterNodes? _cluster;
-
-    public ClusterNodes Cluster => _cluster!;
-
-    public async Task InitializeAsync() => _cluster = await ClusterNodes.StartAsync(3);
-
-    public async Task DisposeAsync() => await _cluster!.DisposeAsync();
-}
-
 /// <summary>Notifies published on any node reach subscribers on every node, once per node, in order.</summary>
 public sealed class ClusterFanOutSpec(ThreeNodeClusterFixture fixture) : IClassFixture<ThreeNodeClusterFixture>
 {

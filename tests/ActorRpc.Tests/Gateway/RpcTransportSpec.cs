@@ -1,17 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorRpc.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Gateway;
-
-/// <summary>A node with the demo methods and the methods of the specification's examples.</summary>
-public sealed class SpecServerFixture : RpcServerFixture
-{
-    protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.AddActorRpc().AddMethods<SpecExampleMethods>();
-}
 
 /// <summary>
 /// The protocol, run once over each transport: every example of section 7 of the JSON-RPC 2.0
@@ -296,42 +287,5 @@ public abstract class RpcTransportSpec(SpecServerFixture fixture) : IClassFixtur
         var response = JsonDocument.Parse((await ExchangeAsync("""{"jsonrpc":"2.0","method":"get_methods","id":1}""", expectResponse: true))!).RootElement;
         var names = JsonAssert.Result(response).EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Superset(new HashSet<string?> { "ping", "echo", "add", "divide", "computer_says_no", "sleep", "get_methods", "subtract" }, names.ToHashSet());
-    }
-}
-
-public sealed class WebSocketTransportSpec(SpecServerFixture fixture) : RpcTransportSpec(fixture)
-{
-    protected override async Task<string?> ExchangeAsync(string message, bool expectResponse)
-    {
-        await using var socket = await Server.ConnectAsync();
-        await socket.SendAsync(message);
-        if (expectResponse)
-        {
-            return await socket.ReceiveAsync();
-        }
-
-        // A request sent after the message proves, when its answer is the first thing to come back,
-        // that the message got no response (a session handles a connection's messages in order).
-        await socket.SendAsync("""{"jsonrpc":"2.0","method":"ping","id":"after"}""");
-        var next = await socket.ReceiveJsonAsync();
-        Assert.Equal("after", next.GetProperty("id").GetString());
-        return null;
-    }
-}
-
-public sealed class HttpTransportSpec(SpecServerFixture fixture) : RpcTransportSpec(fixture)
-{
-    protected override async Task<string?> ExchangeAsync(string message, bool expectResponse)
-    {
-        using var content = new StringContent(message, System.Text.Encoding.UTF8, "application/json");
-        using var response = await Server.Http.PostAsync(Server.RpcUri, content);
-        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return await response.Content.ReadAsStringAsync();
     }
 }

@@ -1,16 +1,11 @@
 using ActorRpc.DemoHost;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Tests.Infrastructure;
 
 /// <summary>
-/// A real ActorRpc node (the demo node, built like any application) on Kestrel, bound to 127.0.0.1 on a free port (127.0.0.1 rather than
-/// localhost, so no test ever waits on an IPv6 attempt).
+/// A real ActorRpc node (the demo node, built like any application) on Kestrel, bound to a free
+/// loopback port (see <see cref="LoopbackHost"/>).
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
 {
@@ -21,7 +16,7 @@ public sealed class RpcServer : IAsyncDisposable
         HttpAddress = httpAddress;
         RpcUri = new Uri(httpAddress, "/rpc");
         WebSocketUri = new UriBuilder(RpcUri) { Scheme = "ws" }.Uri;
-        Http = new HttpClient { BaseAddress = httpAddress, Timeout = TestTimeouts.Long };
+        Http = LoopbackHost.Client(httpAddress);
     }
 
     public WebApplication App { get; }
@@ -39,47 +34,16 @@ public sealed class RpcServer : IAsyncDisposable
 
     public static async Task<RpcServer> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] settings)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", .. settings];
         var logs = new CapturingLoggerProvider();
-        var app = DemoNode.Create(args, builder =>
+        var app = DemoNode.Create(LoopbackHost.Args(settings), builder =>
         {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(logs);
+            LoopbackHost.CaptureLogs(builder, logs);
             configure?.Invoke(builder);
         });
-        await app.StartAsync().DefaultTimeout();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new RpcServer(app, new Uri(address), logs);
+        return new RpcServer(app, await LoopbackHost.StartAsync(app), logs);
     }
 
     public Task<RpcTestSocket> ConnectAsync() => RpcTestSocket.ConnectAsync(WebSocketUri);
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await App.StopAsync().DefaultTimeout();
-        await App.DisposeAsync();
-    }
-}
-
-/// <summary>One node shared by the tests of a class; subclasses add methods or topics.</summary>
-public class RpcServerFixture : IAsyncLifetime
-{
-    private RpcServer? _server;
-
-    public RpcServer Server => _server ?? throw new InvalidOperationException("The server is not started.");
-
-    public async Task InitializeAsync() => _server = await RpcServer.StartAsync(Configure);
-
-    protected virtual void Configure(WebApplicationBuilder builder)
-    {
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(App, Http);
 }

@@ -8,7 +8,7 @@ namespace ActorRpc.Tests.Interop;
 /// <summary>
 /// Microsoft's StreamJsonRpc as a client of a real node: a <see cref="JsonRpc"/> over a
 /// <see cref="WebSocketMessageHandler"/> around a <see cref="ClientWebSocket"/>. Every behaviour
-/// runs once per formatter (see the two sealed specs at the end of the file), because the
+/// runs once per formatter (<see cref="JsonMessageFormatterInteropSpec"/> and <see cref="SystemTextJsonFormatterInteropSpec"/>), because the
 /// formatters write requests and read responses with different code.
 /// </summary>
 public abstract class StreamJsonRpcInteropSpec(RpcServerFixture fixture) : IClassFixture<RpcServerFixture>
@@ -342,16 +342,4 @@ public abstract class StreamJsonRpcInteropSpec(RpcServerFixture fixture) : IClas
             }
         }
     }
-}
-
-/// <summary>StreamJsonRpc's default formatter (Newtonsoft.Json).</summary>
-public sealed class JsonMessageFormatterInteropSpec(RpcServerFixture fixture) : StreamJsonRpcInteropSpec(fixture)
-{
-    protected override IJsonRpcMessageFormatter CreateFormatter() => new JsonMessageFormatter();
-}
-
-/// <summary>StreamJsonRpc's System.Text.Json formatter.</summary>
-public sealed class SystemTextJsonFormatterInteropSpec(RpcServerFixture fixture) : StreamJsonRpcInteropSpec(fixture)
-{
-    protected override IJsonRpcMessageFormatter CreateFormatter() => new SystemTextJsonFormatter();
 }

@@ -1,21 +1,11 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors;
 using ActorRpc.Actors.Topics;
-using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Topics;
-
-/// <summary>A node with the demo topics plus a pattern family, for pub/sub on one node.</summary>
-public sealed class TopicsServerFixture : RpcServerFixture
-{
-    protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Services.AddActorRpc().AddTopic("a").AddTopic("b").AddTopicPattern("orders.*");
-}
 
 public sealed class TopicsSpec(TopicsServerFixture fixture) : IClassFixture<TopicsServerFixture>
 {
@@ -194,155 +184,5 @@ public sealed class TopicsSpec(TopicsServerFixture fixture) : IClassFixture<Topi
             var after = await topics.Ask<TopicProtocol.Registrations>(TopicProtocol.GetRegistrations.Instance, TestTimeouts.Long);
             Assert.Equal(0, after.Total);
         });
-    }
-}
-
-/// <summary>The notify API from inside actors: a Tell to the topics actor, or the actor-system extension.</summary>
-public sealed class NotifyFromActorSpec(TopicsServerFixture fixture) : IClassFixture<TopicsServerFixture>
-{
-    [Fact]
-    public async Task Actor_TellsNotify_SubscriberReceives()
-    {
-        await using var subscriber = await fixture.Server.ConnectAsync();
-        await subscriber.CallAsync("subscribe", new[] { "a" });
-        var system = fixture.Server.App.Services.GetRequiredService<ActorSystem>();
-        var topics = fixture.Server.App.Services.GetRequiredService<IRequiredActor<TopicsRoot>>().ActorRef;
-
-        system.ActorOf(Props.Create(() => new OneShotPublisher(context => topics.Tell(new TopicProtocol.Notify("a", new { from = "tell" }), context.Self))));
-
-        var notification = await subscriber.ReceiveJsonAsync();
-        Assert.Equal("tell", notification.GetProperty("params").GetProperty("from").GetString());
-    }
-
-    [Fact]
-    public async Task Actor_UsesExtension_SubscriberReceives()
-    {
-        await using var subscriber = await fixture.Server.ConnectAsync();
-        await subscriber.CallAsync("subscribe", new[] { "b" });
-        var system = fixture.Server.App.Services.GetRequiredService<ActorSystem>();
-
-        system.ActorOf(Props.Create(() => new OneShotPublisher(context => RpcTopics.Get(context.System).Publish("b", new[] { "extension" }, false))));
-
-        var notification = await subscriber.ReceiveJsonAsync();
-        Assert.Equal("extension", notification.GetProperty("params")[0].GetString());
-    }
-
-    /// <summary>An application actor that publishes once it starts.</summary>
-    private sealed class OneShotPublisher(Action<IActorContext> publish) : ReceiveActor
-    {
-        protected override void PreStart() => publish(Context);
-    }
-}
-
-/// <summary>Topic requests a client can get wrong: each is an error for that request, never the end of the connection.</summary>
-public sealed class TopicRequestLimitsSpec
-{
-    [Fact]
-    public async Task Subscribe_LoneSurrogateTopic_InvalidParamsAndInFlightCallStillAnswered()
-    {
-        await using var server = await RpcServer.StartAsync();
-        await using var socket = await server.ConnectAsync();
-        await socket.SendAsync("""{"jsonrpc":"2.0","method":"sleep","params":[300],"id":"slow"}""");
-        await socket.SendAsync("""{"jsonrpc":"2.0","method":"subscribe","params":["\uD800"],"id":2}""");
-
-        var first = await socket.ReceiveJsonAsync();
-        Assert.Equal(2, first.GetProperty("id").GetInt32());
-        JsonAssert.Error(first, -32602);
-        var slow = await socket.ReceiveJsonAsync();
-        Assert.Equal(300, JsonAssert.Result(slow).GetInt32());
-    }
-
-    [Fact]
-    public async Task DeepParams_WithinRaisedDepthLimit_InvalidParamsNotInternalError()
-    {
-        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxJsonDepth=200");
-        await using var socket = await server.ConnectAsync();
-        var deep = new string('[', 80) + new string(']', 80);
-
-        await socket.SendAsync($$"""{"jsonrpc":"2.0","method":"subscribe","params":{{deep}},"id":1}""");
-        JsonAssert.Error(await socket.ReceiveJsonAsync(), -32602);
-        await socket.SendAsync($$"""{"jsonrpc":"2.0","method":"add","params":[{{deep}},1],"id":2}""");
-        JsonAssert.Error(await socket.ReceiveJsonAsync(), -32602);
-        Assert.Equal("pong", JsonAssert.Result(await socket.CallAsync("ping")).GetString());
-    }
-
-    [Fact]
-    public async Task Subscribe_PastMaxSubscriptionsPerSession_InvalidParamsNamingTheSetting()
-    {
-        await using var server = await RpcServer.StartAsync(
-            builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"),
-            "--ActorRpc:Limits:MaxSubscriptionsPerSession=3");
-        await using var socket = await server.ConnectAsync();
-
-        JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "orders.1", "orders.2", "orders.3" }));
-        var error = JsonAssert.Error(await socket.CallAsync("subscribe", new[] { "orders.4" }), -32602);
-        Assert.Contains("MaxSubscriptionsPerSession", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal(3, JsonAssert.Result(await socket.CallAsync("get_subscriptions")).GetArrayLength());
-    }
-}
-
-public sealed class PatternTopicPruningSpec
-{
-    [Fact]
-    public async Task PatternTopics_ManyVisitedThenLeft_OnlyDeclaredTopicActorsRemain()
-    {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"));
-        var topics = server.App.Services.GetRequiredService<IRequiredActor<TopicsRoot>>().ActorRef;
-
-        await using (var unsubscribing = await server.ConnectAsync())
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                await unsubscribing.CallAsync("subscribe", new[] { $"orders.{i}" });
-                await unsubscribing.CallAsync("unsubscribe", new[] { $"orders.{i}" });
-            }
-        }
-
-        var closing = await server.ConnectAsync();
-        await closing.CallAsync("subscribe", Enumerable.Range(100, 100).Select(i => $"orders.{i}").ToArray());
-        await closing.DisposeAsync();
-
-        // A topic that is still subscribed stays, and still delivers.
-        await using var staying = await server.ConnectAsync();
-        await staying.CallAsync("subscribe", new[] { "orders.7" });
-
-        await Eventually.AssertAsync(async () =>
-        {
-            var registrations = await topics.Ask<TopicProtocol.Registrations>(TopicProtocol.GetRegistrations.Instance, TestTimeouts.Long);
-            Assert.Equal(["clock", "news", "orders.7"], registrations.PerTopic.Keys.Order(StringComparer.Ordinal));
-        });
-
-        server.App.Services.GetRequiredService<ITopicPublisher>().Publish("orders.7", new[] { 7 });
-        Assert.Equal(7, (await staying.ReceiveJsonAsync()).GetProperty("params")[0].GetInt32());
-    }
-
-    [Fact]
-    public async Task PatternTopic_ChurnWhilePruning_NoSubscriptionLost()
-    {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"));
-        var sockets = new List<RpcTestSocket>();
-        for (var i = 0; i < 20; i++)
-        {
-            sockets.Add(await server.ConnectAsync());
-        }
-
-        // Every session ends subscribed, after many empty moments that start prunes.
-        await Task.WhenAll(sockets.Select(async socket =>
-        {
-            for (var round = 0; round < 30; round++)
-            {
-                await socket.CallAsync("subscribe", new[] { "orders.hot" });
-                await socket.CallAsync("unsubscribe", new[] { "orders.hot" });
-            }
-
-            await socket.CallAsync("subscribe", new[] { "orders.hot" });
-        })).DefaultTimeout();
-
-        server.App.Services.GetRequiredService<ITopicPublisher>().Publish("orders.hot", new[] { "all" });
-        foreach (var socket in sockets)
-        {
-            Assert.Equal("all", (await socket.ReceiveJsonAsync()).GetProperty("params")[0].GetString());
-            await socket.DisposeAsync();
-        }
     }
 }

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorRpc.Tests.Infrastructure;
+
+/// <summary>
+/// What every in-process test host (<see cref="RpcServer"/>, <see cref="LibraryApp"/>) does the same
+/// way: Kestrel on 127.0.0.1 with a free port (127.0.0.1 rather than localhost, so no test ever waits
+/// on an IPv6 attempt), logs captured instead of written to the console, the bound address read back
+/// once started, and a bounded stop.
+/// </summary>
+internal static class LoopbackHost
+{
+    /// <summary>Command-line arguments binding Kestrel to a free loopback port, then <paramref name="settings"/>.</summary>
+    public static string[] Args(string[] settings) => ["--urls", "http://127.0.0.1:0", .. settings];
+
+    /// <summary>Sends everything the application logs to <paramref name="logs"/>, and nothing to the console.</summary>
+    public static void CaptureLogs(WebApplicationBuilder builder, CapturingLoggerProvider logs)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+    }
+
+    /// <summary>Starts <paramref name="app"/> (disposing it when it fails to start) and returns the address Kestrel bound.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+    }
+
+    /// <summary>An HTTP client for <paramref name="address"/> whose requests give up after <see cref="TestTimeouts.Long"/>.</summary>
+    public static HttpClient Client(Uri address) => new() { BaseAddress = address, Timeout = TestTimeouts.Long };
+
+    /// <summary>Stops and disposes <paramref name="app"/>, and its <paramref name="http"/> client.</summary>
+    public static async ValueTask StopAsync(WebApplication app, HttpClient http)
+    {
+        http.Dispose();
+        await app.StopAsync().DefaultTimeout();
+        await app.DisposeAsync();
+    }
+}
