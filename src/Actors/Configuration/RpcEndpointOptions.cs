@@ -3,26 +3,29 @@ using System.ComponentModel.DataAnnotations;
 namespace ActorRpc;
 
 /// <summary>The WebSocket and HTTP endpoints mapped by <c>MapActorRpc</c>. Bound from <c>ActorRpc:Endpoint</c>; see docs/configuration.md.</summary>
-public sealed class RpcEndpointOptions
+public sealed class RpcEndpointOptions : IValidatableObject
 {
-    /// <summary>The configuration section.</summary>
-    public const string SectionName = "ActorRpc:Endpoint";
-
     /// <summary>
-    /// Browser origins allowed to open a WebSocket (the <c>Origin</c> header of the upgrade request;
-    /// any other origin gets 403). Requests without an <c>Origin</c> (non-browser clients) are not
-    /// affected. Cross-origin POSTs follow ASP.NET Core CORS: <c>MapActorRpc(...).RequireCors(...)</c>.
-    /// Empty allows any origin. <b>Default:</b> empty.
+    /// Browser origins allowed to call: the <c>Origin</c> header of a WebSocket upgrade or a POST must
+    /// be one of these (<c>https://app.example.com</c>: scheme, host and port if not the default, no
+    /// path), or the request gets 403 before anything runs. Requests without an <c>Origin</c>
+    /// (non-browser clients) are not affected. For a browser to read a cross-origin POST's answer,
+    /// also allow it with ASP.NET Core CORS (<c>MapActorRpc(...).RequireCors(...)</c>). Empty allows
+    /// any origin. <b>Default:</b> empty.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
     /// <summary>
     /// WebSocket subprotocols the server accepts when a client asks for one (browsers fail the
     /// handshake if a requested subprotocol is not answered). The first one the client offers that
-    /// is in this list is selected; clients that ask for none are accepted too.
-    /// <b>Default:</b> <c>jsonrpc-2.0</c>, <c>jsonrpc</c>, <c>json-rpc</c>.
+    /// is in this list is selected; clients that ask for none are accepted too. A configured list
+    /// replaces the default one. <b>Default:</b> <see cref="DefaultSubProtocols"/>
+    /// (<c>jsonrpc-2.0</c>, <c>jsonrpc</c>, <c>json-rpc</c>), used while this list is empty.
     /// </summary>
-    public IList<string> SubProtocols { get; } = ["jsonrpc-2.0", "jsonrpc", "json-rpc"];
+    public IList<string> SubProtocols { get; } = [];
+
+    /// <summary>The subprotocols accepted when <see cref="SubProtocols"/> is left empty.</summary>
+    public static IReadOnlyList<string> DefaultSubProtocols { get; } = ["jsonrpc-2.0", "jsonrpc", "json-rpc"];
 
     /// <summary>How often the server pings each WebSocket, keeping it (and proxies) alive. <b>Default:</b> 30 s.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -58,6 +61,45 @@ public sealed class RpcEndpointOptions
 
     /// <summary>What a binary WebSocket message gets. <b>Default:</b> <see cref="BinaryMessageHandling.Close"/>.</summary>
     public BinaryMessageHandling BinaryMessages { get; set; } = BinaryMessageHandling.Close;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        // Each of these is handed to a runtime API that throws (or silently does nothing) on a bad value,
+        // long after start-up; refuse them here instead.
+        if (KeepAliveInterval < TimeSpan.Zero && KeepAliveInterval != Timeout.InfiniteTimeSpan)
+        {
+            yield return new ValidationResult($"KeepAliveInterval must be zero or positive (it is {KeepAliveInterval}).", [nameof(KeepAliveInterval)]);
+        }
+
+        if (KeepAliveTimeout <= TimeSpan.Zero && KeepAliveTimeout != Timeout.InfiniteTimeSpan)
+        {
+            yield return new ValidationResult($"KeepAliveTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {KeepAliveTimeout}).", [nameof(KeepAliveTimeout)]);
+        }
+
+        if (CloseTimeout <= TimeSpan.Zero || CloseTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult($"CloseTimeout must be positive and at most 10 minutes (it is {CloseTimeout}).", [nameof(CloseTimeout)]);
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero && IdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            yield return new ValidationResult($"IdleTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {IdleTimeout}).", [nameof(IdleTimeout)]);
+        }
+
+        if (!Enum.IsDefined(BinaryMessages))
+        {
+            yield return new ValidationResult($"BinaryMessages must be one of {string.Join(", ", Enum.GetNames<BinaryMessageHandling>())}.", [nameof(BinaryMessages)]);
+        }
+
+        foreach (var origin in AllowedOrigins)
+        {
+            // Browsers send scheme://host[:port], nothing more; anything else could never match.
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/') || origin.EndsWith('/'))
+            {
+                yield return new ValidationResult($"AllowedOrigins entry '{origin}' must be an origin such as https://app.example.com (scheme, host, port if not the default; no path).", [nameof(AllowedOrigins)]);
+            }
+        }
+    }
 }
 
 /// <summary>What to do with a binary WebSocket message (JSON-RPC is text).</summary>

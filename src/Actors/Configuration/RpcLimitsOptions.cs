@@ -5,9 +5,6 @@ namespace ActorRpc;
 /// <summary>Limits on what one client may send. Bound from <c>ActorRpc:Limits</c>; see docs/limits.md.</summary>
 public sealed class RpcLimitsOptions : IValidatableObject
 {
-    /// <summary>The configuration section.</summary>
-    public const string SectionName = "ActorRpc:Limits";
-
     /// <summary>
     /// The largest WebSocket message or POST body, in bytes. A larger WebSocket message closes the
     /// connection with 1009 (Message Too Big); a larger body gets 413. <b>Default:</b> 1 MiB.
@@ -61,14 +58,19 @@ public sealed class RpcLimitsOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxSubscriptionsPerSession { get; set; } = 1000;
 
-    /// <inheritdoc/>
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (HandlerTimeout <= TimeSpan.Zero && HandlerTimeout != Timeout.InfiniteTimeSpan)
         {
             yield return new ValidationResult(
                 $"HandlerTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {HandlerTimeout}).",
                 [nameof(HandlerTimeout)]);
+        }
+
+        if (!Enum.IsDefined(SlowConsumerPolicy))
+        {
+            yield return new ValidationResult(
+                $"SlowConsumerPolicy must be one of {string.Join(", ", Enum.GetNames<SlowConsumerPolicy>())}.", [nameof(SlowConsumerPolicy)]);
         }
     }
 }

@@ -8,8 +8,10 @@ internal sealed class BatchResponse
 {
     private readonly List<byte[]> _responses = [];
     private int _outstanding;
+    private bool _sealed;
 
-    public bool IsComplete => _outstanding == 0;
+    /// <summary>Every entry was dispatched and every awaited response arrived.</summary>
+    public bool IsComplete => _sealed && _outstanding == 0;
 
     public bool HasResponses => _responses.Count > 0;
 
@@ -32,11 +34,23 @@ internal sealed class BatchResponse
         Requests++;
     }
 
-    /// <summary>An awaited response arrived; true when it was the last one.</summary>
+    /// <summary>An awaited response arrived; true when it completes the batch (never before <see cref="Seal"/>).</summary>
     public bool Complete(byte[] response)
     {
         _responses.Add(response);
         _outstanding--;
-        return _outstanding == 0;
+        return IsComplete;
+    }
+
+    /// <summary>
+    /// Every entry is dispatched; true when nothing is awaited any more. Until then the batch cannot
+    /// complete: an entry answered while later ones are still being dispatched (a <c>$/cancelRequest</c>
+    /// of an earlier entry in the same batch gives it up at once) must not send the array early,
+    /// and the array must go out once.
+    /// </summary>
+    public bool Seal()
+    {
+        _sealed = true;
+        return IsComplete;
     }
 }

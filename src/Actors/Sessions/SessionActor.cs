@@ -208,7 +208,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 }
 
                 _transport.Release(finished); // Notifications done here; the batch's reply settles the rest.
-                if (batch.IsComplete)
+                if (batch.Seal())
                 {
                     RespondToBatch(batch);
                 }

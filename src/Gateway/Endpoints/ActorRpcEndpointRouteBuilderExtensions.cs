@@ -26,10 +26,18 @@ public static class ActorRpcEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         RequireServices(endpoints, nameof(MapActorRpc));
 
-        var endpoint = ActivatorUtilities.CreateInstance<RpcEndpoint>(endpoints.ServiceProvider);
-        var builder = endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], endpoint.HandleAsync)
+        // The endpoint's own small pipeline, as SignalR's MapConnections builds one: the WebSocket
+        // middleware runs for ActorRpc's paths only, so the application's other endpoints and its
+        // own UseWebSockets (origins, keep-alive) are left exactly as they were.
+        var pipeline = endpoints.CreateApplicationBuilder();
+        pipeline.Use(ActorRpcUpgradeFeature.WrapAsync);
+        pipeline.UseWebSockets();
+        pipeline.Run(ActivatorUtilities.CreateInstance<RpcEndpoint>(endpoints.ServiceProvider).HandleAsync);
+
+        var builder = endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], pipeline.Build())
             .WithDisplayName($"ActorRpc {pattern}")
-            .WithMetadata(ActorRpcEndpointMetadata.Instance);
+            // A WebSocket lives as long as its client; calls have their own HandlerTimeout.
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute());
         return new ActorRpcEndpointConventionBuilder(builder);
     }
 

@@ -16,7 +16,7 @@ namespace ActorRpc.Gateway.Endpoints;
 /// <summary>
 /// JSON-RPC over WebSocket (a GET upgrade) and over HTTP (a POST) on every path <c>MapActorRpc</c>
 /// maps: each WebSocket gets a session actor for its life, each POST one for its exchange.
-/// One instance per node, its dependencies resolved once.
+/// One instance per mapped path, its dependencies resolved once.
 /// </summary>
 internal sealed class RpcEndpoint(
     IRequiredActor<SessionManager> sessions,
@@ -109,6 +109,15 @@ internal sealed class RpcEndpoint(
 
     private async Task HandlePostAsync(HttpContext context)
     {
+        if (!IsAllowedOrigin(context, options.Value))
+        {
+            // CORS only hides the answer from the page; the call would still run. A page from another
+            // site must not make calls in its visitor's name (with the visitor's cookies).
+            GatewayLog.OriginRefused(_logger, context.Request.Headers.Origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         var maxMessageSize = limits.Value.MaxMessageSize;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
             && bodySize.MaxRequestBodySize < maxMessageSize + 1L)

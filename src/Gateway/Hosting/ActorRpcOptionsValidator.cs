@@ -21,6 +21,16 @@ internal sealed class ActorRpcOptionsValidator : IValidateOptions<ActorRpcOption
             failures.Add("ActorRpc:Methods:PrefixSeparator must not be empty.");
         }
 
+        if (!Enum.IsDefined(options.Methods.MethodNaming))
+        {
+            failures.Add($"ActorRpc:Methods:MethodNaming must be one of {string.Join(", ", Enum.GetNames<RpcMethodNaming>())}.");
+        }
+
+        if (!Enum.IsDefined(options.Protocol.Compatibility))
+        {
+            failures.Add($"ActorRpc:Protocol:Compatibility must be one of {string.Join(", ", Enum.GetNames<RpcCompatibility>())}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

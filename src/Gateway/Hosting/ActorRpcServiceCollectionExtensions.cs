@@ -50,11 +50,25 @@ public static class ActorRpcServiceCollectionExtensions
 
         services.AddOptions<ActorRpcOptions>().BindConfiguration(ActorRpcOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActorRpcOptions>, ActorRpcOptionsValidator>());
-        services.AddOptions<ClusterNodeOptions>().BindConfiguration(ClusterNodeOptions.SectionName);
+        services.AddOptions<ClusterNodeOptions>().BindConfiguration(ClusterNodeOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterNodeOptions>, ClusterNodeOptionsValidator>());
 
-        // Under a compatibility profile the separator follows the profile unless it was set.
-        services.AddOptions<ActorRpcOptions>().PostConfigure(options => options.Methods.PrefixSeparator ??=
-            options.Protocol.Compatibility == RpcCompatibility.AiohttpJsonRpc ? RpcMethodsOptions.AiohttpPrefixSeparator : RpcMethodsOptions.DefaultPrefixSeparator);
+        services.AddOptions<ActorRpcOptions>().PostConfigure(options =>
+        {
+            // Under a compatibility profile the separator follows the profile unless it was set.
+            options.Methods.PrefixSeparator ??= options.Protocol.Compatibility == RpcCompatibility.AiohttpJsonRpc
+                ? RpcMethodsOptions.AiohttpPrefixSeparator
+                : RpcMethodsOptions.DefaultPrefixSeparator;
+
+            // A list the binder appends to cannot start full: configured subprotocols replace the defaults.
+            if (options.Endpoint.SubProtocols.Count == 0)
+            {
+                foreach (var subProtocol in RpcEndpointOptions.DefaultSubProtocols)
+                {
+                    options.Endpoint.SubProtocols.Add(subProtocol);
+                }
+            }
+        });
 
         // Each component reads its own part of ActorRpcOptions, so none of them depends on the whole.
         services.AddSingleton<IOptions<RpcLimitsOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits));
@@ -67,9 +81,9 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddSingleton<NodeReadiness>();
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());
+        services.AddHostedService(sp => sp.GetRequiredService<NodeShutdown>());
         services.AddHostedService<IdleConnectionSweeper>();
         services.AddHostedService<ActorRpcStartupCheck>();
-        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, WebSocketsStartupFilter>();
         services.AddHealthChecks()
             .AddCheck<MethodRoutersHealthCheck>("actorrpc-method-routers", tags: [ActorRpcHealthChecks.ReadyTag])
             .AddCheck<NodeReadinessHealthCheck>("actorrpc-cluster-member", tags: [ActorRpcHealthChecks.ReadyTag]);

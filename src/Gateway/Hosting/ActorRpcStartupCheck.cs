@@ -8,13 +8,24 @@ namespace ActorRpc.Gateway.Hosting;
 /// Fails start-up, with a message that says what to change, when ActorRpc was wired into the
 /// application's actor systems wrongly: a second <c>AddAkka(...)</c> after <c>AddActorRpc()</c> (two
 /// systems would each take half the work), or an application actor system without
-/// <c>WithActorRpc()</c> (no session could ever start). Also arms <see cref="NodeShutdown"/>.
+/// <c>WithActorRpc()</c> (no session could ever start), or a part of <see cref="ActorRpcOptions"/>
+/// configured on its own, where ActorRpc would never read it.
 /// </summary>
-internal sealed class ActorRpcStartupCheck(ActorRpcServicesMarker marker, MethodDirectory directory, NodeShutdown shutdown) : IHostedLifecycleService
+internal sealed class ActorRpcStartupCheck(ActorRpcServicesMarker marker, MethodDirectory directory) : IHostedLifecycleService
 {
+    // Parts of ActorRpcOptions that an application might try to configure on their own; they are read from ActorRpcOptions only.
+    private static readonly Type[] SectionOptions = [typeof(RpcLimitsOptions), typeof(RpcEndpointOptions), typeof(RpcMethodsOptions), typeof(RpcProtocolOptions)];
+
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        _ = shutdown; // Created now, so it hears the host stop even if no endpoint was ever used.
+        if (marker.Services.FirstOrDefault(IsSectionConfiguration) is { } misplaced)
+        {
+            var section = misplaced.ServiceType.GetGenericArguments()[0].Name;
+            throw new InvalidOperationException(
+                $"{section} is configured on its own (services.Configure<{section}>), which ActorRpc never reads: "
+                + "configure it through AddActorRpc(options => ...) or the ActorRpc configuration section.");
+        }
+
         var actorSystems = marker.Services.Count(d => d.ServiceType == typeof(AkkaConfigurationBuilder));
         if (marker.OwnsActorSystem && actorSystems > 1)
         {
@@ -27,6 +38,12 @@ internal sealed class ActorRpcStartupCheck(ActorRpcServicesMarker marker, Method
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static bool IsSectionConfiguration(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType.IsGenericType
+        && (descriptor.ServiceType.GetGenericTypeDefinition() == typeof(Microsoft.Extensions.Options.IConfigureOptions<>)
+            || descriptor.ServiceType.GetGenericTypeDefinition() == typeof(Microsoft.Extensions.Options.IPostConfigureOptions<>))
+        && SectionOptions.Contains(descriptor.ServiceType.GetGenericArguments()[0]);
 
     public Task StartedAsync(CancellationToken cancellationToken)
     {

@@ -11,22 +11,31 @@ namespace ActorRpc.Gateway.Hosting;
 /// fails before any client is told to reconnect (and perhaps picks this node again); then every
 /// WebSocket is closed with 1001 Going Away. Only the first call acts.
 /// </summary>
-internal sealed class NodeShutdown : INodeShutdownParticipant
+internal sealed class NodeShutdown : INodeShutdownParticipant, IHostedService
 {
     private readonly NodeReadiness _readiness;
     private readonly ConnectionRegistry _connections;
     private readonly ILogger _logger;
 
+    private readonly IHostApplicationLifetime _lifetime;
+
     public NodeShutdown(NodeReadiness readiness, ConnectionRegistry connections, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime)
     {
         _readiness = readiness;
         _connections = connections;
+        _lifetime = lifetime;
         _logger = loggerFactory.CreateLogger("ActorRpc.Gateway");
+    }
 
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
         // Sockets are closed with 1001 before the server drains requests; otherwise every open
         // WebSocket would hold shutdown for the whole host shutdown timeout.
-        lifetime.ApplicationStopping.Register(() => BeginShutdown("the host is stopping"));
+        _lifetime.ApplicationStopping.Register(() => BeginShutdown("the host is stopping"));
+        return Task.CompletedTask;
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void BeginShutdown(string reason)
     {

@@ -38,6 +38,6 @@ internal static partial class GatewayLog
     [LoggerMessage(11, LogLevel.Information, "Session {SessionId} closed by its WebSocket, which refused a frame: {Reason}")]
     public static partial void SocketFailedMessage(ILogger logger, string sessionId, string reason);
 
-    [LoggerMessage(12, LogLevel.Information, "WebSocket upgrade from origin {Origin} refused with 403: not in ActorRpc:Endpoint:AllowedOrigins")]
+    [LoggerMessage(12, LogLevel.Information, "Request from origin {Origin} refused with 403: not in ActorRpc:Endpoint:AllowedOrigins")]
     public static partial void OriginRefused(ILogger logger, string origin);
 }

@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
-/// Stands in for the connection's HTTP/1.1 upgrade feature ahead of ASP.NET Core's WebSocket
-/// middleware, so that a WebSocket accepted by an ActorRpc endpoint reads through a
-/// <see cref="TextFramesAsBinaryStream"/> (see <see cref="WebSocketFrameScanner"/> for why). Any
-/// other endpoint of the application gets the upgraded stream as it is.
+/// Stands in for the connection's HTTP/1.1 upgrade feature in the pipeline of an ActorRpc endpoint,
+/// ahead of its WebSocket middleware, so that the accepted WebSocket reads through a
+/// <see cref="TextFramesAsBinaryStream"/> (see <see cref="WebSocketFrameScanner"/> for why).
 /// </summary>
 internal sealed class ActorRpcUpgradeFeature(HttpContext context, IHttpUpgradeFeature inner) : IHttpUpgradeFeature
 {
@@ -14,31 +13,23 @@ internal sealed class ActorRpcUpgradeFeature(HttpContext context, IHttpUpgradeFe
 
     public async Task<Stream> UpgradeAsync()
     {
-        var stream = await inner.UpgradeAsync().ConfigureAwait(false);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<ActorRpcEndpointMetadata>() is null)
-        {
-            return stream;
-        }
-
-        var scanned = new TextFramesAsBinaryStream(stream);
+        var scanned = new TextFramesAsBinaryStream(await inner.UpgradeAsync().ConfigureAwait(false));
         context.Features.Set(scanned.Frames);
         return scanned;
     }
 
-    /// <summary>Wraps the upgrade feature of every upgradable HTTP/1.1 request; cheap, and decided per endpoint only once one is chosen.</summary>
+    /// <summary>Middleware: wraps the upgrade feature of an upgradable HTTP/1.1 request to an ActorRpc endpoint.</summary>
     public static Task WrapAsync(HttpContext context, RequestDelegate next)
     {
         if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
         {
             context.Features.Set<IHttpUpgradeFeature>(new ActorRpcUpgradeFeature(context, upgrade));
+
+            // An application-wide UseWebSockets may have run already (its origin check with it); the
+            // endpoint's own middleware, next, accepts through the wrapped feature instead.
+            context.Features.Set<IHttpWebSocketFeature>(null);
         }
 
         return next(context);
     }
-}
-
-/// <summary>Marks the endpoints <c>MapActorRpc</c> maps.</summary>
-internal sealed class ActorRpcEndpointMetadata
-{
-    public static ActorRpcEndpointMetadata Instance { get; } = new();
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
@@ -39,7 +41,10 @@ internal sealed class InFlightGate(int limit)
         TaskCompletionSource? room = null;
         lock (_lock)
         {
-            _count -= requests;
+            // Never below zero: a release without its add would otherwise grant room the client never
+            // paid for, and MaxRequestsInFlight would no longer bound what runs for it.
+            Debug.Assert(_count >= requests, "Released more requests than were added.");
+            _count = Math.Max(0, _count - requests);
             if (_count < limit)
             {
                 room = _room;

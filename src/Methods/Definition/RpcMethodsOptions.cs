@@ -6,9 +6,6 @@ namespace ActorRpc;
 /// <summary>How methods are named on the wire and how their parameters and results are (de)serialized.</summary>
 public sealed class RpcMethodsOptions
 {
-    /// <summary>The configuration section these options bind from.</summary>
-    public const string SectionName = "ActorRpc:Methods";
-
     /// <summary>The prefix separator of strict JSON-RPC 2.0 (no compatibility profile).</summary>
     public const string DefaultPrefixSeparator = ".";
 

@@ -3,9 +3,6 @@ namespace ActorRpc;
 /// <summary>How strictly requests are read. Bound from <c>ActorRpc:Protocol</c>.</summary>
 public sealed class RpcProtocolOptions
 {
-    /// <summary>The configuration section.</summary>
-    public const string SectionName = "ActorRpc:Protocol";
-
     /// <summary>
     /// The dialect clients speak. <b>Default:</b> <see cref="RpcCompatibility.None"/> (strict JSON-RPC 2.0).
     /// </summary>

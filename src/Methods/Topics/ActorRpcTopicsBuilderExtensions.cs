@@ -30,7 +30,14 @@ public static class ActorRpcTopicsBuilderExtensions
     public static IActorRpcBuilder AddTopicPattern(this IActorRpcBuilder builder, string pattern, Action<RpcTopicOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        TopicRegistrations.Get(builder.Services).AddTopicPattern(pattern, Configure(configure));
+        var options = Configure(configure);
+        if (options.RetainLatest)
+        {
+            // Every topic of a pattern would keep its last notification for good, and clients choose the names.
+            throw new ArgumentException("RetainLatest is for topics declared with AddTopic; a pattern's topics are named by clients, so their state would grow without bound.", nameof(configure));
+        }
+
+        TopicRegistrations.Get(builder.Services).AddTopicPattern(pattern, options);
         return builder;
     }
 

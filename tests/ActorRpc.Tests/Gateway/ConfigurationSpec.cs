@@ -34,6 +34,35 @@ public sealed class ConfigurationSpec
         Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--ActorRpc:Endpoint:CloseTimeout=-00:00:05", "ActorRpc:Endpoint:CloseTimeout")]
+    [InlineData("--ActorRpc:Endpoint:KeepAliveTimeout=00:00:00", "ActorRpc:Endpoint:KeepAliveTimeout")]
+    [InlineData("--ActorRpc:Endpoint:IdleTimeout=-00:00:01", "ActorRpc:Endpoint:IdleTimeout")]
+    [InlineData("--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test/", "ActorRpc:Endpoint:AllowedOrigins")]
+    [InlineData("--ActorRpc:Endpoint:BinaryMessages=5", "ActorRpc:Endpoint:BinaryMessages")]
+    [InlineData("--ActorRpc:Limits:SlowConsumerPolicy=9", "ActorRpc:Limits:SlowConsumerPolicy")]
+    [InlineData("--ActorRpc:Protocol:Compatibility=7", "ActorRpc:Protocol:Compatibility")]
+    [InlineData("--Cluster:Port=70000", "Cluster:Port")]
+    public async Task InvalidSetting_FailsAtStartupNamingIt(string setting, string key)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(null, setting));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubProtocols_Configured_ReplaceTheDefaults()
+    {
+        await using (var server = await RpcServer.StartAsync())
+        {
+            Assert.Equal(RpcEndpointOptions.DefaultSubProtocols, server.App.Services.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Endpoint.SubProtocols);
+        }
+
+        await using (var server = await RpcServer.StartAsync(null, "--ActorRpc:Endpoint:SubProtocols:0=mine"))
+        {
+            Assert.Equal(["mine"], server.App.Services.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Endpoint.SubProtocols);
+        }
+    }
+
     [Fact]
     public async Task SchedulerTick_DefaultAndConfigured_BecomeTheActorSystemsTick()
     {

@@ -165,6 +165,99 @@ public sealed class AddActorRpcSpec
     }
 
     [Fact]
+    public async Task AllowedOrigins_PostFromOtherOrigin_RefusedBeforeTheCallRuns()
+    {
+        var calls = 0;
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddMethod("count", () => Interlocked.Increment(ref calls)),
+            web => web.MapActorRpc("/rpc"),
+            "--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test");
+
+        // A form-style POST a browser sends cross-site without a preflight: CORS would only hide the answer.
+        using var refused = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent("""{"jsonrpc":"2.0","method":"count","id":1}""", Encoding.UTF8, "text/plain") };
+        refused.Headers.Add("Origin", "https://evil.example.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Http.SendAsync(refused)).StatusCode);
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"count","id":2}""") };
+        allowed.Headers.Add("Origin", "https://app.example.test");
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.SendAsync(allowed)).StatusCode);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task AppsOwnUseWebSockets_OriginCheckOnItsEndpoint_StillAppliesBesideActorRpc()
+    {
+        // Found in review: an app-wide UseWebSockets added by the library had switched the app's own one off.
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
+            web =>
+            {
+                var options = new WebSocketOptions();
+                options.AllowedOrigins.Add("https://good.example.test");
+                web.UseWebSockets(options);
+                web.Map("/app-ws", async (HttpContext context) =>
+                {
+                    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                });
+                web.MapActorRpc("/rpc");
+            });
+
+        using var evil = new System.Net.WebSockets.ClientWebSocket();
+        evil.Options.SetRequestHeader("Origin", "https://evil.example.test");
+        evil.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => evil.ConnectAsync(app.WebSocketUri("/app-ws"), CancellationToken.None).DefaultTimeout());
+        Assert.Equal(HttpStatusCode.Forbidden, evil.HttpStatusCode);
+
+        // ActorRpc's own endpoint works in the same app, through its own pipeline.
+        await using var socket = await app.ConnectAsync();
+        Assert.Equal(1, JsonAssert.Result(await socket.CallAsync("one")).GetInt32());
+    }
+
+    [Fact]
+    public async Task AppWithoutUseWebSockets_ItsOwnEndpoint_GetsNoUpgradeFromTheLibrary()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc(),
+            web =>
+            {
+                web.Map("/app-ws", (HttpContext context) => context.WebSockets.IsWebSocketRequest ? Results.Ok("upgrade") : Results.Ok("plain"));
+                web.MapActorRpc("/rpc");
+            });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/app-ws");
+        request.Headers.Add("Connection", "Upgrade");
+        request.Headers.Add("Upgrade", "websocket");
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+        using var response = await app.Http.SendAsync(request);
+        Assert.Equal("\"plain\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ConfigureSectionOnItsOwn_StartFails_SayingWhereToConfigure()
+    {
+        await using var app = LibraryApp.Build(
+            builder =>
+            {
+                builder.Services.AddActorRpc();
+                builder.Services.Configure<RpcLimitsOptions>(limits => limits.MaxRequestsInFlight = 7);
+            },
+            web => web.MapActorRpc("/rpc"),
+            [],
+            out _);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync().DefaultTimeout());
+        Assert.Contains("AddActorRpc(options => ...)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RetainLatest_OnAPattern_Refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddActorRpc().AddTopicPattern("orders.*", topic => topic.RetainLatest = true));
+        Assert.Contains("RetainLatest", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MapActorRpc_WithoutAddActorRpc_SaysWhatToAdd()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>

@@ -86,7 +86,7 @@ public sealed class OwnActorSystemSpec
             [],
             out _);
         var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync().DefaultTimeout());
-        Assert.Contains(".WithActorRpc()", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ActorRpc's actors did not start", error.ToString(), StringComparison.Ordinal);
         await app.StopAsync().DefaultTimeout();
     }
 

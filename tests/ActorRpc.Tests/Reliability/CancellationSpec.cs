@@ -70,6 +70,21 @@ public sealed class CancellationSpec
     }
 
     [Fact]
+    public async Task CancelRequest_OfAnEarlierEntryInTheSameBatch_OneArrayWithBothAnswers()
+    {
+        // Found in review: the cancel gave the entry up while the batch was still being dispatched,
+        // which sent the array twice and released one in-flight slot too many per batch.
+        await using var server = await RpcServer.StartAsync(null, "--ActorRpc:Limits:MaxRequestsInFlight=2");
+        await using var socket = await server.ConnectAsync();
+        await socket.SendAsync("""[{"jsonrpc":"2.0","method":"sleep","params":[5000],"id":1},{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1},"id":2}]""");
+
+        JsonAssert.BatchEquivalent(
+            """[{"jsonrpc":"2.0","id":1,"error":{"code":-32800,"message":"Request cancelled"}},{"jsonrpc":"2.0","id":2,"result":null}]""",
+            await socket.ReceiveAsync());
+        await socket.ExpectNoMessageAsync();
+    }
+
+    [Fact]
     public async Task HandlerTimeout_CallRunsTooLong_TimedOutErrorAndTokenFires()
     {
         var held = new HeldCalls();

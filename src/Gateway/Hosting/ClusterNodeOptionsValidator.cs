@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace ActorRpc.Gateway.Hosting;
+
+/// <summary>
+/// Checks the <c>Cluster</c> section at start-up, so a bad value stops the application with the
+/// setting's name rather than failing inside the actor system's construction.
+/// </summary>
+internal sealed class ClusterNodeOptionsValidator : IValidateOptions<ClusterNodeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterNodeOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SchedulerTick < TimeSpan.FromMilliseconds(1) || options.SchedulerTick > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Cluster:SchedulerTick must be between 1 ms and 1 s (it is {options.SchedulerTick}).");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Cluster:Port must be between 0 and 65535 (it is {options.Port}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Hostname))
+        {
+            failures.Add("Cluster:Hostname must not be empty.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
