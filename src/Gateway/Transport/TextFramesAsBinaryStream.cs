@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
@@ -24,6 +26,8 @@ internal sealed class TextFramesAsBinaryStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
+    // Pooled: a read that must wait (the common case on a quiet socket) would otherwise allocate its state machine.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
