@@ -145,6 +145,37 @@ public sealed class AddActorRpcSpec
     }
 
     [Fact]
+    public async Task MapActorRpc_RequireAuthorization_AnonymousRefusedOnBothTransports()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
+                builder.Services.AddAuthorization();
+                builder.Services.AddActorRpc().AddMethod("whoami", (RpcContext context) => context.SessionId.Length);
+            },
+            web => web.MapActorRpc("/rpc").RequireAuthorization());
+
+        using var anonymousPost = await app.Http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"whoami","id":1}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousPost.StatusCode);
+
+        using var anonymousSocket = new System.Net.WebSockets.ClientWebSocket();
+        anonymousSocket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => anonymousSocket.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousSocket.HttpStatusCode);
+
+        using var signedIn = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"whoami","id":2}""") };
+        signedIn.Headers.Add(HeaderAuthenticationHandler.Header, "ada");
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.SendAsync(signedIn)).StatusCode);
+
+        using var userSocket = new System.Net.WebSockets.ClientWebSocket();
+        userSocket.Options.SetRequestHeader(HeaderAuthenticationHandler.Header, "ada");
+        await userSocket.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, userSocket.State);
+    }
+
+    [Fact]
     public async Task AllowedOrigins_OtherBrowserOrigin_UpgradeRefusedWith403()
     {
         await using var app = await LibraryApp.StartAsync(

@@ -1,3 +1,4 @@
+using ActorRpc.Tests.Infrastructure;
 using System.Text.Json;
 using Akka.Actor;
 using ActorRpc.Actors.Routing;
@@ -57,7 +58,7 @@ public sealed class SessionCancellationSpec : SessionSpecBase
 
         Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2}}""");
 
-        await Router.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await Router.ExpectNoMsgAsync(TestTimeouts.Short);
         Assert.Empty(Transport.Sent);
         Assert.False(invoke.Call.CancellationToken.IsCancellationRequested);
         await AwaitAssertAsync(() => Assert.Equal(1, Transport.InFlight)); // the cancel notification itself is settled

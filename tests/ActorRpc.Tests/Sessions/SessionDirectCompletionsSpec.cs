@@ -1,3 +1,4 @@
+using ActorRpc.Tests.Infrastructure;
 using System.Text.Json;
 
 namespace ActorRpc.Tests.Sessions;
@@ -20,7 +21,7 @@ public sealed class SessionDirectCompletionsSpec : SessionSpecBase
         Assert.Equal("done", response.GetProperty("result").GetString());
         Assert.Equal(7, response.GetProperty("id").GetInt32());
         await AwaitAssertAsync(() => Assert.Equal(0, Transport.InFlight));
-        await Router.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(50)); // started by the session itself, not through the router
+        await Router.ExpectNoMsgAsync(TestTimeouts.Short); // started by the session itself, not through the router
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class SessionDirectCompletionsSpec : SessionSpecBase
 
         gate.Release("late"); // The handler's own thread now tries to answer too: it must find the call gone.
         await AwaitAssertAsync(() => Assert.Equal(1, gate.Finished));
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await ExpectNoMsgAsync(TestTimeouts.Short); // "Nothing happens": time for a wrong second answer to reach the transport.
         Assert.Single(Transport.Sent);
         Assert.Equal(0, Transport.InFlight);
     }

@@ -1,3 +1,4 @@
+using ActorRpc.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
@@ -36,7 +37,7 @@ public sealed class SessionDispatchSpec : SessionSpecBase
         await AwaitAssertAsync(() => Assert.Single(Transport.Sent));
         var error = JsonDocument.Parse(Transport.Sent.Single()).RootElement.GetProperty("error");
         Assert.Equal(-32601, error.GetProperty("code").GetInt32());
-        await Router.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await Router.ExpectNoMsgAsync(TestTimeouts.Short);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class SessionDispatchSpec : SessionSpecBase
             call.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(call.Call.Sequence, """{"r":1}"""u8.ToArray()));
         }
 
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await ExpectNoMsgAsync(TestTimeouts.Short);
         Assert.Empty(Transport.Sent); // one response is still missing
 
         foreach (var call in calls.Where(c => !c.Call.IsNotification).Skip(1))
@@ -89,7 +90,7 @@ public sealed class SessionDispatchSpec : SessionSpecBase
 
         Assert.Equal("b", (await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>()).Topic);
         Assert.Equal("a", (await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>()).Topic);
-        await Topics.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100)); // "a" again is no new subscription
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short); // "a" again is no new subscription
         await AwaitAssertAsync(() => Assert.Equal(2, Transport.Sent.Count));
         Assert.All(Transport.Sent, frame => Assert.Contains("\"result\":[\"a\",\"b\"]", frame, StringComparison.Ordinal));
         Assert.Equal(0, Transport.InFlight);

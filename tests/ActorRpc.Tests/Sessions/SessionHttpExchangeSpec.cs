@@ -1,3 +1,4 @@
+using ActorRpc.Tests.Infrastructure;
 using Akka.Actor;
 using ActorRpc.Actors.Routing;
 
@@ -18,7 +19,7 @@ public sealed class SessionHttpExchangeSpec : SessionSpecBase
         Assert.Empty(Transport.Sent);
 
         // Answered, but the notifications still run: the session (and their token) lives on.
-        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await ExpectNoMsgAsync(TestTimeouts.Short);
         Assert.False(calls[0].Call.CancellationToken.IsCancellationRequested);
 
         foreach (var call in calls)
@@ -54,6 +55,6 @@ public sealed class SessionHttpExchangeSpec : SessionSpecBase
 
         var invoke = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
         Assert.Equal("known", invoke.Call.Method);
-        await Router.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100)); // one message per exchange
+        await Router.ExpectNoMsgAsync(TestTimeouts.Short); // one message per exchange
     }
 }
