@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using ActorRpc.Methods;
 using ActorRpc.Actors;
 using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Diagnostics;
@@ -76,7 +77,7 @@ public static class ActorRpcAkkaExtensions
             var metrics = services.GetRequiredService<RpcMetrics>();
             var topicCatalog = services.GetRequiredService<TopicCatalog>();
             var topics = system.ActorOf(
-                TopicsActor.Props(topicCatalog, DistributedPubSub.Get(system).Mediator, options.Methods.SerializerOptions, metrics),
+                TopicsActor.Props(topicCatalog, DistributedPubSub.Get(system).Mediator, metrics),
                 ActorNames.Topics);
             registry.Register<TopicsRoot>(topics);
 
@@ -134,8 +135,8 @@ public static class ActorRpcAkkaExtensions
     /// <summary>Registers the services ActorRpc's actors share (the method directory, the topic publisher, the metrics).</summary>
     internal static IServiceCollection AddActorRpcActors(this IServiceCollection services)
     {
-        MethodRegistrations.Get(services);
-        TopicRegistrations.Get(services);
+        BuilderRegistrations.Methods(services);
+        BuilderRegistrations.Topics(services);
         services.AddSingleton<MethodDirectory>();
         services.AddMetrics();
         services.AddSingleton(sp => new RpcMetrics(

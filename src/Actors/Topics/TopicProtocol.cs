@@ -15,13 +15,6 @@ internal static class TopicProtocol
     /// <param name="Retain">Keep it as the topic's state for later subscribers.</param>
     public sealed record Publish(string Topic, byte[] Frame, bool Retain) : INoSerializationVerificationNeeded;
 
-    /// <summary>
-    /// Publish <paramref name="Data"/> (a JSON object or array once serialized) to a topic on every
-    /// node, serialized by the topics actor. Invalid topics or data are logged and dropped, since a
-    /// Tell has no one to answer. (Applications publish through <see cref="ITopicPublisher"/> or <see cref="RpcTopics"/>.)
-    /// </summary>
-    public sealed record Notify(string Topic, object Data, bool Retain = false) : INoSerializationVerificationNeeded;
-
     /// <summary>Register <paramref name="Session"/> as a subscriber of <paramref name="Topic"/> on this node.</summary>
     public sealed record Subscribe(string Topic, IActorRef Session) : INoSerializationVerificationNeeded;
 

@@ -12,13 +12,11 @@ internal sealed class TopicPublisher(IRequiredActor<TopicsRoot> topics, TopicCat
     public void Publish(string topic, object data, bool retain = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (!catalog.IsAllowed(topic))
-        {
-            throw new ArgumentException($"Topic '{topic}' is not declared.", nameof(topic));
-        }
-
+        var declared = catalog.Find(topic) ?? throw new ArgumentException($"Topic '{topic}' is not declared.", nameof(topic));
         var frame = JsonRpcResponseWriter.Notification(topic, data, options.Value.SerializerOptions);
-        topics.ActorRef.Tell(new TopicProtocol.Publish(topic, frame, retain));
+
+        // A topic declared with RetainLatest keeps every notification, whatever its publisher asked.
+        topics.ActorRef.Tell(new TopicProtocol.Publish(topic, frame, retain || declared.RetainLatest));
     }
 }
 

@@ -1,9 +1,7 @@
 using Akka.Actor;
-using System.Text.Json;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
-using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Actors.Topics;
@@ -25,14 +23,12 @@ internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
     private readonly RpcMetrics _metrics;
-    private readonly TopicCatalog _catalog;
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
-    public TopicsActor(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions, RpcMetrics metrics)
+    public TopicsActor(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics)
     {
         _mediator = mediator;
         _metrics = metrics;
-        _catalog = catalog;
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
@@ -40,23 +36,6 @@ internal sealed class TopicsActor : ReceiveActor
         }
 
         Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
-        Receive<TopicProtocol.Notify>(notify =>
-        {
-            try
-            {
-                if (!catalog.IsAllowed(notify.Topic))
-                {
-                    throw new ArgumentException($"Topic '{notify.Topic}' is not declared.", nameof(notify));
-                }
-
-                var frame = JsonRpcResponseWriter.Notification(notify.Topic, notify.Data, serializerOptions);
-                PublishToCluster(notify.Topic, frame, notify.Retain);
-            }
-            catch (Exception ex) when (ex is ArgumentException or JsonException or NotSupportedException)
-            {
-                log.Warning("Notify to topic [{0}] from [{1}] dropped: {2}", notify.Topic, Sender, ex.Message);
-            }
-        });
         Receive<TopicProtocol.Subscribe>(subscribe =>
         {
             if (!Buffered(subscribe.Topic, subscribe))
@@ -98,8 +77,8 @@ internal sealed class TopicsActor : ReceiveActor
                 counts.OfType<TopicProtocol.TopicRegistrations>().ToDictionary(c => c.Topic, c => c.Count))));
     }
 
-    public static Props Props(TopicCatalog catalog, IActorRef mediator, JsonSerializerOptions serializerOptions, RpcMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, serializerOptions, metrics));
+    public static Props Props(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, metrics));
 
     /// <summary>
     /// A topic actor that throws is resumed: its subscriber set and state are updated one message at
@@ -107,11 +86,8 @@ internal sealed class TopicsActor : ReceiveActor
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(static _ => Directive.Resume, loggingEnabled: true);
 
-    // A topic declared with RetainLatest keeps every notification, whatever its publisher asked.
     private void PublishToCluster(string topic, byte[] frame, bool retain) =>
-        _mediator.Tell(new Publish(
-            TopicNames.MediatorTopic(topic),
-            new TopicProtocol.TopicNotification(topic, frame, retain || _catalog.Find(topic)?.RetainLatest == true)));
+        _mediator.Tell(new Publish(TopicNames.MediatorTopic(topic), new TopicProtocol.TopicNotification(topic, frame, retain)));
 
     private IActorRef TopicFor(string topic)
     {

@@ -1,6 +1,6 @@
 using Akka.Actor;
+using ActorRpc.Methods;
 using ActorRpc;
-using ActorRpc.Methods.Definition;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +29,7 @@ public static class ActorRpcMethodsBuilderExtensions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        MethodRegistrations.Get(builder.Services).AddMethods<T>(prefix, role);
+        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role);
         return builder;
     }
 
@@ -42,7 +42,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static IActorRpcBuilder AddMethods(this IActorRpcBuilder builder, object instance, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        MethodRegistrations.Get(builder.Services).AddMethods(instance, prefix, role);
+        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role);
         return builder;
     }
 
@@ -55,7 +55,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static IActorRpcBuilder AddStaticMethods(this IActorRpcBuilder builder, Type type, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        MethodRegistrations.Get(builder.Services).AddStaticMethods(type, prefix, role);
+        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role);
         return builder;
     }
 
@@ -72,7 +72,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static IActorRpcBuilder AddMethod(this IActorRpcBuilder builder, string name, Delegate handler, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        MethodRegistrations.Get(builder.Services).AddMethod(name, handler, role);
+        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role);
         return builder;
     }
 
@@ -90,7 +90,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static IActorRpcBuilder AddActorMethod(this IActorRpcBuilder builder, string name, Props props, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        MethodRegistrations.Get(builder.Services).AddActorMethod(name, props, role);
+        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role);
         return builder;
     }
 }

@@ -1,5 +1,5 @@
+using ActorRpc.Methods;
 using ActorRpc;
-using ActorRpc.Methods.Topics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +18,7 @@ public static class ActorRpcTopicsBuilderExtensions
     public static IActorRpcBuilder AddTopic(this IActorRpcBuilder builder, string name, Action<RpcTopicOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        TopicRegistrations.Get(builder.Services).AddTopic(name, Configure(configure));
+        BuilderRegistrations.Topics(builder.Services).AddTopic(name, Configure(configure));
         return builder;
     }
 
@@ -37,7 +37,7 @@ public static class ActorRpcTopicsBuilderExtensions
             throw new ArgumentException("RetainLatest is for topics declared with AddTopic; a pattern's topics are named by clients, so their state would grow without bound.", nameof(configure));
         }
 
-        TopicRegistrations.Get(builder.Services).AddTopicPattern(pattern, options);
+        BuilderRegistrations.Topics(builder.Services).AddTopicPattern(pattern, options);
         return builder;
     }
 
