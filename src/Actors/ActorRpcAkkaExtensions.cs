@@ -117,7 +117,10 @@ public static class ActorRpcAkkaExtensions
                 Roles = cluster.Roles.Count > 0 ? [.. cluster.Roles] : null,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend);
+            .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend)
+            // Nothing of ours needs Akka's type-name JSON fallback for System.Object, and whoever
+            // reaches the remoting port could use it to build types of their choosing: refused both ways.
+            .WithCustomSerializer(RefusingObjectSerializer.Alias, [typeof(object)], system => new RefusingObjectSerializer(system));
 
         if (cluster.SeedNodes.Count == 0)
         {
