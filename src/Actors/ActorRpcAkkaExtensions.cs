@@ -123,7 +123,7 @@ public static class ActorRpcAkkaExtensions
             .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend)
             // Nothing of ours needs Akka's type-name JSON fallback for System.Object, and whoever
             // reaches the remoting port could use it to build types of their choosing: refused both ways.
-            .WithCustomSerializer(RefusingObjectSerializer.Alias, [typeof(object)], system => new RefusingObjectSerializer(system));
+            .AddHocon(RefusingObjectSerializer.Config, HoconAddMode.Prepend);
 
         if (cluster.SeedNodes.Count == 0)
         {

@@ -19,8 +19,20 @@ namespace ActorRpc.Actors.Cluster;
 /// </remarks>
 internal sealed class RefusingObjectSerializer(ExtendedActorSystem system) : Serializer(system)
 {
-    /// <summary>The alias Akka registers its Newtonsoft JSON serializer under.</summary>
-    public const string Alias = "json";
+    /// <summary>
+    /// Puts this serializer in place of Akka's under the alias <c>json</c>, which Akka's default
+    /// <c>serialization-bindings</c> maps <c>System.Object</c> to. Replacing the class, rather than
+    /// registering a second serializer with id 1, means Newtonsoft's is never built (and Akka does
+    /// not warn at every start that id 1 was overridden).
+    /// </summary>
+    public static readonly string Config =
+        $"akka.actor.serializers.json = \"{typeof(RefusingObjectSerializer).FullName}, {typeof(RefusingObjectSerializer).Assembly.GetName().Name}\"";
+
+    /// <summary>The constructor Akka calls for a serializer with settings (<c>akka.actor.serialization-settings.json</c> exists by default).</summary>
+    public RefusingObjectSerializer(ExtendedActorSystem system, Akka.Configuration.Config settings)
+        : this(system)
+    {
+    }
 
     /// <summary>Akka's Newtonsoft JSON serializer's id, taken over so inbound payloads for it are refused here.</summary>
     public override int Identifier => 1;

@@ -51,6 +51,14 @@ public sealed class ObjectSerializationSpec : IAsyncLifetime
         Assert.IsType<ByteArraySerializer>(Serialization.FindSerializerFor(new byte[] { 1 }));
     }
 
+    [Fact]
+    public void Start_JsonSerializerReplaced_NoOverrideWarning()
+    {
+        // Akka warns "Serializer with identifier [1] are being overriden ... Did you mean to do this?"
+        // when a second serializer claims an id; the replacement is by configuration instead.
+        Assert.DoesNotContain(_node.Logs.Entries, e => e.Message.Contains("are being overriden", StringComparison.Ordinal));
+    }
+
     private sealed record UnboundMessage(string Text);
 
     /// <summary>Stands for any type with a dangerous setter; public, so Newtonsoft could build it.</summary>
