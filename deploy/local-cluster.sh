@@ -23,6 +23,9 @@
 #   SKIP_BUILD=1       reuse the last build instead of building
 # Extra node settings can be passed as ASP.NET Core environment variables, e.g.
 #   ActorRpc__DetailedErrors=true deploy/local-cluster.sh
+# Cluster TLS is off by default (a laptop). With Cluster__Tls__CertificatePath (and
+# Cluster__Tls__CertificatePassword) in the environment, every node presents that certificate and
+# the seed address uses akka.ssl.tcp:// (see deploy/README.md, "Cluster TLS", to make one).
 set -euo pipefail
 
 readonly HOST=127.0.0.1
@@ -226,7 +229,10 @@ cmd_start() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
 
-  local seed="akka.tcp://$SYSTEM_NAME@$HOST:$AKKA_BASE_PORT"
+  # TLS nodes only speak akka.ssl.tcp: the seed address must say so.
+  local scheme=akka.tcp
+  [[ -n "${Cluster__Tls__CertificatePath:-}" ]] && scheme=akka.ssl.tcp
+  local seed="$scheme://$SYSTEM_NAME@$HOST:$AKKA_BASE_PORT"
   for ((i = 1; i <= nodes; i++)); do
     local http_port=$((HTTP_BASE_PORT + i - 1)) akka_port=$((AKKA_BASE_PORT + i - 1))
     local -a args=(
@@ -244,7 +250,7 @@ cmd_start() {
     STARTED_PIDS+=("$pid")
     echo "$pid" >"$STATE_DIR/node$i.pid"
     echo "http://$HOST:$http_port" >"$STATE_DIR/node$i.url"
-    log "node$i: PID $pid  http://$HOST:$http_port  akka.tcp://$SYSTEM_NAME@$HOST:$akka_port$( ((i == 1)) && echo '  (seed)')"
+    log "node$i: PID $pid  http://$HOST:$http_port  $scheme://$SYSTEM_NAME@$HOST:$akka_port$( ((i == 1)) && echo '  (seed)')"
   done
 
   log "waiting up to ${HEALTH_TIMEOUT}s for /ready on every node (an Up cluster member that can serve)"

@@ -100,7 +100,10 @@ public static class ActorRpcAkkaExtensions
     /// Makes the actor system the cluster member ActorRpc's own system is: remoting on
     /// <see cref="ClusterNodeOptions.Hostname"/>:<see cref="ClusterNodeOptions.Port"/>, clustering
     /// with the keep-majority split-brain resolver, its seed nodes and roles, and its scheduler tick.
-    /// With no seed nodes the node joins itself and is a one-node cluster at once.
+    /// With no seed nodes the node joins itself and is a one-node cluster at once. With
+    /// <see cref="ClusterNodeOptions.Tls"/> set, nodes talk TLS with mutual authentication, and a
+    /// node without a trusted certificate cannot join. Akka's type-name JSON serializer for
+    /// <see cref="object"/> is turned off: only ActorRpc's messages and Akka's own cross the wire.
     /// </summary>
     /// <param name="builder">The actor system's builder.</param>
     /// <param name="cluster">Where this node listens and how it finds the others (the <c>Cluster</c> configuration section).</param>
@@ -110,14 +113,17 @@ public static class ActorRpcAkkaExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(cluster);
         builder
-            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithRemoting(RemoteOptionsFor(cluster))
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = cluster.SeedNodes.Count > 0 ? [.. cluster.SeedNodes] : null,
                 Roles = cluster.Roles.Count > 0 ? [.. cluster.Roles] : null,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend);
+            .AddHocon(SchedulerConfig(cluster.SchedulerTick), HoconAddMode.Prepend)
+            // Nothing of ours needs Akka's type-name JSON fallback for System.Object, and whoever
+            // reaches the remoting port could use it to build types of their choosing: refused both ways.
+            .AddHocon(RefusingObjectSerializer.Config, HoconAddMode.Prepend);
 
         if (cluster.SeedNodes.Count == 0)
         {
@@ -145,6 +151,30 @@ public static class ActorRpcAkkaExtensions
             sp.GetRequiredService<TopicCatalog>()));
         services.AddSingleton<ITopicPublisher, TopicPublisher>();
         return services;
+    }
+
+    // Plain akka.tcp, or TLS both ways: each end presents its certificate and checks the other's
+    // against the roots of its own PKCS#12 file (ClusterTlsTrust), since anyone who reaches the
+    // remoting port could otherwise join (the system name is no secret) and read or inject traffic.
+    private static RemoteOptions RemoteOptionsFor(ClusterNodeOptions cluster)
+    {
+        var remote = new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port };
+        if (!ClusterTlsTrust.IsConfigured(cluster.Tls))
+        {
+            return remote;
+        }
+
+        var trust = ClusterTlsTrust.Load(cluster.Tls);
+        remote.EnableSsl = true;
+        remote.Ssl = new SslOptions
+        {
+            X509Certificate = trust.Certificate,
+            RequireMutualAuthentication = true,
+            SuppressValidation = false,
+            ValidateCertificateHostname = false,
+            CustomValidator = trust.Validate,
+        };
+        return remote;
     }
 
     // Akka.Hosting has no typed setting for the scheduler; this is its one HOCON line.

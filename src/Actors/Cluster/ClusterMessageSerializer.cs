@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.DependencyInjection;
@@ -90,24 +91,26 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        // The frame came from another node: every length in it is checked before it is used.
+        var reader = new ClusterFrameReader(bytes, manifest);
         switch (manifest)
         {
             case TopicNotificationManifest:
                 var retain = reader.ReadBoolean();
                 var topic = reader.ReadString();
+                var notification = new TopicProtocol.TopicNotification(topic, reader.ReadBytes(), retain);
                 Metrics?.ClusterNotificationReceived();
-                return new TopicProtocol.TopicNotification(topic, ReadBytes(reader), retain);
+                return notification;
             case RemoteInvokeManifest:
                 var sequence = reader.ReadInt64();
                 var method = reader.ReadString();
-                var id = ReadBytes(reader);
-                var parameters = ReadBytes(reader);
+                var id = reader.ReadBytes();
+                var parameters = reader.ReadBytes();
                 var sessionId = reader.ReadString();
                 var remoteAddress = reader.ReadString();
                 var transport = reader.ReadString();
-                var replyTo = system.Provider.ResolveActorRef(reader.ReadString());
-                var traced = reader.BaseStream.Position < reader.BaseStream.Length;
+                var replyTo = ResolveReplyTo(reader.ReadString());
+                var traced = !reader.AtEnd;
                 var traceParent = traced ? reader.ReadString() : string.Empty;
                 var traceState = traced ? reader.ReadString() : string.Empty;
                 return new RouterProtocol.RemoteInvoke(
@@ -124,13 +127,13 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
             case InvocationCompletedManifest:
                 var completedSequence = reader.ReadInt64();
                 var hasFrame = reader.ReadBoolean();
-                var frame = ReadBytes(reader);
+                var frame = reader.ReadBytes();
                 return new RouterProtocol.InvocationCompleted(completedSequence, hasFrame ? frame : null);
             case CancelInvocationManifest:
                 var cancelledSequence = reader.ReadInt64();
-                return new RouterProtocol.CancelInvocation(cancelledSequence, system.Provider.ResolveActorRef(reader.ReadString()));
+                return new RouterProtocol.CancelInvocation(cancelledSequence, ResolveReplyTo(reader.ReadString()));
             default:
-                throw new System.Runtime.Serialization.SerializationException($"Unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}.");
+                throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}.");
         }
     }
 
@@ -159,11 +162,23 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
         }
     }
 
+    // A path that does not parse, or names no actor, resolves to dead letters; one that parses with a
+    // malformed uid ("#x") makes Akka throw, which becomes the malformed-frame error like any other.
+    private IActorRef ResolveReplyTo(string path)
+    {
+        try
+        {
+            return system.Provider.ResolveActorRef(path);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        {
+            throw new SerializationException($"Malformed reply path in a {nameof(ClusterMessageSerializer)} frame: {ex.Message}", ex);
+        }
+    }
+
     private static void WriteBytes(BinaryWriter writer, ReadOnlySpan<byte> bytes)
     {
         writer.Write(bytes.Length);
         writer.Write(bytes);
     }
-
-    private static byte[] ReadBytes(BinaryReader reader) => reader.ReadBytes(reader.ReadInt32());
 }

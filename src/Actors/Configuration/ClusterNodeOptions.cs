@@ -35,4 +35,10 @@ public sealed class ClusterNodeOptions
     /// 8% of a core; 50 ms keeps it near 3% (issue #5, bench/README.md). <b>Default:</b> 50 ms.
     /// </summary>
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// TLS with mutual authentication between nodes (<c>Cluster:Tls</c>): on when
+    /// <see cref="ClusterTlsOptions.CertificatePath"/> is set. <b>Default:</b> off.
+    /// </summary>
+    public ClusterTlsOptions Tls { get; } = new();
 }

@@ -1,3 +1,4 @@
+using ActorRpc.Actors.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Gateway.Hosting;
@@ -26,6 +27,40 @@ internal sealed class ClusterNodeOptionsValidator : IValidateOptions<ClusterNode
             failures.Add("Cluster:Hostname must not be empty.");
         }
 
+        ValidateTls(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // The certificate is loaded here once, so a wrong path or password stops the application with
+    // the setting's name before the actor system tries to listen.
+    private static void ValidateTls(ClusterNodeOptions options, List<string> failures)
+    {
+        var tls = options.Tls;
+        if (!ClusterTlsTrust.IsConfigured(tls))
+        {
+            if (!string.IsNullOrWhiteSpace(tls.Thumbprint) || !string.IsNullOrWhiteSpace(tls.Issuer) || !string.IsNullOrEmpty(tls.CertificatePassword))
+            {
+                failures.Add($"{ClusterTlsOptions.SectionName}:CertificatePath must be set when other {ClusterTlsOptions.SectionName} settings are: without it cluster TLS is off.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            ClusterTlsTrust.Load(tls).Dispose();
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        for (var i = 0; i < options.SeedNodes.Count; i++)
+        {
+            if (options.SeedNodes[i].StartsWith("akka.tcp://", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"Cluster:SeedNodes:{i} '{options.SeedNodes[i]}' must use akka.ssl.tcp:// when {ClusterTlsOptions.SectionName} is on.");
+            }
+        }
     }
 }

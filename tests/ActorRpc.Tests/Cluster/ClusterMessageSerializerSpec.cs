@@ -91,5 +91,16 @@ public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(frame, back.Frame is null ? null : Encoding.UTF8.GetString(back.Frame));
     }
 
+    [Fact]
+    public void FromBinary_TinyFrameClaimingTwoGigabyteArray_ThrowsSerializationExceptionWithoutAllocatingIt()
+    {
+        // Issue 12: a 10-byte notification whose frame length says int.MaxValue.
+        byte[] frame = [0, 1, (byte)'t', 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => Serializer.FromBinary(frame, "T"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 * 1024);
+        Assert.Contains("byte array of 2147483647 bytes, but only 3 are left", error.Message);
+    }
+
     private object RoundTrip(object message) => Serializer.FromBinary(Serializer.ToBinary(message), Serializer.Manifest(message));
 }
