@@ -55,6 +55,10 @@ internal static class ManagementPort
         {
             var urls = ConfiguredUrls(configuration, defaultUrl);
             builder.WebHost.UseUrls([.. urls, ManagementUrl(urls, port)]);
+
+            // Now in the URLs; left set, they would earn a warning that the URLs override them.
+            builder.WebHost.UseSetting("http_ports", string.Empty);
+            builder.WebHost.UseSetting("https_ports", string.Empty);
         }
 
         return port;

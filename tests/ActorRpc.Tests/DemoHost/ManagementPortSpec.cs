@@ -73,6 +73,23 @@ public sealed class ManagementPortSpec
     }
 
     [Fact]
+    public async Task ManagementPort_WithHttpPortsVariable_SameInterfacesBesideThePublicPort()
+    {
+        // As in the container image (ASPNETCORE_HTTP_PORTS=8080) with the manifests' Management__Port=8081: not started, only configured.
+        await using var app = DemoNode.Create(["--http_ports=8080", "--Management:Port=8081"]);
+        Assert.Equal("http://*:8080;http://*:8081", app.Configuration["urls"]);
+        Assert.True(string.IsNullOrEmpty(app.Configuration["http_ports"]));
+    }
+
+    [Fact]
+    public async Task ManagementPort_WithKestrelEndpoints_OneMoreEndpointOnTheirHost()
+    {
+        await using var app = DemoNode.Create(["--Kestrel:Endpoints:Https:Url=https://+:8443", "--Management:Port=8081"]);
+        Assert.Equal("http://+:8081", app.Configuration["Kestrel:Endpoints:Management:Url"]);
+        Assert.Equal("https://+:8443", app.Configuration["Kestrel:Endpoints:Https:Url"]);
+    }
+
+    [Fact]
     public void ManagementPort_SameAsThePublicPort_RefusedNamingTheKey()
     {
         var port = LoopbackHost.FreePort().ToString(CultureInfo.InvariantCulture);
