@@ -15,6 +15,7 @@ internal sealed class CookieOriginStartupCheck(IServiceProvider services, IOptio
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Authentication is the application's choice: without AddAuthentication there is no scheme provider, and no cookie.
         if (endpoint.Value.AllowedOrigins.Count > 0 || services.GetService<IAuthenticationSchemeProvider>() is not { } schemes)
         {
             return;
