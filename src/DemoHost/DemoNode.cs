@@ -3,7 +3,8 @@ namespace ActorRpc.DemoHost;
 /// <summary>
 /// The demo node, built from ActorRpc's public API the way an application would build its own:
 /// every demo method and topic, a server-side actor feeding the clock topic, health endpoints,
-/// Prometheus metrics and a CORS policy for browser POSTs. Program.cs and the tests start here.
+/// Prometheus metrics (on a management port of their own when <c>Management:Port</c> is set) and a
+/// CORS policy for browser POSTs. Program.cs and the tests start here.
 /// </summary>
 public static class DemoNode
 {
@@ -37,6 +38,9 @@ public static class DemoNode
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // After the default address, which it adds to rather than replaces.
+        var managementPort = ManagementPort.Listen(builder, DefaultUrl);
+
         builder.Services.AddActorRpc()
             .AddMethods<DemoMethods>()
             .AddTopic(DemoMethods.NewsTopic)
@@ -56,8 +60,8 @@ public static class DemoNode
 
         var app = builder.Build();
         app.UseCors();
-        app.MapActorRpcHealthChecks();
-        app.MapDemoMetrics();
+        app.MapActorRpcHealthChecks().OnlyOnManagementPort(managementPort);
+        app.MapDemoMetrics()?.OnlyOnManagementPort(managementPort);
         app.MapActorRpc(RpcPath).RequireCors(CorsPolicy);
         return app;
     }

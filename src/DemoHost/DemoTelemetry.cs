@@ -47,13 +47,11 @@ internal static class DemoTelemetry
         }
     }
 
-    public static void MapDemoMetrics(this WebApplication app)
+    /// <summary>Maps the scraping endpoint; null when <see cref="ObservabilityOptions.MetricsPath"/> turns it off.</summary>
+    public static IEndpointConventionBuilder? MapDemoMetrics(this WebApplication app)
     {
         var path = app.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value.MetricsPath;
-        if (!string.IsNullOrEmpty(path))
-        {
-            app.MapPrometheusScrapingEndpoint(path);
-        }
+        return string.IsNullOrEmpty(path) ? null : app.MapPrometheusScrapingEndpoint(path);
     }
 
     // Probes and scrapes arrive every few seconds and say nothing about clients: keep them out of traces.

@@ -84,6 +84,7 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NodeShutdown>());
         services.AddHostedService<IdleConnectionSweeper>();
         services.AddHostedService<ActorRpcStartupCheck>();
+        services.AddHostedService<CookieOriginStartupCheck>();
         services.AddHealthChecks()
             .AddCheck<MethodRoutersHealthCheck>("actorrpc-method-routers", tags: [ActorRpcHealthChecks.ReadyTag])
             .AddCheck<NodeReadinessHealthCheck>("actorrpc-cluster-member", tags: [ActorRpcHealthChecks.ReadyTag]);

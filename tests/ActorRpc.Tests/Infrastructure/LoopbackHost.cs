@@ -26,7 +26,10 @@ internal static class LoopbackHost
     }
 
     /// <summary>Starts <paramref name="app"/> (disposing it when it fails to start) and returns the address Kestrel bound.</summary>
-    public static async Task<Uri> StartAsync(WebApplication app)
+    public static async Task<Uri> StartAsync(WebApplication app) => (await StartAllAsync(app)).Single();
+
+    /// <summary>Starts <paramref name="app"/> (disposing it when it fails to start) and returns every address Kestrel bound.</summary>
+    public static async Task<IReadOnlyList<Uri>> StartAllAsync(WebApplication app)
     {
         try
         {
@@ -38,7 +41,18 @@ internal static class LoopbackHost
             throw;
         }
 
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        return [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(address => new Uri(address))];
+    }
+
+    /// <summary>
+    /// A loopback port free a moment ago, for settings that need a real port number (0 means "off"
+    /// to them). Another process could take it in between; on a test machine none does.
+    /// </summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>An HTTP client for <paramref name="address"/> whose requests give up after <see cref="TestTimeouts.Long"/>.</summary>

@@ -24,9 +24,13 @@ public sealed class RpcTestSocket : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<RpcTestSocket> ConnectAsync(Uri uri)
+    public static Task<RpcTestSocket> ConnectAsync(Uri uri) => ConnectAsync(uri, static _ => { });
+
+    /// <summary>Connects with options set by <paramref name="configure"/> (headers, certificate validation).</summary>
+    public static async Task<RpcTestSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions> configure)
     {
         var socket = new ClientWebSocket();
+        configure(socket.Options);
         await socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
         return new RpcTestSocket(socket);
     }
