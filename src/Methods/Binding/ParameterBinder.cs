@@ -175,13 +175,14 @@ internal sealed class ParameterBinder
     private void BindNamed(JsonElement obj, object?[] args)
     {
         var given = new string?[_slots.Length];
+        string? unknown = null;
         foreach (var property in obj.EnumerateObject())
         {
             var index = SlotFor(property.Name);
             if (index < 0)
             {
-                throw new RpcInvalidParamsException(
-                    $"Invalid params: unknown parameter '{ClientText.Bound(property.Name)}'; expected {DescribeExpected()}.");
+                unknown ??= property.Name;
+                continue;
             }
 
             if (given[index] is { } earlier)
@@ -201,6 +202,12 @@ internal sealed class ParameterBinder
             {
                 args[i] = _slots[i].MissingValue();
             }
+        }
+
+        // Missing beats unknown: "subtrahendd" is best answered with the "subtrahend" it should have been.
+        if (unknown is not null)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{ClientText.Bound(unknown)}'; expected {DescribeExpected()}.");
         }
     }
 
