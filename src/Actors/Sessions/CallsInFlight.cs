@@ -23,8 +23,9 @@ namespace ActorRpc.Actors.Sessions;
 /// </para>
 /// <para>
 /// A <c>$/cancelRequest</c> finds its call through an index by normalized id
-/// (<see cref="CancelRequest.IdKey"/>), built once per call as it is added: scanning and unescaping
-/// every call in flight per cancel made a flood of cancels quadratic (issue #12).
+/// (<see cref="CancelRequest.IdKey"/>): scanning and unescaping every call in flight per cancel made
+/// a flood of cancels quadratic (issue #12). The index is built at the session's first cancel and
+/// kept from then on, so the many clients that never cancel pay nothing for it per call.
 /// </para>
 /// </remarks>
 internal sealed class CallsInFlight
@@ -36,6 +37,7 @@ internal sealed class CallsInFlight
     // mistake, so rare) wait in _laterById, in sequence order.
     private readonly Dictionary<string, long> _oldestById = new(StringComparer.Ordinal);
     private Dictionary<string, List<long>>? _laterById;
+    private bool _indexed;
 
     public int Count
     {
@@ -67,8 +69,8 @@ internal sealed class CallsInFlight
     }
 
     /// <summary>
-    /// How many calls in flight a lookup by id looked at, over this table's life: a test hook proving
-    /// that <see cref="OldestWithId"/> is an index lookup, not a scan.
+    /// How many calls in flight lookups by id looked at (building the index included), over this
+    /// table's life: a test hook proving that <see cref="OldestWithId"/> is an index lookup, not a scan.
     /// </summary>
     internal long CallsExamined { get; private set; }
 
@@ -87,6 +89,18 @@ internal sealed class CallsInFlight
 
         lock (_lock)
         {
+            if (!_indexed)
+            {
+                // The first cancel of this session: from now on every call is indexed as it comes and goes.
+                _indexed = true;
+                foreach (var call in _calls.Values)
+                {
+                    Index(call);
+                }
+
+                CallsExamined += _calls.Count;
+            }
+
             if (!_oldestById.TryGetValue(key, out var sequence))
             {
                 return null;
@@ -203,7 +217,7 @@ internal sealed class CallsInFlight
     // Under the lock.
     private void Index(PendingCall call)
     {
-        if (call.IdKey is not { } key)
+        if (!_indexed || CancelRequest.IdKey(call.Id.Span) is not { } key)
         {
             return;
         }
@@ -229,7 +243,7 @@ internal sealed class CallsInFlight
     // Under the lock.
     private void Unindex(PendingCall call)
     {
-        if (call.IdKey is not { } key)
+        if (!_indexed || CancelRequest.IdKey(call.Id.Span) is not { } key)
         {
             return;
         }

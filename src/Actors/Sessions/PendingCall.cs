@@ -23,9 +23,6 @@ internal sealed record PendingCall(
 {
     public bool IsNotification => Id.IsEmpty;
 
-    /// <summary>The id as <c>$/cancelRequest</c> compares it (<see cref="CancelRequest.IdKey"/>); null for a notification.</summary>
-    public string? IdKey { get; } = CancelRequest.IdKey(Id.Span);
-
     /// <summary>
     /// What the client gets once the handler finished with <paramref name="handlerFrame"/>: nothing
     /// for a notification, and an internal error where a request's handler left no frame. The same

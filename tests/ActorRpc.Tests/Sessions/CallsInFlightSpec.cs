@@ -113,21 +113,30 @@ public sealed class CallsInFlightSpec
     }
 
     [Fact]
-    public void OldestWithId_ThousandsInFlight_LooksAtOneCallNotAll()
+    public void OldestWithId_ThousandsOfCancelsWithThousandsInFlight_EachLooksAtOneCall()
     {
         // Issue #12: each cancel scanned and unescaped every call in flight, so a flood of cancels was quadratic.
+        const int inFlight = 5000;
         var calls = new CallsInFlight();
-        for (var i = 1; i <= 5000; i++)
+        for (var i = 1; i <= inFlight; i++)
         {
             calls.Add(Call(i, $"\"id-\\u00{i % 100:D2}-{i}\""));
         }
 
-        var found = calls.OldestWithId(Id("\"id-\\u0000-4200\""));
-        var missed = calls.OldestWithId(Id("\"no-such-id\""));
+        for (var i = 1; i <= 1000; i++)
+        {
+            // The same id, written with every character escaped.
+            var value = $"id-{(char)Convert.ToInt32($"{i % 100:D2}", 16)}-{i}";
+            var found = calls.OldestWithId(Id("\"" + string.Concat(value.Select(c => $"\\u{(int)c:x4}")) + "\""));
+            Assert.Equal(i, found!.Sequence);
+            Assert.Null(calls.OldestWithId(Id($"\"no-such-id-{i}\"")));
+        }
 
-        Assert.Equal(4200, found!.Sequence);
-        Assert.Null(missed);
-        Assert.Equal(1, calls.CallsExamined);
+        // The index is built once, at the first cancel (every call once), then each cancel finds its call directly.
+        Assert.Equal(inFlight + 1000, calls.CallsExamined);
+
+        calls.Add(Call(inFlight + 1, "\"late\""));
+        Assert.Equal(inFlight + 1, calls.OldestWithId(Id("\"late\""))!.Sequence); // indexed as it came
     }
 
     [Fact]
