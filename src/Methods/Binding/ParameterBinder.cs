@@ -110,7 +110,7 @@ internal sealed class ParameterBinder
 
         if (start == JsonTokenType.StartObject && reader.TokenType == JsonTokenType.PropertyName)
         {
-            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{reader.GetString()}'; this method takes no parameters.");
+            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{ClientText.Bound(reader.GetString()!)}'; this method takes no parameters.");
         }
 
         throw new RpcInvalidParamsException("Invalid params: this method takes no parameters.");

@@ -84,6 +84,17 @@ public sealed class ParameterBinderSpec
     }
 
     [Fact]
+    public void Bind_UnknownKeyOfAnyLengthForParameterlessMethod_EchoedBounded()
+    {
+        var key = new string('k', 100_000);
+
+        var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.NoParameters), $$"""{"{{key}}": 1}"""));
+
+        Assert.Contains("unknown parameter 'kkkk", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, $"{ex.Message.Length} chars");
+    }
+
+    [Fact]
     public void Bind_TooManyPositional_ThrowsInvalidParamsWithCounts()
     {
         var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.Subtract), "[1, 2, 3]"));
