@@ -76,8 +76,9 @@ public static class ActorRpcAkkaExtensions
             var options = services.GetRequiredService<IOptions<ActorRpcOptions>>().Value;
             var metrics = services.GetRequiredService<RpcMetrics>();
             var topicCatalog = services.GetRequiredService<TopicCatalog>();
+            var patternTopics = new PatternTopicBudget(options.Limits.MaxPatternTopics);
             var topics = system.ActorOf(
-                TopicsActor.Props(topicCatalog, DistributedPubSub.Get(system).Mediator, metrics),
+                TopicsActor.Props(topicCatalog, DistributedPubSub.Get(system).Mediator, metrics, patternTopics, options.Limits.RetainedPatternTopicTtl),
                 ActorNames.Topics);
             registry.Register<TopicsRoot>(topics);
 
@@ -89,7 +90,7 @@ public static class ActorRpcAkkaExtensions
                 ActorNames.Methods);
 
             var dependencies = new SessionDependencies(
-                directory, options.Limits, options.Methods.SerializerOptions, services, topicCatalog, topics, metrics, options.Protocol.Compatibility);
+                directory, options.Limits, options.Methods.SerializerOptions, services, topicCatalog, topics, metrics, options.Protocol.Compatibility, patternTopics);
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), ActorNames.Sessions));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);

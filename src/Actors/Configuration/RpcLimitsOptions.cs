@@ -58,6 +58,25 @@ public sealed class RpcLimitsOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxSubscriptionsPerSession { get; set; } = 1000;
 
+    /// <summary>
+    /// How many concrete names of topic patterns (<c>orders.42</c> of <c>AddTopicPattern("orders.*")</c>)
+    /// one node holds at once: each costs a topic actor and a distributed pub/sub registration gossiped
+    /// to every node, and clients choose the names. Past it, <c>subscribe</c> to a new name is -32602
+    /// naming this setting (names already in use can still be subscribed to); publishing never
+    /// creates one, so it is never refused. <b>Default:</b> 10000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxPatternTopics { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a pattern topic with no subscriber on this node keeps its retained state: once it
+    /// has had no local subscriber and no retained publish for this long, its state is dropped and
+    /// the topic stops (its actor and its pub/sub registration), so retained names left behind by
+    /// clients do not pile up. A pattern topic with no subscriber and no retained state stops at
+    /// once. Declared topics keep their state for the node's life. <b>Default:</b> 1 hour.
+    /// </summary>
+    public TimeSpan RetainedPatternTopicTtl { get; set; } = TimeSpan.FromHours(1);
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (HandlerTimeout <= TimeSpan.Zero && HandlerTimeout != Timeout.InfiniteTimeSpan)
@@ -65,6 +84,13 @@ public sealed class RpcLimitsOptions : IValidatableObject
             yield return new ValidationResult(
                 $"HandlerTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {HandlerTimeout}).",
                 [nameof(HandlerTimeout)]);
+        }
+
+        if (RetainedPatternTopicTtl <= TimeSpan.Zero || RetainedPatternTopicTtl.TotalDays > 365)
+        {
+            yield return new ValidationResult(
+                $"RetainedPatternTopicTtl must be positive and at most 365 days (it is {RetainedPatternTopicTtl}).",
+                [nameof(RetainedPatternTopicTtl)]);
         }
 
         if (!Enum.IsDefined(SlowConsumerPolicy))

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ActorRpc.Actors.Protocol;
@@ -60,20 +61,41 @@ internal static class CancelRequest
         return false;
     }
 
-    /// <summary>Whether two raw JSON ids name the same request: equal numbers as written, or equal strings once unescaped.</summary>
-    public static bool SameId(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    /// <summary>
+    /// The id in the form two ids are compared by: a number as written (<c>1</c> and <c>1.0</c> differ,
+    /// as they do for the client), a string once unescaped (<c>"a"</c> and <c>"\u0061"</c> are the same
+    /// id), and never a number equal to a string (<c>1</c> is not <c>"1"</c>). Null when the id cannot
+    /// name a request to cancel (empty: a notification; <c>null</c>, or anything not a string or number).
+    /// </summary>
+    public static string? IdKey(ReadOnlySpan<byte> rawId)
     {
-        if (a.SequenceEqual(b))
+        if (rawId.IsEmpty)
         {
-            return true;
+            return null;
         }
 
-        if (a.IsEmpty || b.IsEmpty || a[0] != (byte)'"' || b[0] != (byte)'"')
+        var first = rawId[0];
+        if (first == (byte)'-' || char.IsAsciiDigit((char)first))
         {
-            return false;
+            return Encoding.UTF8.GetString(rawId);
         }
 
-        return Unescape(a) == Unescape(b);
+        if (first != (byte)'"')
+        {
+            return null;
+        }
+
+        // A string key starts with the quote, so no number can equal it.
+        try
+        {
+            var reader = new Utf8JsonReader(rawId);
+            return reader.Read() ? "\"" + reader.GetString() : null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException)
+        {
+            // A lone surrogate escape is valid JSON but no .NET string: compared as written, under its own prefix.
+            return "\0" + Encoding.UTF8.GetString(rawId);
+        }
     }
 
     private static bool TryTakeId(ref Utf8JsonReader reader, ReadOnlyMemory<byte> parameters, out ReadOnlyMemory<byte> id)
@@ -87,11 +109,5 @@ internal static class CancelRequest
         var start = (int)reader.TokenStartIndex;
         id = parameters[start..(int)reader.BytesConsumed];
         return true;
-    }
-
-    private static string? Unescape(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        return reader.Read() ? reader.GetString() : null;
     }
 }

@@ -1,3 +1,4 @@
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Protocol;
 
@@ -20,11 +21,11 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
     public static RpcError InvalidParams(string message) => new((int)JsonRpcErrorCode.InvalidParams, message);
 
     public static RpcError MethodNotFound(string method) =>
-        new((int)JsonRpcErrorCode.MethodNotFound, "Method not found", new MethodNotFoundData(method));
+        new((int)JsonRpcErrorCode.MethodNotFound, "Method not found", new MethodNotFoundData(ClientText.Bound(method)));
 
     /// <summary>The data of -32001: the limit that was reached (ActorRpc:Limits:HandlerTimeout).</summary>
     internal sealed record TimeoutData(double TimeoutMs);
 
-    /// <summary>The data of -32601: which method was asked for.</summary>
+    /// <summary>The data of -32601: which method was asked for (bounded: <see cref="ClientText.Bound(string)"/>).</summary>
     internal sealed record MethodNotFoundData(string Method);
 }

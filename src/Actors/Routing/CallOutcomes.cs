@@ -4,6 +4,7 @@ using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Routing;
 
@@ -13,8 +14,15 @@ namespace ActorRpc.Actors.Routing;
 /// both are measured alike: <see cref="Started"/> opens the handler's span and gauge, and the
 /// outcome closes them and counts the request. Thread-safe.
 /// </summary>
-internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions serializerOptions, bool detailedErrors, RpcMetrics metrics)
+/// <remarks>
+/// Request ids in logs are bounded (<see cref="ClientText"/>), and tracebacks of unexpected faults
+/// are rate-limited per method (<see cref="FaultLogThrottle"/>): a client decides how often a handler fails.
+/// </remarks>
+internal sealed class CallOutcomes(
+    ILoggingAdapter log, JsonSerializerOptions serializerOptions, bool detailedErrors, RpcMetrics metrics, FaultLogThrottle? faultLog = null)
 {
+    private readonly FaultLogThrottle _faultLog = faultLog ?? new FaultLogThrottle();
+
     public CallOutcomes(ILoggingAdapter log, RouterSettings settings)
         : this(log, settings.SerializerOptions, settings.DetailedErrors, settings.Metrics)
     {
@@ -54,18 +62,28 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
     public byte[]? Failed(RpcCall call, Exception exception, Activity? span)
     {
         var error = RpcErrorMapper.FromException(exception, detailedErrors, call.CancellationToken.IsCancellationRequested, out var unexpected);
-        if (unexpected)
+        if (unexpected && _faultLog.ShouldLog(call.Method, out var suppressed))
         {
-            log.Error(
-                exception,
-                "Method [{0}] failed on session [{1}], request [{2}]",
-                call.Method,
-                call.Context.SessionId,
-                call.Context.RequestId ?? "notification");
+            if (suppressed == 0)
+            {
+                log.Error(exception, "Method [{0}] failed on session [{1}], request [{2}]", ClientText.Bound(call.Method), call.Context.SessionId, RequestIdText(call));
+            }
+            else
+            {
+                log.Error(
+                    exception,
+                    "Method [{0}] failed on session [{1}], request [{2}]; {3} more faults of method [{4}] suppressed since the last one logged (one traceback per method per {5})",
+                    ClientText.Bound(call.Method),
+                    call.Context.SessionId,
+                    RequestIdText(call),
+                    suppressed,
+                    ClientText.Bound(call.Method),
+                    FaultLogThrottle.Window);
+            }
         }
-        else if (log.IsDebugEnabled)
+        else if (!unexpected && log.IsDebugEnabled)
         {
-            log.Debug("Method [{0}] answered error [{1}] on session [{2}], request [{3}]", call.Method, error.Code, call.Context.SessionId, call.Context.RequestId ?? "notification");
+            log.Debug("Method [{0}] answered error [{1}] on session [{2}], request [{3}]", ClientText.Bound(call.Method), error.Code, call.Context.SessionId, RequestIdText(call));
         }
 
         byte[]? frame = null;
@@ -82,9 +100,9 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
                 log.Error(
                     ex,
                     "Error data of method [{0}] cannot be serialized; answering without it (session [{1}], request [{2}])",
-                    call.Method,
+                    ClientText.Bound(call.Method),
                     call.Context.SessionId,
-                    call.Context.RequestId ?? "notification");
+                    RequestIdText(call));
                 frame = JsonRpcResponseWriter.Error(call.Id, error with { Data = null }, serializerOptions);
             }
         }
@@ -92,6 +110,8 @@ internal sealed class CallOutcomes(ILoggingAdapter log, JsonSerializerOptions se
         Finish(call, span, error.Code);
         return frame;
     }
+
+    private static string RequestIdText(RpcCall call) => call.IsNotification ? "notification" : ClientText.Bound(call.Id.Span);
 
     private void Finish(RpcCall call, Activity? span, int? errorCode)
     {

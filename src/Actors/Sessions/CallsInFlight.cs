@@ -4,7 +4,7 @@ using ActorRpc.Actors.Protocol;
 namespace ActorRpc.Actors.Sessions;
 
 /// <summary>
-/// A session's calls in flight, and the spare token sources it reuses for new ones. Shared by the
+/// A session's calls in flight, indexed by sequence and by request id. Shared by the
 /// session actor, which adds calls and gives up on them, and the completions of task handlers it
 /// started, which answer their call from the handler's own thread (<see cref="DirectCompletions"/>).
 /// </summary>
@@ -19,17 +19,25 @@ namespace ActorRpc.Actors.Sessions;
 /// </para>
 /// <para>
 /// One lock, held only for a dictionary operation: the two sides meet once per call. The static
-/// <see cref="PastDeadline"/> and <see cref="OldestWithId"/> are the pure rules the session applies
-/// to a <see cref="Snapshot"/>.
+/// <see cref="PastDeadline"/> is the pure rule the session applies to a <see cref="Snapshot"/>.
+/// </para>
+/// <para>
+/// A <c>$/cancelRequest</c> finds its call through an index by normalized id
+/// (<see cref="CancelRequest.IdKey"/>): scanning and unescaping every call in flight per cancel made
+/// a flood of cancels quadratic (issue #12). The index is built at the session's first cancel and
+/// kept from then on, so the many clients that never cancel pay nothing for it per call.
 /// </para>
 /// </remarks>
 internal sealed class CallsInFlight
 {
-    private const int SpareTokenLimit = 64;
-
     private readonly Lock _lock = new();
     private readonly Dictionary<long, PendingCall> _calls = [];
-    private readonly Stack<CancellationTokenSource> _spareTokens = new();
+
+    // Normalized id -> the oldest call in flight with it; later calls that reuse the id (a client's
+    // mistake, so rare) wait in _laterById, in sequence order.
+    private readonly Dictionary<string, long> _oldestById = new(StringComparer.Ordinal);
+    private Dictionary<string, List<long>>? _laterById;
+    private bool _indexed;
 
     public int Count
     {
@@ -61,49 +69,67 @@ internal sealed class CallsInFlight
     }
 
     /// <summary>
-    /// The call a <c>$/cancelRequest</c> for <paramref name="id"/> means: the oldest request in
-    /// <paramref name="calls"/> with the same id (<see cref="CancelRequest.SameId"/>). Notifications
-    /// have no id to name. Ids should be unique among requests in flight; if not, the oldest is the one meant.
+    /// How many calls in flight lookups by id looked at (building the index included), over this
+    /// table's life: a test hook proving that <see cref="OldestWithId"/> is an index lookup, not a scan.
     /// </summary>
-    public static PendingCall? OldestWithId(IReadOnlyList<PendingCall> calls, ReadOnlySpan<byte> id)
+    internal long CallsExamined { get; private set; }
+
+    /// <summary>
+    /// The call a <c>$/cancelRequest</c> for <paramref name="id"/> means: the oldest request in
+    /// flight with the same id (<see cref="CancelRequest.IdKey"/>: equal numbers as written, equal
+    /// strings once unescaped). Notifications have no id to name. Ids should be unique among
+    /// requests in flight; if not, the oldest is the one meant.
+    /// </summary>
+    public PendingCall? OldestWithId(ReadOnlySpan<byte> id)
     {
-        PendingCall? oldest = null;
-        foreach (var call in calls)
+        if (CancelRequest.IdKey(id) is not { } key)
         {
-            if (!call.IsNotification && CancelRequest.SameId(call.Id.Span, id) && (oldest is null || call.Sequence < oldest.Sequence))
-            {
-                oldest = call;
-            }
+            return null;
         }
 
-        return oldest;
-    }
-
-    /// <summary>A token source for a new call: a reset spare one if any.</summary>
-    public CancellationTokenSource RentToken()
-    {
         lock (_lock)
         {
-            if (_spareTokens.TryPop(out var spare))
+            if (!_indexed)
             {
-                return spare;
-            }
-        }
+                // The first cancel of this session: from now on every call is indexed as it comes and goes.
+                _indexed = true;
+                foreach (var call in _calls.Values)
+                {
+                    Index(call);
+                }
 
-        return new CancellationTokenSource();
+                CallsExamined += _calls.Count;
+            }
+
+            if (!_oldestById.TryGetValue(key, out var sequence))
+            {
+                return null;
+            }
+
+            CallsExamined++;
+            return _calls[sequence];
+        }
     }
+
+    /// <summary>
+    /// A token source for a new call: always a new one. Token sources are never recycled (issue #12):
+    /// a handler, or work it left behind, may hold its token after its call finished, and a reset
+    /// source handed to a later call would cancel that stray work when the later call is cancelled.
+    /// A source without a timer costs one small allocation and needs no disposal.
+    /// </summary>
+    public static CancellationTokenSource NewToken() => new();
 
     public void Add(PendingCall call)
     {
         lock (_lock)
         {
             _calls[call.Sequence] = call;
+            Index(call);
         }
     }
 
     /// <summary>
-    /// Its handler finished: takes the call out, keeps its token source for another call and ends
-    /// its span. False when it was already answered (given up on); the caller then drops the result.
+    /// Its handler finished: takes the call out and ends its span. False when it was already answered (given up on); the caller then drops the result.
     /// </summary>
     public bool TryComplete(long sequence, out PendingCall call)
     {
@@ -111,8 +137,6 @@ internal sealed class CallsInFlight
         {
             return false;
         }
-
-        Recycle(call.Cancellation);
 
         // Success or error is on the handler's span, where the outcome is known.
         RpcTracing.Finish(call.Span, errorCode: null);
@@ -145,6 +169,8 @@ internal sealed class CallsInFlight
         {
             calls = [.. _calls.Values];
             _calls.Clear();
+            _oldestById.Clear();
+            _laterById = null;
         }
 
         if (calls.Length == 0)
@@ -178,24 +204,77 @@ internal sealed class CallsInFlight
     {
         lock (_lock)
         {
-            return _calls.Remove(sequence, out call!);
+            if (!_calls.Remove(sequence, out call!))
+            {
+                return false;
+            }
+
+            Unindex(call);
+            return true;
         }
     }
 
-    // A finished call's token source, kept for another call unless it was cancelled (a handler may still hold it then).
-    private void Recycle(CancellationTokenSource token)
+    // Under the lock.
+    private void Index(PendingCall call)
     {
-        if (!token.TryReset())
+        if (!_indexed || CancelRequest.IdKey(call.Id.Span) is not { } key)
         {
             return;
         }
 
-        lock (_lock)
+        if (!_oldestById.TryGetValue(key, out var oldest))
         {
-            if (_spareTokens.Count < SpareTokenLimit)
-            {
-                _spareTokens.Push(token);
-            }
+            _oldestById[key] = call.Sequence;
+            return;
         }
+
+        var later = (_laterById ??= new(StringComparer.Ordinal)).TryGetValue(key, out var list) ? list : _laterById[key] = [];
+        if (call.Sequence < oldest)
+        {
+            _oldestById[key] = call.Sequence;
+            InsertInOrder(later, oldest);
+        }
+        else
+        {
+            InsertInOrder(later, call.Sequence);
+        }
+    }
+
+    // Under the lock.
+    private void Unindex(PendingCall call)
+    {
+        if (!_indexed || CancelRequest.IdKey(call.Id.Span) is not { } key)
+        {
+            return;
+        }
+
+        List<long>? later = null;
+        _laterById?.TryGetValue(key, out later);
+        if (_oldestById.TryGetValue(key, out var oldest) && oldest == call.Sequence)
+        {
+            if (later is null)
+            {
+                _oldestById.Remove(key);
+                return;
+            }
+
+            _oldestById[key] = later[0];
+            later.RemoveAt(0);
+        }
+        else
+        {
+            later?.Remove(call.Sequence);
+        }
+
+        if (later is { Count: 0 })
+        {
+            _laterById!.Remove(key);
+        }
+    }
+
+    private static void InsertInOrder(List<long> sequences, long sequence)
+    {
+        var at = sequences.BinarySearch(sequence);
+        sequences.Insert(at < 0 ? ~at : at, sequence);
     }
 }

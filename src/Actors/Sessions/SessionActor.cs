@@ -6,6 +6,7 @@ using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Topics;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Sessions;
 
@@ -263,7 +264,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var method = entry.Method!;
-        var builtIn = SessionBuiltIns.Answer(method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession);
+        var builtIn = SessionBuiltIns.Answer(
+            method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics);
         if (builtIn is not null)
         {
             return CarryOut(builtIn, entry.Id);
@@ -276,7 +278,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var sequence = ++_nextSequence;
         var inFlight = InFlight;
-        var cancellation = inFlight.RentToken();
+        var cancellation = CallsInFlight.NewToken();
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         // A task the session starts itself has only its token to cancel; other calls have a router to tell.
         var router = route.LocalTask is null ? route.Router : null;
@@ -326,7 +328,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void Cancel(ReadOnlyMemory<byte> id)
     {
-        if (_inFlight is null || CallsInFlight.OldestWithId(_inFlight.Snapshot(), id.Span) is not { } call)
+        if (_inFlight?.OldestWithId(id.Span) is not { } call)
         {
             return; // Not (or no longer) in flight: ignored, as LSP requires.
         }
@@ -500,8 +502,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
         JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);
 
+    // The client chose the id, at any length: logs get a bounded copy.
     private static string RequestIdText(ReadOnlyMemory<byte> id) =>
-        id.IsEmpty ? "notification" : System.Text.Encoding.UTF8.GetString(id.Span);
+        id.IsEmpty ? "notification" : ClientText.Bound(id.Span);
 
     // Often enough that a timeout is answered within an eighth of its length, never more than once a second.
     private static TimeSpan DeadlineCheckInterval(long timeoutMs) =>

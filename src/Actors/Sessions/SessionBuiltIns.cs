@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Errors;
 using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Actors.Sessions;
@@ -30,16 +31,18 @@ internal static class SessionBuiltIns
     /// <param name="subscriptions">The session's topics now.</param>
     /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
+    /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
     public static BuiltInAnswer? Answer(
         string method,
         ReadOnlyMemory<byte> parameters,
         ImmutableSortedSet<string> subscriptions,
         TopicCatalog topicCatalog,
-        int maxSubscriptionsPerSession) =>
+        int maxSubscriptionsPerSession,
+        PatternTopicBudget? patternTopics = null) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
-            RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession),
+            RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession, patternTopics),
             RpcMethodCatalog.UnsubscribeName => Unsubscribe(parameters, subscriptions),
             RpcMethodCatalog.GetSubscriptionsName => BuiltInAnswer.Topics([.. subscriptions], subscriptions),
             RpcMethodCatalog.GetTopicsName => BuiltInAnswer.Topics([.. topicCatalog.Listed], subscriptions),
@@ -58,7 +61,7 @@ internal static class SessionBuiltIns
     }
 
     private static BuiltInAnswer Subscribe(
-        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit)
+        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget? patternTopics)
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
@@ -67,7 +70,7 @@ internal static class SessionBuiltIns
 
         if (topics.FirstOrDefault(t => !catalog.IsAllowed(t)) is { } unknown)
         {
-            return BuiltInAnswer.Failed(RpcError.InvalidParams($"Invalid params: unknown topic '{unknown}'; see get_topics."), subscriptions);
+            return BuiltInAnswer.Failed(RpcError.InvalidParams($"Invalid params: unknown topic '{ClientText.Bound(unknown)}'; see get_topics."), subscriptions);
         }
 
         // A topic named twice in one request counts twice here, as it always has: the limit is a guard, not a quota.
@@ -79,6 +82,19 @@ internal static class SessionBuiltIns
         }
 
         var (now, added) = Change(subscriptions, topics, subscribe: true);
+
+        // New names of patterns each cost a topic actor here and a registration on every node: the
+        // node holds a bounded number of them. All or nothing, like the rest of this call.
+        if (patternTopics is not null && added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
+            && !patternTopics.TryAdmit(patternNames))
+        {
+            return BuiltInAnswer.Failed(
+                RpcError.InvalidParams(
+                    $"Invalid params: this node holds its maximum of {patternTopics.Limit} pattern topics (ActorRpc:Limits:MaxPatternTopics); "
+                    + "subscribe to a topic already in use, or try again later."),
+                subscriptions);
+        }
+
         return BuiltInAnswer.Topics([.. now], now) with { Subscribe = added };
     }
 

@@ -15,6 +15,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
 /// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
 /// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
+/// <param name="PatternTopics">The node's live pattern topics, admitted on subscribe (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
@@ -23,4 +24,5 @@ internal sealed record SessionDependencies(
     TopicCatalog Topics,
     IActorRef TopicsActor,
     RpcMetrics Metrics,
-    RpcCompatibility Compatibility = RpcCompatibility.None);
+    RpcCompatibility Compatibility = RpcCompatibility.None,
+    Topics.PatternTopicBudget? PatternTopics = null);

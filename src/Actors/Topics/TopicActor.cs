@@ -11,23 +11,32 @@ namespace ActorRpc.Actors.Topics;
 /// connection), the topic's retained state, and the node's one subscription to the cluster's
 /// mediator, so a notify crosses to this node once and is fanned out here.
 /// </summary>
-internal sealed class TopicActor : ReceiveActor
+/// <remarks>
+/// A pattern topic (prunable) offers to go (<see cref="Idle"/>) once it holds nothing: no
+/// subscriber and no retained state. Retained state alone keeps it only for the retained TTL
+/// (ActorRpc:Limits:RetainedPatternTopicTtl): a timer runs while it has no subscriber, restarted by
+/// each retained publish; when it fires the state is dropped and the topic is idle (issue #12:
+/// retained names left behind by clients piled up, each with an actor and a registration).
+/// </remarks>
+internal sealed class TopicActor : ReceiveActor, IWithTimers
 {
     private readonly string _topic;
     private readonly IActorRef _mediator;
     private readonly bool _prunable;
     private readonly RpcMetrics _metrics;
+    private readonly TimeSpan? _retainedTtl;
     private readonly string _label;
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionProtocol.Deliver? _state;
 
-    public TopicActor(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics)
+    public TopicActor(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl)
     {
         _topic = topic;
         _mediator = mediator;
         _prunable = prunable;
         _metrics = metrics;
+        _retainedTtl = retainedTtl;
 
         // A pattern topic's name is the client's choice: it is counted under its pattern.
         _label = metrics.TopicLabel(topic);
@@ -37,6 +46,7 @@ internal sealed class TopicActor : ReceiveActor
         {
             if (_subscribers.Add(subscribe.Session))
             {
+                Timers.Cancel(RetainedStateExpired.Instance);
                 Context.WatchWith(subscribe.Session, new SubscriberGone(subscribe.Session));
                 _metrics.SubscriptionsChanged(_label, 1);
             }
@@ -51,6 +61,17 @@ internal sealed class TopicActor : ReceiveActor
         Receive<SubscriberGone>(gone => Remove(gone.Session));
         Receive<TopicProtocol.GetRegistrations>(_ => Sender.Tell(new TopicProtocol.TopicRegistrations(_topic, _subscribers.Count)));
         Receive<SubscribeAck>(_ => _log.Debug("Topic [{0}] subscribed to the cluster mediator", _topic));
+        Receive<RetainedStateExpired>(_ =>
+        {
+            if (_subscribers.Count > 0 || _state is null)
+            {
+                return; // A subscriber came (its timer was cancelled, this one was already queued), or nothing to drop.
+            }
+
+            _log.Debug("Pattern topic [{0}] dropped its retained state: no subscriber for {1} (ActorRpc:Limits:RetainedPatternTopicTtl)", _topic, _retainedTtl);
+            _state = null;
+            Context.Parent.Tell(new Idle(_topic));
+        });
         Receive<Prune>(_ =>
         {
             // Subscriptions that reached us after we reported idle win: then we stay.
@@ -65,8 +86,15 @@ internal sealed class TopicActor : ReceiveActor
         });
     }
 
-    public static Props Props(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable, metrics));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="topic">The topic.</param>
+    /// <param name="mediator">The cluster's distributed pub/sub mediator.</param>
+    /// <param name="prunable">A pattern topic, which stops once it holds nothing; declared topics live with the node.</param>
+    /// <param name="metrics">Where subscriptions are counted.</param>
+    /// <param name="retainedTtl">How long a prunable topic keeps retained state with no subscriber; null: for ever.</param>
+    public static Props Props(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl) =>
+        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable, metrics, retainedTtl));
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(_topic), Self));
 
@@ -88,6 +116,7 @@ internal sealed class TopicActor : ReceiveActor
         if (notification.Retain)
         {
             _state = deliver;
+            StartRetainedTtlIfUnwatched();
         }
 
         foreach (var session in _subscribers)
@@ -108,6 +137,19 @@ internal sealed class TopicActor : ReceiveActor
             {
                 Context.Parent.Tell(new Idle(_topic));
             }
+            else
+            {
+                StartRetainedTtlIfUnwatched();
+            }
+        }
+    }
+
+    // No subscriber here and state retained: the state (and so this pattern topic) lives on for the TTL from now.
+    private void StartRetainedTtlIfUnwatched()
+    {
+        if (_prunable && _retainedTtl is { } ttl && _subscribers.Count == 0 && _state is not null)
+        {
+            Timers.StartSingleTimer(RetainedStateExpired.Instance, RetainedStateExpired.Instance, ttl);
         }
     }
 
@@ -125,6 +167,16 @@ internal sealed class TopicActor : ReceiveActor
         }
 
         public static Prune Instance { get; } = new();
+    }
+
+    /// <summary>Timer: the retained state of this pattern topic has had no subscriber for the TTL.</summary>
+    private sealed class RetainedStateExpired : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        private RetainedStateExpired()
+        {
+        }
+
+        public static RetainedStateExpired Instance { get; } = new();
     }
 
     private sealed record SubscriberGone(IActorRef Session) : INoSerializationVerificationNeeded, IDeadLetterSuppression;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors.Protocol;
+using ActorRpc.Methods.Errors;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ internal sealed class TopicPublisher(IRequiredActor<TopicsRoot> topics, TopicCat
     public void Publish(string topic, object data, bool retain = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var declared = catalog.Find(topic) ?? throw new ArgumentException($"Topic '{topic}' is not declared.", nameof(topic));
+        var declared = catalog.Find(topic) ?? throw new ArgumentException($"Topic '{ClientText.Bound(topic)}' is not declared.", nameof(topic));
         var frame = JsonRpcResponseWriter.Notification(topic, data, options.Value.SerializerOptions);
 
         // A topic declared with RetainLatest keeps every notification, whatever its publisher asked.

@@ -9,8 +9,10 @@ namespace ActorRpc.Actors.Topics;
 /// <summary>
 /// The node's topics: one child <see cref="TopicActor"/> per active topic. Declared topics start
 /// with the node and live with it, so every node keeps their retained state; pattern topics start
-/// with their first subscriber and are pruned when their last one leaves, so clients cannot grow
-/// the node by visiting ever new topics. Publishing goes through the cluster's mediator, which
+/// with their first subscriber and are pruned when their last one leaves (or, if they retain state,
+/// once that state expires: ActorRpc:Limits:RetainedPatternTopicTtl), so clients cannot grow the
+/// node by visiting ever new topics. How many pattern topics live at once is bounded too
+/// (<see cref="PatternTopicBudget"/>, ActorRpc:Limits:MaxPatternTopics). Publishing goes through the cluster's mediator, which
 /// reaches each node's topic actor once.
 /// </summary>
 /// <remarks>
@@ -23,16 +25,20 @@ internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
     private readonly RpcMetrics _metrics;
+    private readonly PatternTopicBudget? _patternTopics;
+    private readonly TimeSpan _retainedPatternTopicTtl;
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
-    public TopicsActor(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics)
+    public TopicsActor(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget? patternTopics, TimeSpan retainedPatternTopicTtl)
     {
         _mediator = mediator;
         _metrics = metrics;
+        _patternTopics = patternTopics;
+        _retainedPatternTopicTtl = retainedPatternTopicTtl;
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
-            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false, metrics), TopicNames.ActorName(topic));
+            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false, metrics, retainedTtl: null), TopicNames.ActorName(topic));
         }
 
         Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
@@ -63,7 +69,11 @@ internal sealed class TopicsActor : ReceiveActor
             Context.Unwatch(Sender);
             Flush(declined.Topic, Sender);
         });
-        Receive<TopicStopped>(stopped => Flush(stopped.Topic, target: null));
+        Receive<TopicStopped>(stopped =>
+        {
+            _patternTopics?.Stopped(stopped.Topic);
+            Flush(stopped.Topic, target: null);
+        });
         Receive<TopicProtocol.GetRegistrations>(_ => Task
             .WhenAll(Context.GetChildren().Select(child => child
                 .Ask<TopicProtocol.TopicRegistrations>(TopicProtocol.GetRegistrations.Instance, TimeSpan.FromSeconds(10))
@@ -77,8 +87,17 @@ internal sealed class TopicsActor : ReceiveActor
                 counts.OfType<TopicProtocol.TopicRegistrations>().ToDictionary(c => c.Topic, c => c.Count))));
     }
 
-    public static Props Props(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, metrics));
+    /// <param name="catalog">The declared topics and patterns.</param>
+    /// <param name="mediator">The cluster's distributed pub/sub mediator.</param>
+    /// <param name="metrics">Where subscriptions are counted.</param>
+    /// <param name="patternTopics">Tracks the pattern topics this actor starts and stops (ActorRpc:Limits:MaxPatternTopics); null: not counted.</param>
+    /// <param name="retainedPatternTopicTtl">ActorRpc:Limits:RetainedPatternTopicTtl; null: the default, 1 hour.</param>
+    public static Props Props(
+        TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget? patternTopics = null, TimeSpan? retainedPatternTopicTtl = null)
+    {
+        var ttl = retainedPatternTopicTtl ?? new RpcLimitsOptions().RetainedPatternTopicTtl;
+        return Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, metrics, patternTopics, ttl));
+    }
 
     /// <summary>
     /// A topic actor that throws is resumed: its subscriber set and state are updated one message at
@@ -93,7 +112,14 @@ internal sealed class TopicsActor : ReceiveActor
     {
         var name = TopicNames.ActorName(topic);
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics), name) : child;
+        if (!child.IsNobody())
+        {
+            return child;
+        }
+
+        // Admitted by the subscribing session; counted again in case a prune released it meanwhile.
+        _patternTopics?.Started(topic);
+        return Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics, _retainedPatternTopicTtl), name);
     }
 
     private bool Buffered(string topic, object message)

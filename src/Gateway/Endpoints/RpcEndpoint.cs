@@ -8,6 +8,7 @@ using ActorRpc.Actors.Sessions;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
+using ActorRpc.Methods.Errors;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ internal sealed class RpcEndpoint(
         if (!IsAllowedOrigin(context, endpoint))
         {
             // A browser page from another site must not open a socket in its visitor's name.
-            GatewayLog.OriginRefused(_logger, context.Request.Headers.Origin.ToString());
+            GatewayLog.OriginRefused(_logger, ClientText.Bound(context.Request.Headers.Origin.ToString()));
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -113,7 +114,7 @@ internal sealed class RpcEndpoint(
         {
             // CORS only hides the answer from the page; the call would still run. A page from another
             // site must not make calls in its visitor's name (with the visitor's cookies).
-            GatewayLog.OriginRefused(_logger, context.Request.Headers.Origin.ToString());
+            GatewayLog.OriginRefused(_logger, ClientText.Bound(context.Request.Headers.Origin.ToString()));
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Methods.Binding;
 
@@ -109,7 +110,7 @@ internal sealed class ParameterBinder
 
         if (start == JsonTokenType.StartObject && reader.TokenType == JsonTokenType.PropertyName)
         {
-            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{reader.GetString()}'; this method takes no parameters.");
+            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{ClientText.Bound(reader.GetString()!)}'; this method takes no parameters.");
         }
 
         throw new RpcInvalidParamsException("Invalid params: this method takes no parameters.");
@@ -151,38 +152,7 @@ internal sealed class ParameterBinder
 
         if (root is { ValueKind: JsonValueKind.Object } obj)
         {
-            var matched = 0;
-            for (var i = 0; i < _slots.Length; i++)
-            {
-                var slot = _slots[i];
-                if (slot.Kind != SlotKind.Json)
-                {
-                    continue;
-                }
-
-                if (slot.TryFind(obj, out var value))
-                {
-                    args[i] = Convert(slot, value);
-                    matched++;
-                }
-                else
-                {
-                    args[i] = slot.MissingValue();
-                }
-            }
-
-            if (matched != CountProperties(obj))
-            {
-                foreach (var property in obj.EnumerateObject())
-                {
-                    if (!_slots.Any(s => s.Kind == SlotKind.Json && s.Matches(property.Name)))
-                    {
-                        throw new RpcInvalidParamsException(
-                            $"Invalid params: unknown parameter '{property.Name}'; expected {DescribeExpected()}.");
-                    }
-                }
-            }
-
+            BindNamed(obj, args);
             return;
         }
 
@@ -194,6 +164,77 @@ internal sealed class ParameterBinder
                 args[i] = _slots[i].MissingValue();
             }
         }
+    }
+
+    /// <summary>
+    /// Binds named params in one pass over the object's keys. Each parameter may be named once:
+    /// a repeated key (<c>{"a":1,"a":2}</c>) or two spellings of one parameter (<c>{"name":1,"Name":2}</c>,
+    /// <c>{"userId":1,"user_id":2}</c>) is -32602 naming the key, since which value would win
+    /// depended on the lookup path (issue #12).
+    /// </summary>
+    private void BindNamed(JsonElement obj, object?[] args)
+    {
+        var given = new string?[_slots.Length];
+        string? unknown = null;
+        foreach (var property in obj.EnumerateObject())
+        {
+            var index = SlotFor(property.Name);
+            if (index < 0)
+            {
+                unknown ??= property.Name;
+                continue;
+            }
+
+            if (given[index] is { } earlier)
+            {
+                throw new RpcInvalidParamsException(string.Equals(earlier, property.Name, StringComparison.Ordinal)
+                    ? $"Invalid params: parameter '{ClientText.Bound(property.Name)}' is given more than once."
+                    : $"Invalid params: parameter '{ClientText.Bound(property.Name)}' is given more than once (also as '{ClientText.Bound(earlier)}').");
+            }
+
+            given[index] = property.Name;
+            args[index] = Convert(_slots[index], property.Value);
+        }
+
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].Kind == SlotKind.Json && given[i] is null)
+            {
+                args[i] = _slots[i].MissingValue();
+            }
+        }
+
+        // Missing beats unknown: "subtrahendd" is best answered with the "subtrahend" it should have been.
+        if (unknown is not null)
+        {
+            throw new RpcInvalidParamsException($"Invalid params: unknown parameter '{ClientText.Bound(unknown)}'; expected {DescribeExpected()}.");
+        }
+    }
+
+    // The JSON parameter a key names (exact name first, then any accepted spelling); -1 for none.
+    private int SlotFor(string key)
+    {
+        var match = -1;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var slot = _slots[i];
+            if (slot.Kind != SlotKind.Json)
+            {
+                continue;
+            }
+
+            if (string.Equals(slot.Name, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+
+            if (match < 0 && slot.Matches(key))
+            {
+                match = i;
+            }
+        }
+
+        return match;
     }
 
     private void BindOnePositional(JsonElement value, object?[] args)
@@ -217,17 +258,6 @@ internal sealed class ParameterBinder
     }
 
     private string DescribeExpected() => _jsonSlotCount == 0 ? "none" : string.Join(", ", JsonParameterNames);
-
-    private static int CountProperties(JsonElement obj)
-    {
-        var count = 0;
-        foreach (var _ in obj.EnumerateObject())
-        {
-            count++;
-        }
-
-        return count;
-    }
 
     private object? Convert(ParameterSlot slot, JsonElement value)
     {

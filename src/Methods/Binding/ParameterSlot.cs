@@ -63,26 +63,6 @@ internal sealed class ParameterSlot
     public bool Matches(string propertyName) => string.Equals(propertyName, Name, StringComparison.OrdinalIgnoreCase)
         || string.Equals(propertyName, JsonNamingPolicy.SnakeCaseLower.ConvertName(Name), StringComparison.OrdinalIgnoreCase);
 
-    public bool TryFind(JsonElement obj, out JsonElement value)
-    {
-        if (obj.TryGetProperty(Name, out value))
-        {
-            return true;
-        }
-
-        foreach (var property in obj.EnumerateObject())
-        {
-            if (Matches(property.Name))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
-
     public object? MissingValue()
     {
         if (_hasDefault)

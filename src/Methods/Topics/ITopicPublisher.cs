@@ -17,6 +17,13 @@ public interface ITopicPublisher
     /// Keep this as the topic's state, sent to each new subscriber right after it subscribes (on every
     /// node that holds the topic; see docs/clustering.md for the limits).
     /// </param>
+    /// <remarks>
+    /// Publishing never creates a topic: a notification reaches the nodes where the topic has
+    /// subscribers (declared topics are everywhere). So <c>ActorRpc:Limits:MaxPatternTopics</c>, which
+    /// bounds the names of patterns clients subscribe to, never refuses or drops a publish; a retained
+    /// notification of a pattern topic is kept where that topic lives, for
+    /// <c>ActorRpc:Limits:RetainedPatternTopicTtl</c> once it has no subscriber there.
+    /// </remarks>
     /// <exception cref="ArgumentException">The topic is not declared, or the data is not an object or array.</exception>
     void Publish(string topic, object data, bool retain = false);
 }

@@ -31,6 +31,9 @@ internal sealed class TopicCatalog
     /// <summary>Whether clients may subscribe (and publishers publish) to <paramref name="topic"/>.</summary>
     public bool IsAllowed(string topic) => Find(topic) is not null;
 
+    /// <summary>Whether <paramref name="topic"/> is declared by name (not only matched by a pattern).</summary>
+    public bool IsDeclared(string topic) => _topics.ContainsKey(topic);
+
     /// <summary>The options of <paramref name="topic"/>: its own, or its first matching pattern's; null when it is not declared.</summary>
     public RpcTopicOptions? Find(string topic)
     {

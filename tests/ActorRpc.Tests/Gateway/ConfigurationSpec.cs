@@ -41,6 +41,8 @@ public sealed class ConfigurationSpec
     [InlineData("--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test/", "ActorRpc:Endpoint:AllowedOrigins")]
     [InlineData("--ActorRpc:Endpoint:BinaryMessages=5", "ActorRpc:Endpoint:BinaryMessages")]
     [InlineData("--ActorRpc:Limits:SlowConsumerPolicy=9", "ActorRpc:Limits:SlowConsumerPolicy")]
+    [InlineData("--ActorRpc:Limits:MaxPatternTopics=0", "ActorRpc:Limits:MaxPatternTopics")]
+    [InlineData("--ActorRpc:Limits:RetainedPatternTopicTtl=00:00:00", "ActorRpc:Limits:RetainedPatternTopicTtl")]
     [InlineData("--ActorRpc:Protocol:Compatibility=7", "ActorRpc:Protocol:Compatibility")]
     [InlineData("--Cluster:Port=70000", "Cluster:Port")]
     public async Task InvalidSetting_FailsAtStartupNamingIt(string setting, string key)

@@ -245,6 +245,28 @@ public abstract class RpcTransportSpec(SpecServerFixture fixture) : IClassFixtur
         Assert.Equal(expected, JsonAssert.Result(response).GetInt64());
     }
 
+    // Issue #12: which of two values bound depended on the lookup path; now neither does.
+    [Theory]
+    [InlineData("""{"a":6,"a":2,"b":1}""", "'a'")]
+    [InlineData("""{"a":6,"b":1,"A":2}""", "'A'")]
+    public async Task Divide_NamedKeyTwiceOrInTwoCases_InvalidParamsNamingTheKey(string parameters, string named)
+    {
+        var response = JsonDocument.Parse((await ExchangeAsync($$"""{"jsonrpc":"2.0","method":"divide","params":{{parameters}},"id":1}""", expectResponse: true))!).RootElement;
+        var error = JsonAssert.Error(response, -32602);
+        Assert.Contains(named, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownMethod_HugeName_ErrorDataEchoesItBounded()
+    {
+        var name = "m" + new string('x', 50_000);
+        var response = JsonDocument.Parse((await ExchangeAsync($$"""{"jsonrpc":"2.0","method":"{{name}}","id":1}""", expectResponse: true))!).RootElement;
+        var echoed = JsonAssert.Error(response, -32601).GetProperty("data").GetProperty("method").GetString()!;
+        Assert.StartsWith("mxxx", echoed, StringComparison.Ordinal);
+        Assert.EndsWith("chars)", echoed, StringComparison.Ordinal);
+        Assert.True(echoed.Length < 160, $"{echoed.Length} chars");
+    }
+
     [Fact]
     public async Task Divide_ByZero_InternalErrorWithoutDetailsAndTraceLogged()
     {

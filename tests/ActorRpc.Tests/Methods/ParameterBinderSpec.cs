@@ -47,6 +47,53 @@ public sealed class ParameterBinderSpec
         Assert.Equal(5L, args[0]);
     }
 
+    // Issue #12: a key given twice, or two spellings of one parameter, bound whichever the lookup met first.
+    [Theory]
+    [InlineData("""{"minuend": 1, "subtrahend": 2, "minuend": 3}""", "'minuend'")]
+    [InlineData("""{"minuend": 1, "Minuend": 3, "subtrahend": 2}""", "'Minuend'")]
+    [InlineData("""{"subtrahend": 2, "MINUEND": 3, "minuend": 1}""", "'minuend'")]
+    public void Bind_NamedKeyTwiceOrInTwoCases_ThrowsInvalidParamsNamingTheKey(string rawParams, string named)
+    {
+        var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.Subtract), rawParams));
+
+        Assert.Equal(-32602, ex.Code);
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("more than once", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"userId": 5, "user_id": 6}""")]
+    [InlineData("""{"user_id": 5, "UserId": 6}""")]
+    public void Bind_NamedParameterInCamelAndSnakeCase_ThrowsInvalidParams(string rawParams)
+    {
+        var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.FindUser), rawParams));
+
+        Assert.Equal(-32602, ex.Code);
+        Assert.Contains("more than once", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_UnknownKeyOfAnyLength_EchoedBounded()
+    {
+        var key = new string('k', 100_000);
+
+        var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.Subtract), $$"""{"minuend": 1, "subtrahend": 2, "{{key}}": 3}"""));
+
+        Assert.Contains("unknown parameter 'kkkk", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, $"{ex.Message.Length} chars");
+    }
+
+    [Fact]
+    public void Bind_UnknownKeyOfAnyLengthForParameterlessMethod_EchoedBounded()
+    {
+        var key = new string('k', 100_000);
+
+        var ex = Assert.Throws<RpcInvalidParamsException>(() => Bind(nameof(Targets.NoParameters), $$"""{"{{key}}": 1}"""));
+
+        Assert.Contains("unknown parameter 'kkkk", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, $"{ex.Message.Length} chars");
+    }
+
     [Fact]
     public void Bind_TooManyPositional_ThrowsInvalidParamsWithCounts()
     {

@@ -33,30 +33,6 @@ public sealed class CallsInFlightSpec
     }
 
     [Fact]
-    public void TryComplete_RecyclesTheTokenSourceForTheNextCall()
-    {
-        var calls = new CallsInFlight();
-        var first = Call(1, "1", calls.RentToken());
-        calls.Add(first);
-
-        calls.TryComplete(1, out _);
-
-        Assert.Same(first.Cancellation, calls.RentToken());
-    }
-
-    [Fact]
-    public void TryGiveUp_NeverRecyclesTheCancelledTokenSource()
-    {
-        var calls = new CallsInFlight();
-        var first = Call(1, "1", calls.RentToken());
-        calls.Add(first);
-
-        calls.TryGiveUp(1, -32001, out _);
-
-        Assert.NotSame(first.Cancellation, calls.RentToken()); // its handler may still hold it
-    }
-
-    [Fact]
     public void AbandonAll_TakesEveryCallOutAndCancelsThem()
     {
         var calls = new CallsInFlight();
@@ -89,37 +65,99 @@ public sealed class CallsInFlightSpec
     }
 
     [Fact]
-    public void OldestWithId_SameIdTwice_TheOldest()
+    public void OldestWithId_SameIdTwice_TheOldestThenTheNext()
     {
-        PendingCall[] calls = [Call(5, "\"a\""), Call(2, "\"a\""), Call(1, "\"b\"")];
+        var calls = With(Call(5, "\"a\""), Call(2, "\"a\""), Call(1, "\"b\""), Call(7, "\"\\u0061\""));
 
-        Assert.Equal(2, CallsInFlight.OldestWithId(calls, Id("\"a\""))!.Sequence);
+        Assert.Equal(2, calls.OldestWithId(Id("\"a\""))!.Sequence);
+        calls.TryGiveUp(2, -32800, out _);
+        Assert.Equal(5, calls.OldestWithId(Id("\"a\""))!.Sequence);
+        calls.TryComplete(5, out _);
+        Assert.Equal(7, calls.OldestWithId(Id("\"a\""))!.Sequence);
+        calls.TryComplete(7, out _);
+        Assert.Null(calls.OldestWithId(Id("\"a\"")));
+        Assert.Equal(1, calls.OldestWithId(Id("\"b\""))!.Sequence);
     }
 
-    [Fact]
-    public void OldestWithId_EscapedString_SameId()
+    [Theory]
+    [InlineData("\"a\"", "\"\\u0061\"")]
+    [InlineData("\"\\u0061\"", "\"a\"")]
+    [InlineData("\"\\/\\n\"", "\"/\\u000a\"")]
+    [InlineData("\"\\uD83D\\uDE00\"", "\"😀\"")]
+    public void OldestWithId_EscapedString_SameId(string added, string cancelled)
     {
-        PendingCall[] calls = [Call(3, "\"a\"")];
+        var calls = With(Call(3, added));
 
-        Assert.Equal(3, CallsInFlight.OldestWithId(calls, Id("\"\\u0061\""))!.Sequence);
+        Assert.Equal(3, calls.OldestWithId(Id(cancelled))!.Sequence);
     }
 
     [Fact]
     public void OldestWithId_NumberVersusString_NotTheSame()
     {
-        PendingCall[] calls = [Call(1, "1")];
+        var calls = With(Call(1, "1"), Call(2, "\"2\""));
 
-        Assert.Null(CallsInFlight.OldestWithId(calls, Id("\"1\"")));
-        Assert.Equal(1, CallsInFlight.OldestWithId(calls, Id("1"))!.Sequence);
+        Assert.Null(calls.OldestWithId(Id("\"1\"")));
+        Assert.Equal(1, calls.OldestWithId(Id("1"))!.Sequence);
+        Assert.Null(calls.OldestWithId(Id("2")));
+        Assert.Null(calls.OldestWithId(Id("1.0"))); // numbers compare as written, as before
     }
 
     [Fact]
     public void OldestWithId_NotificationsAndUnknownIds_Null()
     {
-        PendingCall[] calls = [Call(1, ""), Call(2, "7")];
+        var calls = With(Call(1, ""), Call(2, "7"), Call(3, "null"));
 
-        Assert.Null(CallsInFlight.OldestWithId(calls, Id("")));
-        Assert.Null(CallsInFlight.OldestWithId(calls, Id("8")));
+        Assert.Null(calls.OldestWithId(Id("")));
+        Assert.Null(calls.OldestWithId(Id("8")));
+        Assert.Null(calls.OldestWithId(Id("null")));
+    }
+
+    [Fact]
+    public void OldestWithId_ThousandsOfCancelsWithThousandsInFlight_EachLooksAtOneCall()
+    {
+        // Issue #12: each cancel scanned and unescaped every call in flight, so a flood of cancels was quadratic.
+        const int inFlight = 5000;
+        var calls = new CallsInFlight();
+        for (var i = 1; i <= inFlight; i++)
+        {
+            calls.Add(Call(i, $"\"id-\\u00{i % 100:D2}-{i}\""));
+        }
+
+        for (var i = 1; i <= 1000; i++)
+        {
+            // The same id, written with every character escaped.
+            var value = $"id-{(char)Convert.ToInt32($"{i % 100:D2}", 16)}-{i}";
+            var found = calls.OldestWithId(Id("\"" + string.Concat(value.Select(c => $"\\u{(int)c:x4}")) + "\""));
+            Assert.Equal(i, found!.Sequence);
+            Assert.Null(calls.OldestWithId(Id($"\"no-such-id-{i}\"")));
+        }
+
+        // The index is built once, at the first cancel (every call once), then each cancel finds its call directly.
+        Assert.Equal(inFlight + 1000, calls.CallsExamined);
+
+        calls.Add(Call(inFlight + 1, "\"late\""));
+        Assert.Equal(inFlight + 1, calls.OldestWithId(Id("\"late\""))!.Sequence); // indexed as it came
+    }
+
+    [Fact]
+    public void AbandonAll_ThenSameIdAgain_FindsOnlyTheNewCall()
+    {
+        var calls = With(Call(1, "9"));
+        calls.AbandonAll();
+        calls.Add(Call(2, "9"));
+
+        Assert.Equal(2, calls.OldestWithId(Id("9"))!.Sequence);
+    }
+
+    private static CallsInFlight With(params PendingCall[] pending)
+    {
+        var calls = new CallsInFlight();
+        foreach (var call in pending)
+        {
+            calls.Add(call);
+        }
+
+        return calls;
     }
 
     private static ReadOnlySpan<byte> Id(string json) => Encoding.UTF8.GetBytes(json);

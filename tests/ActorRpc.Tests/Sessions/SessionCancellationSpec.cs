@@ -81,4 +81,44 @@ public sealed class SessionCancellationSpec : SessionSpecBase
         Assert.True(calls[0].Call.CancellationToken.IsCancellationRequested);
         Assert.False(calls[1].Call.CancellationToken.IsCancellationRequested);
     }
+
+    [Fact]
+    public async Task CancelRequest_EscapedStringId_CancelsTheCallItNames()
+    {
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":"a\/b\u00e9"}""");
+        var escaped = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
+        var number = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
+
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"a/bé"}}""");
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"1"}}""");
+
+        var cancel = await Router.ExpectMsgAsync<RouterProtocol.CancelInvocation>();
+        Assert.Equal(escaped.Call.Sequence, cancel.Sequence);
+        await AwaitAssertAsync(() => Assert.True(escaped.Call.CancellationToken.IsCancellationRequested));
+        await Router.ExpectNoMsgAsync(TestTimeouts.Short); // "1" the string is not 1 the number
+        Assert.False(number.Call.CancellationToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task CancelRequest_LaterCall_DoesNotCancelTheTokenAFinishedHandlerStillHolds()
+    {
+        // Issue #12: a finished call's token source was reset and handed to the next call, so stray work
+        // of the first handler that still held its token was cancelled along with the later call.
+        var session = StartSession(singleExchange: false);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
+        var first = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
+        var heldByStrayWork = first.Call.CancellationToken;
+        first.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(first.Call.Sequence, """{"jsonrpc":"2.0","result":1,"id":1}"""u8.ToArray()));
+        await AwaitAssertAsync(() => Assert.Single(Transport.Sent));
+
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":2}""");
+        var second = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2}}""");
+
+        await Router.ExpectMsgAsync<RouterProtocol.CancelInvocation>();
+        await AwaitAssertAsync(() => Assert.True(second.Call.CancellationToken.IsCancellationRequested));
+        Assert.False(heldByStrayWork.IsCancellationRequested);
+    }
 }

@@ -1,0 +1,86 @@
+namespace ActorRpc.Actors.Topics;
+
+/// <summary>
+/// The node's live pattern topics, counted against <c>ActorRpc:Limits:MaxPatternTopics</c>. Each
+/// concrete name of a pattern (<c>orders.42</c> of <c>orders.*</c>) that someone subscribes to costs
+/// a topic actor and a distributed pub/sub registration gossiped to every node, and its name is the
+/// client's choice; this bounds how many of them a node holds (issue #12). Shared by the sessions,
+/// which admit new names when a client subscribes (and refuse past the limit, with -32602), and the
+/// topics actor, which tracks the children it starts and releases those that stop. Thread-safe.
+/// </summary>
+/// <remarks>
+/// A name is admitted before its actor exists, so a subscribe answered "ok" always gets its topic.
+/// A name admitted while its old actor was being pruned is tracked again when the new one starts,
+/// so the count may briefly exceed the limit by the subscriptions racing a prune; it never drifts.
+/// </remarks>
+internal sealed class PatternTopicBudget(int limit)
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _live = new(StringComparer.Ordinal);
+
+    /// <summary>ActorRpc:Limits:MaxPatternTopics.</summary>
+    public int Limit => limit;
+
+    /// <summary>Pattern topics live (or admitted and starting) on this node now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _live.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Admits every name of <paramref name="topics"/> at once, or none: true when those not live yet
+    /// fit under the limit (they are then counted live), false otherwise. Call it only with pattern
+    /// topics; declared topics always live and cost nothing more.
+    /// </summary>
+    public bool TryAdmit(IReadOnlyCollection<string> topics)
+    {
+        lock (_lock)
+        {
+            var added = 0;
+            foreach (var topic in topics)
+            {
+                if (!_live.Contains(topic))
+                {
+                    added++;
+                }
+            }
+
+            if (added == 0)
+            {
+                return true;
+            }
+
+            if (_live.Count + added > limit)
+            {
+                return false;
+            }
+
+            _live.UnionWith(topics);
+            return true;
+        }
+    }
+
+    /// <summary>The topics actor started an actor for <paramref name="topic"/>: it is live (again, after a prune).</summary>
+    public void Started(string topic)
+    {
+        lock (_lock)
+        {
+            _live.Add(topic);
+        }
+    }
+
+    /// <summary>The actor of <paramref name="topic"/> stopped: it no longer counts.</summary>
+    public void Stopped(string topic)
+    {
+        lock (_lock)
+        {
+            _live.Remove(topic);
+        }
+    }
+}
