@@ -15,6 +15,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
 /// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
 /// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
+/// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers); null for no limit.</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
@@ -23,4 +24,9 @@ internal sealed record SessionDependencies(
     TopicCatalog Topics,
     IActorRef TopicsActor,
     RpcMetrics Metrics,
-    RpcCompatibility Compatibility = RpcCompatibility.None);
+    RpcCompatibility Compatibility = RpcCompatibility.None,
+    NodeHandlers? NodeHandlers = null)
+{
+    /// <summary>The node's handler count: <see cref="NodeHandlers"/>, or an unlimited one.</summary>
+    public NodeHandlers Handlers => NodeHandlers ?? Sessions.NodeHandlers.Unlimited;
+}

@@ -3,6 +3,7 @@ using ActorRpc;
 using ActorRpc.Actors;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Transport;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -78,6 +79,7 @@ public static class ActorRpcServiceCollectionExtensions
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
         services.AddSingleton<NodeReadiness>();
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());
