@@ -8,9 +8,10 @@ namespace ActorRpc.Gateway.Hosting;
 /// below the endpoint as in it: <c>Limits.MaxConcurrentUpgradedConnections</c> from
 /// <c>ActorRpc:Endpoint:MaxConnections</c>, and <c>Limits.MinRequestBodyDataRate</c> from
 /// <c>ActorRpc:Endpoint:MinRequestBodyDataRate</c> (5 s grace, as Kestrel's). Each only where the
-/// application left Kestrel's default (null upgraded connections; 240 bytes/s with 5 s grace): a
-/// value the application set, in code or in the <c>Kestrel:Limits</c> configuration section
-/// before <c>AddActorRpc</c>, wins. Registered by <c>AddActorRpc</c>.
+/// application left Kestrel's default (null upgraded connections; 240 bytes/s with 5 s grace). A
+/// value the application set wins: one set before <c>AddActorRpc</c> (<c>ConfigureKestrel</c>, or
+/// <c>Configure&lt;KestrelServerOptions&gt;(configuration.GetSection("Kestrel"))</c>) is seen here
+/// and kept, one set after it runs after this. Registered by <c>AddActorRpc</c>.
 /// </summary>
 internal sealed class KestrelLimitsSetup(IOptions<RpcEndpointOptions> endpoint) : IConfigureOptions<KestrelServerOptions>
 {
