@@ -24,6 +24,10 @@ public static class ActorRpcServiceCollectionExtensions
     /// An application with its own actor system calls <c>AddAkka(...)</c> first, with
     /// <c>.WithActorRpc()</c> in it; ActorRpc then starts no system of its own. Start-up fails with a
     /// message saying so when an <c>AddAkka(...)</c> comes after this call.
+    /// It also sets Kestrel's <c>Limits.MaxConcurrentUpgradedConnections</c> and
+    /// <c>Limits.MinRequestBodyDataRate</c> from <c>ActorRpc:Endpoint:MaxConnections</c> and
+    /// <c>ActorRpc:Endpoint:MinRequestBodyDataRate</c>, where the application left Kestrel's defaults
+    /// (docs/limits.md).
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Changes the options after configuration is bound; null for none.</param>
