@@ -90,7 +90,16 @@ public static class ActorRpcAkkaExtensions
                 ActorNames.Methods);
 
             var dependencies = new SessionDependencies(
-                directory, options.Limits, options.Methods.SerializerOptions, services, topicCatalog, topics, metrics, options.Protocol.Compatibility, patternTopics);
+                directory,
+                options.Limits,
+                options.Methods.SerializerOptions,
+                services,
+                topicCatalog,
+                topics,
+                metrics,
+                options.Protocol.Compatibility,
+                patternTopics,
+                services.GetRequiredService<NodeHandlers>());
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), ActorNames.Sessions));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
@@ -151,6 +160,7 @@ public static class ActorRpcAkkaExtensions
             sp.GetRequiredService<RpcMethodCatalog>().Names,
             sp.GetRequiredService<TopicCatalog>()));
         services.AddSingleton<ITopicPublisher, TopicPublisher>();
+        services.AddSingleton(sp => new NodeHandlers(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.MaxNodeHandlers));
         return services;
     }
 

@@ -52,12 +52,24 @@ public sealed class RpcEndpointOptions : IValidatableObject
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// The most WebSocket connections one node holds; a further upgrade request is refused with 503
-    /// (and <c>Retry-After</c>) before the handshake, so the client can try another node.
-    /// <b>Default:</b> 20,000.
+    /// The most connections one node holds: open WebSockets and HTTP POSTs in progress (a POST counts
+    /// until every handler it started has finished). A further upgrade request or POST is refused
+    /// with 503 (and <c>Retry-After</c>) before the handshake or the call, so the client can try
+    /// another node. Also Kestrel's <c>Limits.MaxConcurrentUpgradedConnections</c>, unless the
+    /// application set that itself. <b>Default:</b> 20,000.
     /// </summary>
     [Range(1, 10_000_000)]
     public int MaxConnections { get; set; } = 20_000;
+
+    /// <summary>
+    /// The slowest a client may send a request body (a POST), in bytes per
+    /// second, after a 5 s grace period; a slower body is cut off by Kestrel (408), so a client that
+    /// trickles a body cannot hold a connection and its buffer for long. Set as Kestrel's
+    /// <c>Limits.MinRequestBodyDataRate</c> unless the application changed that from Kestrel's own
+    /// default (also 240 bytes/s, 5 s grace). 0 turns the limit off. <b>Default:</b> 240.
+    /// </summary>
+    [Range(0d, 1_000_000_000d)]
+    public double MinRequestBodyDataRate { get; set; } = 240;
 
     /// <summary>What a binary WebSocket message gets. <b>Default:</b> <see cref="BinaryMessageHandling.Close"/>.</summary>
     public BinaryMessageHandling BinaryMessages { get; set; } = BinaryMessageHandling.Close;

@@ -77,6 +77,36 @@ public sealed class RpcLimitsOptions : IValidatableObject
     /// </summary>
     public TimeSpan RetainedPatternTopicTtl { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How many handlers may run at once on this node, over all WebSocket connections and HTTP
+    /// exchanges together: a call counts from its dispatch until it is answered, given up
+    /// (HandlerTimeout, <c>$/cancelRequest</c>) or its connection ends. Past it a call is answered
+    /// -32000 "Server busy" (its data names this setting), a notification is dropped and counted
+    /// (<c>actorrpc.requests.refused</c>), and a POST that arrives while the node is full gets 503
+    /// with <c>Retry-After</c> before anything runs. <b>Default:</b> 10,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxNodeHandlers { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many requests and notifications one WebSocket connection may send per second, on average
+    /// (a token bucket: each entry of a batch takes one token). Past it a call is answered -32029
+    /// "Too many requests" with <c>data.retryAfterMs</c>, and a notification is dropped and counted
+    /// (<c>actorrpc.requests.refused</c>); the socket stays open and other connections are not
+    /// affected. 0 turns the limit off. <b>Default:</b> 0 (off).
+    /// </summary>
+    [Range(0d, 1_000_000d)]
+    public double MessagesPerSecond { get; set; }
+
+    /// <summary>
+    /// How many requests and notifications one WebSocket connection may send at once before
+    /// <see cref="MessagesPerSecond"/> holds it back (the token bucket's size; a full bucket at
+    /// connect). 0 means <c>ceil(MessagesPerSecond)</c>. Ignored while <see cref="MessagesPerSecond"/>
+    /// is 0. <b>Default:</b> 0.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MessageBurst { get; set; }
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (HandlerTimeout <= TimeSpan.Zero && HandlerTimeout != Timeout.InfiniteTimeSpan)
@@ -91,6 +121,13 @@ public sealed class RpcLimitsOptions : IValidatableObject
             yield return new ValidationResult(
                 $"RetainedPatternTopicTtl must be positive and at most 365 days (it is {RetainedPatternTopicTtl}).",
                 [nameof(RetainedPatternTopicTtl)]);
+        }
+
+        if (double.IsNaN(MessagesPerSecond) || double.IsInfinity(MessagesPerSecond))
+        {
+            yield return new ValidationResult(
+                $"MessagesPerSecond must be a finite number of messages per second, or 0 for no limit (it is {MessagesPerSecond}).",
+                [nameof(MessagesPerSecond)]);
         }
 
         if (!Enum.IsDefined(SlowConsumerPolicy))

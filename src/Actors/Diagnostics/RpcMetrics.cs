@@ -40,6 +40,14 @@ internal sealed class RpcMetrics
     public const string ErrorCodeTag = "rpc.jsonrpc.error_code";
     public const string TransportTag = "actorrpc.transport";
     public const string TopicTag = "actorrpc.topic";
+    public const string ReasonTag = "reason";
+    public const string KindTag = "kind";
+
+    /// <summary>The reason label of a request refused at ActorRpc:Limits:MaxNodeHandlers.</summary>
+    public const string ServerBusy = "server_busy";
+
+    /// <summary>The reason label of a request refused at ActorRpc:Limits:MessagesPerSecond.</summary>
+    public const string RateLimited = "rate_limited";
 
     /// <summary>Upper bounds of the latency buckets, in seconds: from half a millisecond to half a minute.</summary>
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -53,6 +61,7 @@ internal sealed class RpcMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _refused;
     private readonly Counter<long> _clusterSent;
     private readonly Counter<long> _clusterReceived;
 
@@ -87,6 +96,10 @@ internal sealed class RpcMetrics
             "actorrpc.notifications.dropped", "{notification}", "Topic notifications not delivered to a subscriber (its queue was full or it was closing).");
         _slowConsumers = meter.CreateCounter<long>(
             "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue).");
+        _refused = meter.CreateCounter<long>(
+            "actorrpc.requests.refused",
+            "{request}",
+            "Requests and notifications not run because of a limit, by reason (server_busy: ActorRpc:Limits:MaxNodeHandlers; rate_limited: ActorRpc:Limits:MessagesPerSecond) and kind (call, notification).");
         _clusterSent = meter.CreateCounter<long>(
             "actorrpc.cluster.notifications.sent", "{message}", "Topic notifications sent to other nodes: one per node with subscribers, whatever their number there.");
         _clusterReceived = meter.CreateCounter<long>(
@@ -151,6 +164,10 @@ internal sealed class RpcMetrics
     public void NotificationsDropped(int count) => _dropped.Add(count);
 
     public void SlowConsumerDisconnected() => _slowConsumers.Add(1);
+
+    /// <summary>A request or notification a limit kept from running; <paramref name="reason"/> is <see cref="ServerBusy"/> or <see cref="RateLimited"/>.</summary>
+    public void RequestRefused(string reason, bool notification) =>
+        _refused.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason), new KeyValuePair<string, object?>(KindTag, notification ? "notification" : "call"));
 
     public void ClusterNotificationSent() => _clusterSent.Add(1);
 

@@ -15,6 +15,17 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
     public static RpcError RequestTimedOut(TimeSpan timeout) =>
         new((int)JsonRpcErrorCode.RequestTimedOut, "Request timed out", new TimeoutData(timeout.TotalMilliseconds));
 
+    /// <summary>-32000: the node runs ActorRpc:Limits:MaxNodeHandlers handlers already; the call did not run.</summary>
+    public static readonly RpcError ServerBusy = new(
+        (int)JsonRpcErrorCode.ServerBusy, "Server busy", new LimitData("ActorRpc:Limits:MaxNodeHandlers"));
+
+    /// <summary>-32600 for <c>subscribe</c> over HTTP: an exchange ends with its answer, so nothing could be delivered.</summary>
+    public static readonly RpcError SubscriptionsNeedWebSocket = new((int)JsonRpcErrorCode.InvalidRequest, "subscriptions need a WebSocket");
+
+    /// <summary>-32029: the connection is past ActorRpc:Limits:MessagesPerSecond; a token is back after <paramref name="retryAfter"/>.</summary>
+    public static RpcError TooManyRequests(TimeSpan retryAfter) =>
+        new((int)JsonRpcErrorCode.TooManyRequests, "Too many requests", new RateLimitData(Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds)), "ActorRpc:Limits:MessagesPerSecond"));
+
     public static RpcError InvalidRequest(string detail) => new((int)JsonRpcErrorCode.InvalidRequest, "Invalid Request", detail);
 
     /// <summary>-32602: the params do not fit the method; <paramref name="message"/> says what to fix.</summary>
@@ -25,6 +36,12 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
 
     /// <summary>The data of -32001: the limit that was reached (ActorRpc:Limits:HandlerTimeout).</summary>
     internal sealed record TimeoutData(double TimeoutMs);
+
+    /// <summary>The data of -32000: the setting whose limit was reached.</summary>
+    internal sealed record LimitData(string Limit);
+
+    /// <summary>The data of -32029: when to try again, and the setting whose limit was reached.</summary>
+    internal sealed record RateLimitData(long RetryAfterMs, string Limit);
 
     /// <summary>The data of -32601: which method was asked for (bounded: <see cref="ClientText.Bound(string)"/>).</summary>
     internal sealed record MethodNotFoundData(string Method);

@@ -12,7 +12,8 @@ namespace ActorRpc.Actors.Sessions;
 /// own end), and answers batches and HTTP exchanges itself; <see cref="CallsInFlight.TryComplete"/>
 /// decides which side answers a call.
 /// </summary>
-internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions) : ICallCompletion
+internal sealed class DirectCompletions(
+    CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, NodeHandlers handlers) : ICallCompletion
 {
     public void Completed(long sequence, byte[]? frame)
     {
@@ -20,6 +21,8 @@ internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport t
         {
             return; // The session gave up on it and answered already.
         }
+
+        handlers.Finished(); // Whoever takes the call out gives back its place (ActorRpc:Limits:MaxNodeHandlers).
 
         // In-flight accounting: see ISessionTransport's remarks (a single call settles 1).
         if (call.Response(frame, serializerOptions) is { } response)

@@ -63,6 +63,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     // per node every byte an idle session holds counts (issue #5). The empty set is shared.
     private CallsInFlight? _inFlight;
     private DirectCompletions? _directCompletions;
+    private MessageRateLimit? _rateLimit;
     private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
@@ -99,7 +100,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
-        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions);
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Handlers);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -131,10 +132,14 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var call in _inFlight?.AbandonAll() ?? [])
+        var abandoned = _inFlight?.AbandonAll() ?? [];
+        _dependencies.Handlers.Finished(abandoned.Length);
+        foreach (var call in abandoned)
         {
             call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
         }
+
+        _rateLimit?.Dispose();
 
         if (_state != SessionState.Stopping)
         {
@@ -263,9 +268,16 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return new Dispatched(ErrorFrame(entry.Id, invalid), invalid.Code, Routed: false);
         }
 
+        if (!TryTakeRateToken(out var retryAfter))
+        {
+            // Answered here, and the socket stays open: a client past its rate slows only itself.
+            _dependencies.Metrics.RequestRefused(RpcMetrics.RateLimited, entry.IsNotification);
+            return Answer(entry, RpcError.TooManyRequests(retryAfter));
+        }
+
         var method = entry.Method!;
         var builtIn = SessionBuiltIns.Answer(
-            method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics);
+            method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics, _info.SingleExchange);
         if (builtIn is not null)
         {
             return CarryOut(builtIn, entry.Id);
@@ -274,6 +286,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         if (!_dependencies.Directory.TryGetRoute(method, out var route))
         {
             return Answer(entry, RpcError.MethodNotFound(method));
+        }
+
+        if (!_dependencies.Handlers.TryStart())
+        {
+            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already; given back when the call leaves CallsInFlight.
+            _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
+            return Answer(entry, RpcError.ServerBusy);
         }
 
         var sequence = ++_nextSequence;
@@ -376,6 +395,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Its handler answered meanwhile (DirectCompletions).
         }
 
+        _dependencies.Handlers.Finished();
+
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
         Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
     }
@@ -386,6 +407,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         {
             return; // Already given up on (timed out or cancelled) and answered.
         }
+
+        _dependencies.Handlers.Finished();
 
         Finish(call, call.Response(completed.Frame, _dependencies.SerializerOptions));
     }
@@ -497,6 +520,23 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     {
         _state = SessionState.Stopping;
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Takes a token of this WebSocket's rate limit (ActorRpc:Limits:MessagesPerSecond); always true
+    /// when the limit is off or the session is an HTTP exchange. The bucket is made at the first
+    /// entry, so an idle connection holds none.
+    /// </summary>
+    private bool TryTakeRateToken(out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (_info.SingleExchange || _dependencies.Limits.MessagesPerSecond <= 0)
+        {
+            return true;
+        }
+
+        _rateLimit ??= MessageRateLimit.For(_dependencies.Limits)!;
+        return _rateLimit.TryTake(out retryAfter);
     }
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>

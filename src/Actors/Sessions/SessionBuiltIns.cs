@@ -32,16 +32,21 @@ internal static class SessionBuiltIns
     /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
     /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
+    /// <param name="singleExchange">The session is an HTTP exchange, which ends with its answer: <c>subscribe</c> is refused.</param>
     public static BuiltInAnswer? Answer(
         string method,
         ReadOnlyMemory<byte> parameters,
         ImmutableSortedSet<string> subscriptions,
         TopicCatalog topicCatalog,
         int maxSubscriptionsPerSession,
-        PatternTopicBudget? patternTopics = null) =>
+        PatternTopicBudget? patternTopics = null,
+        bool singleExchange = false) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
+            // Over HTTP no notification could ever reach the subscriber, and each subscription would
+            // cost a registration gossiped to every node for an exchange that is already over.
+            RpcMethodCatalog.SubscribeName when singleExchange => BuiltInAnswer.Failed(RpcError.SubscriptionsNeedWebSocket, subscriptions),
             RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession, patternTopics),
             RpcMethodCatalog.UnsubscribeName => Unsubscribe(parameters, subscriptions),
             RpcMethodCatalog.GetSubscriptionsName => BuiltInAnswer.Topics([.. subscriptions], subscriptions),
@@ -130,7 +135,7 @@ internal static class SessionBuiltIns
 
 /// <summary>What a built-in answers, and what the session must do about it.</summary>
 /// <param name="Result">The response's result, when it succeeded.</param>
-/// <param name="Error">The response's error (always -32602 Invalid params), when it failed; then nothing else changes.</param>
+/// <param name="Error">The response's error (-32602 Invalid params, or -32600 for <c>subscribe</c> over HTTP), when it failed; then nothing else changes.</param>
 /// <param name="Subscriptions">The session's topics after the call (unchanged unless it subscribed or unsubscribed).</param>
 /// <param name="Subscribe">Topics newly subscribed to, to register with the topics actor, in request order.</param>
 /// <param name="Unsubscribe">Topics no longer subscribed to, to unregister, in request order.</param>

@@ -16,6 +16,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
 /// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
 /// <param name="PatternTopics">The node's live pattern topics, admitted on subscribe (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
+/// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers); null for no limit.</param>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
@@ -25,4 +26,9 @@ internal sealed record SessionDependencies(
     IActorRef TopicsActor,
     RpcMetrics Metrics,
     RpcCompatibility Compatibility = RpcCompatibility.None,
-    Topics.PatternTopicBudget? PatternTopics = null);
+    Topics.PatternTopicBudget? PatternTopics = null,
+    NodeHandlers? NodeHandlers = null)
+{
+    /// <summary>The node's handler count: <see cref="NodeHandlers"/>, or an unlimited one.</summary>
+    public NodeHandlers Handlers => NodeHandlers ?? Sessions.NodeHandlers.Unlimited;
+}

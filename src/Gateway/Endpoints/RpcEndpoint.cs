@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
@@ -23,6 +22,7 @@ internal sealed class RpcEndpoint(
     IRequiredActor<SessionManager> sessions,
     MethodDirectory directory,
     ConnectionRegistry connections,
+    NodeHandlers handlers,
     NodeReadiness readiness,
     IOptions<RpcLimitsOptions> limits,
     IOptions<RpcEndpointOptions> options,
@@ -110,7 +110,8 @@ internal sealed class RpcEndpoint(
 
     private async Task HandlePostAsync(HttpContext context)
     {
-        if (!IsAllowedOrigin(context, options.Value))
+        var endpoint = options.Value;
+        if (!IsAllowedOrigin(context, endpoint))
         {
             // CORS only hides the answer from the page; the call would still run. A page from another
             // site must not make calls in its visitor's name (with the visitor's cookies).
@@ -119,6 +120,45 @@ internal sealed class RpcEndpoint(
             return;
         }
 
+        if (!JsonContentType.IsAccepted(context.Request.ContentType))
+        {
+            // Without this a page on any site could POST text/plain, which browsers send without a preflight.
+            GatewayLog.PostRefusedContentType(_logger, context.Request.ContentType ?? "(none)");
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await context.Response.WriteAsync(JsonContentType.RefusalMessage, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (handlers.IsFull)
+        {
+            // Refused before the body is read or anything runs; its calls would each get -32000 anyway.
+            GatewayLog.PostRefusedServerBusy(_logger, handlers.Limit);
+            await RefuseAsync(
+                context, $"This node runs its maximum of {handlers.Limit} handlers (ActorRpc:Limits:MaxNodeHandlers).").ConfigureAwait(false);
+            return;
+        }
+
+        if (!connections.TryReserve(endpoint.MaxConnections))
+        {
+            GatewayLog.PostRefusedConnections(_logger, endpoint.MaxConnections);
+            await RefuseAsync(
+                context, $"This node holds its maximum of {endpoint.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ServePostAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Only now: the exchange counted as a connection until every handler it started finished.
+            connections.Unreserve();
+        }
+    }
+
+    private async Task ServePostAsync(HttpContext context)
+    {
         var maxMessageSize = limits.Value.MaxMessageSize;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
             && bodySize.MaxRequestBodySize < maxMessageSize + 1L)
@@ -127,7 +167,7 @@ internal sealed class RpcEndpoint(
             bodySize.MaxRequestBodySize = maxMessageSize + 1L;
         }
 
-        var body = await ReadBodyAsync(context.Request, maxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        var body = await RequestBodyReader.ReadAsync(context.Request.Body, context.Request.ContentLength, maxMessageSize, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -144,6 +184,11 @@ internal sealed class RpcEndpoint(
         // A client that gives up before its answer cancels the calls it started, as a closed socket does.
         using var abandon = context.RequestAborted.Register(() => started.Session.Tell(SessionProtocol.ConnectionClosed.Instance));
         var result = await exchange.Result.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!result.Failed)
+        {
+            await WhenHandlersFinishedAsync(info, started.Session, context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (result.Failed)
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
@@ -159,6 +204,42 @@ internal sealed class RpcEndpoint(
             context.Response.ContentLength = result.Body.Length;
             await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits for the exchange's session to end, which it does once every handler it started has
+    /// finished or been given up at HandlerTimeout: so a 204 for notifications means they ran, and
+    /// the exchange's connection and handlers stay counted while they run. Bounded by HandlerTimeout
+    /// (plus a second for the session's periodic deadline check).
+    /// </summary>
+    private async Task WhenHandlersFinishedAsync(SessionInfo info, IActorRef session, CancellationToken requestAborted)
+    {
+        var timeout = limits.Value.HandlerTimeout;
+        var wait = timeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : timeout + TimeSpan.FromSeconds(1);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        bounded.CancelAfter(wait);
+        bool ended;
+        try
+        {
+            ended = await session.WatchAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ended = false;
+        }
+
+        if (!ended && !requestAborted.IsCancellationRequested)
+        {
+            // Never expected (the session gives every call up at HandlerTimeout); answer rather than hang.
+            GatewayLog.ExchangeOutlivedWait(_logger, info.SessionId, wait);
+        }
+    }
+
+    private static async Task RefuseAsync(HttpContext context, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        await context.Response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task<SessionProtocol.SessionStarted> StartSessionAsync(SessionInfo info, ISessionTransport transport, CancellationToken cancellationToken)
@@ -179,32 +260,6 @@ internal sealed class RpcEndpoint(
 
         var value = origin.ToString();
         return endpoint.AllowedOrigins.Any(allowed => string.Equals(allowed, value, StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
-            }
-        }
     }
 
     private static string NewSessionId() => Guid.NewGuid().ToString("N");

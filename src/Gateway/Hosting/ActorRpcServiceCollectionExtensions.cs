@@ -3,6 +3,7 @@ using ActorRpc;
 using ActorRpc.Actors;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Transport;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,10 @@ public static class ActorRpcServiceCollectionExtensions
     /// An application with its own actor system calls <c>AddAkka(...)</c> first, with
     /// <c>.WithActorRpc()</c> in it; ActorRpc then starts no system of its own. Start-up fails with a
     /// message saying so when an <c>AddAkka(...)</c> comes after this call.
+    /// It also sets Kestrel's <c>Limits.MaxConcurrentUpgradedConnections</c> and
+    /// <c>Limits.MinRequestBodyDataRate</c> from <c>ActorRpc:Endpoint:MaxConnections</c> and
+    /// <c>ActorRpc:Endpoint:MinRequestBodyDataRate</c>, where the application left Kestrel's defaults
+    /// (docs/limits.md).
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Changes the options after configuration is bound; null for none.</param>
@@ -78,6 +83,7 @@ public static class ActorRpcServiceCollectionExtensions
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
         services.AddSingleton<NodeReadiness>();
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());

@@ -40,4 +40,17 @@ internal static partial class GatewayLog
 
     [LoggerMessage(12, LogLevel.Information, "Request from origin {Origin} refused with 403: not in ActorRpc:Endpoint:AllowedOrigins")]
     public static partial void OriginRefused(ILogger logger, string origin);
+
+    // 30-39: the HTTP endpoint's limits (issue 12).
+    [LoggerMessage(30, LogLevel.Warning, "POST refused with 503: the node runs its maximum of {MaxNodeHandlers} handlers (ActorRpc:Limits:MaxNodeHandlers)")]
+    public static partial void PostRefusedServerBusy(ILogger logger, int maxNodeHandlers);
+
+    [LoggerMessage(31, LogLevel.Warning, "POST refused with 503: the node holds its maximum of {MaxConnections} connections (ActorRpc:Endpoint:MaxConnections)")]
+    public static partial void PostRefusedConnections(ILogger logger, int maxConnections);
+
+    [LoggerMessage(32, LogLevel.Debug, "POST refused with 415: Content-Type {ContentType} is not JSON")]
+    public static partial void PostRefusedContentType(ILogger logger, string contentType);
+
+    [LoggerMessage(33, LogLevel.Warning, "Session {SessionId}: the handlers of an HTTP exchange were still running {Wait} after its answer; answering anyway")]
+    public static partial void ExchangeOutlivedWait(ILogger logger, string sessionId, TimeSpan wait);
 }

@@ -5,7 +5,9 @@ namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
 /// The node's open WebSocket connections: counted against MaxConnections, swept for idle ones, and
-/// closed with 1001 Going Away on shutdown.
+/// closed with 1001 Going Away on shutdown. HTTP POSTs take a place of MaxConnections too
+/// (<see cref="TryReserve"/>) from their arrival until every handler they started has finished,
+/// but are not listed: there is nothing of theirs to sweep or close.
 /// </summary>
 internal sealed class ConnectionRegistry
 {

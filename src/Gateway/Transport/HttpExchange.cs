@@ -4,7 +4,9 @@ namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
 /// The transport of one HTTP POST: the session's single frame (or none) becomes the response body.
-/// Flow control is Kestrel's: one message per request, so there is nothing to count here.
+/// One message per request, so there is nothing to count here: the endpoint counts the POST against
+/// MaxConnections until its session ends (every handler finished), and the session counts its
+/// handlers against MaxNodeHandlers, as on a WebSocket.
 /// </summary>
 internal sealed class HttpExchange : ISessionTransport
 {

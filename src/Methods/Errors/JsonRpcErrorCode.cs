@@ -5,8 +5,9 @@ namespace ActorRpc;
 /// -32768..-32000; within it, -32700 and -32600..-32603 are the protocol errors and
 /// -32099..-32000 are "server defined", left to applications (<see cref="RpcException"/>).
 /// <see cref="RequestCanceled"/> (-32800) is the code StreamJsonRpc and LSP clients already know.
-/// ActorRpc itself uses one server-defined code, <see cref="RequestTimedOut"/> (-32001); the rest
-/// of -32099..-32000 is the application's.
+/// ActorRpc itself uses the server-defined codes <see cref="ServerBusy"/> (-32000) and
+/// <see cref="RequestTimedOut"/> (-32001), and <see cref="TooManyRequests"/> (-32029, for HTTP's 429);
+/// the rest of -32099..-32000 is the application's.
 /// </summary>
 public enum JsonRpcErrorCode
 {
@@ -30,6 +31,18 @@ public enum JsonRpcErrorCode
     /// CancellationToken was cancelled. Server-defined, so in -32099..-32000.
     /// </summary>
     RequestTimedOut = -32001,
+
+    /// <summary>
+    /// The node already runs <c>ActorRpc:Limits:MaxNodeHandlers</c> handlers; the call did not run.
+    /// Retry later, or on another node. Server-defined, so in -32099..-32000.
+    /// </summary>
+    ServerBusy = -32000,
+
+    /// <summary>
+    /// The connection sent more than <c>ActorRpc:Limits:MessagesPerSecond</c> allows; the call did
+    /// not run. <c>data.retryAfterMs</c> says when a token is back. Server-defined (-32000 - 29, after HTTP's 429).
+    /// </summary>
+    TooManyRequests = -32029,
 
     /// <summary>
     /// The request was cancelled before its handler finished, by the client's <c>$/cancelRequest</c>

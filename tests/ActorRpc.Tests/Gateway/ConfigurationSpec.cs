@@ -35,6 +35,10 @@ public sealed class ConfigurationSpec
     }
 
     [Theory]
+    [InlineData("--ActorRpc:Limits:MaxNodeHandlers=0", "ActorRpc:Limits:MaxNodeHandlers")]
+    [InlineData("--ActorRpc:Limits:MessagesPerSecond=-1", "ActorRpc:Limits:MessagesPerSecond")]
+    [InlineData("--ActorRpc:Limits:MessageBurst=-1", "ActorRpc:Limits:MessageBurst")]
+    [InlineData("--ActorRpc:Endpoint:MinRequestBodyDataRate=-1", "ActorRpc:Endpoint:MinRequestBodyDataRate")]
     [InlineData("--ActorRpc:Endpoint:CloseTimeout=-00:00:05", "ActorRpc:Endpoint:CloseTimeout")]
     [InlineData("--ActorRpc:Endpoint:KeepAliveTimeout=00:00:00", "ActorRpc:Endpoint:KeepAliveTimeout")]
     [InlineData("--ActorRpc:Endpoint:IdleTimeout=-00:00:01", "ActorRpc:Endpoint:IdleTimeout")]

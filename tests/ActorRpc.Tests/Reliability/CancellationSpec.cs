@@ -108,7 +108,7 @@ public sealed class CancellationSpec
         var held = new HeldCalls();
         await using var server = await RpcServer.StartAsync(held.Configure, "--ActorRpc:Limits:HandlerTimeout=00:00:00.300");
 
-        using var response = await server.Http.PostAsync(server.RpcUri, new StringContent("""{"jsonrpc":"2.0","method":"hold","params":{"tag":"h"},"id":3}"""));
+        using var response = await server.Http.PostAsync(server.RpcUri, new StringContent("""{"jsonrpc":"2.0","method":"hold","params":{"tag":"h"},"id":3}""", System.Text.Encoding.UTF8, "application/json"));
 
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(-32001, document.RootElement.GetProperty("error").GetProperty("code").GetInt32());

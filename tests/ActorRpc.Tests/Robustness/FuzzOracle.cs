@@ -10,7 +10,12 @@ namespace ActorRpc.Tests.Robustness;
 /// </summary>
 public static class FuzzOracle
 {
-    public static FuzzExpectation Expect(FuzzCase fuzzCase, int maxMessageSize, int maxBatchSize, int maxDepth)
+    /// <param name="fuzzCase">The message.</param>
+    /// <param name="maxMessageSize">ActorRpc:Limits:MaxMessageSize.</param>
+    /// <param name="maxBatchSize">ActorRpc:Limits:MaxBatchSize.</param>
+    /// <param name="maxDepth">ActorRpc:Limits:MaxJsonDepth.</param>
+    /// <param name="overHttp">The message is a POST body: <c>subscribe</c> is then refused with -32600 (issue 12).</param>
+    public static FuzzExpectation Expect(FuzzCase fuzzCase, int maxMessageSize, int maxBatchSize, int maxDepth, bool overHttp = false)
     {
         var payload = fuzzCase.Payload;
         var validUtf8 = Utf8.IsValid(payload);
@@ -48,7 +53,7 @@ public static class FuzzOracle
             switch (root.ValueKind)
             {
                 case JsonValueKind.Object:
-                    var single = Entry(root);
+                    var single = Entry(root, overHttp);
                     return single.IsNotification
                         ? FuzzExpectation.NoReply
                         : new FuzzExpectation([], 1, false, [single.Id], [single.Code], [single.Method]);
@@ -60,7 +65,7 @@ public static class FuzzOracle
                     }
 
                     var answered = root.EnumerateArray()
-                        .Select(e => e.ValueKind == JsonValueKind.Object ? Entry(e) : new EntryExpectation(false, "null", FuzzExpectation.InvalidRequest, null))
+                        .Select(e => e.ValueKind == JsonValueKind.Object ? Entry(e, overHttp) : new EntryExpectation(false, "null", FuzzExpectation.InvalidRequest, null))
                         .Where(e => !e.IsNotification)
                         .ToList();
                     return answered.Count == 0
@@ -73,7 +78,7 @@ public static class FuzzOracle
     }
 
     /// <summary>Section 4: a request object. A later duplicate member wins, as with most parsers; any bad occurrence makes it invalid.</summary>
-    private static EntryExpectation Entry(JsonElement request)
+    private static EntryExpectation Entry(JsonElement request, bool overHttp)
     {
         var invalid = false;
         var hasVersion = false;
@@ -118,7 +123,9 @@ public static class FuzzOracle
             return new EntryExpectation(false, id ?? "null", FuzzExpectation.InvalidRequest, null);
         }
 
-        return new EntryExpectation(id is null, id ?? "null", null, method);
+        // An HTTP exchange cannot subscribe: a valid subscribe call gets -32600 there (docs/errors.md).
+        var refused = overHttp && method == "subscribe" ? FuzzExpectation.InvalidRequest : (int?)null;
+        return new EntryExpectation(id is null, id ?? "null", refused, method);
     }
 
     /// <summary>A name that is not Unicode (a lone surrogate escape) is no member the specification knows.</summary>

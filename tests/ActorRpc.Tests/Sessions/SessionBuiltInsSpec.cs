@@ -20,6 +20,19 @@ public sealed class SessionBuiltInsSpec
     }
 
     [Fact]
+    public void Subscribe_OverHttp_InvalidRequestSubscriptionsNeedWebSocketAndNothingChanges()
+    {
+        // Issue 12: an HTTP exchange ends with its answer, so its subscriptions would only leak registrations.
+        var before = Set("news");
+        var answer = SessionBuiltIns.Answer("subscribe", Params("""["alerts"]"""), before, Catalog, 10, singleExchange: true)!;
+
+        Assert.Equal(-32600, answer.Error?.Code);
+        Assert.Equal("subscriptions need a WebSocket", answer.Error?.Message);
+        Assert.Same(before, answer.Subscriptions);
+        Assert.Empty(answer.Subscribe);
+    }
+
+    [Fact]
     public void Subscribe_KnownTopics_ReturnsSortedSetAndOnlyTheNewTopics()
     {
         var answer = Answer("subscribe", """["orders.7","news","alerts"]""", Set("news"));

@@ -35,7 +35,12 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
 
     internal FakeTransport Transport { get; } = new();
 
-    internal IActorRef StartSession(bool singleExchange, RpcLimitsOptions? limits = null, TopicCatalog? topics = null)
+    internal IActorRef StartSession(
+        bool singleExchange,
+        RpcLimitsOptions? limits = null,
+        TopicCatalog? topics = null,
+        Actors.Diagnostics.RpcMetrics? metrics = null,
+        NodeHandlers? nodeHandlers = null)
     {
         var dependencies = new SessionDependencies(
             _directory,
@@ -44,7 +49,8 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
             new ServiceCollection().BuildServiceProvider(),
             topics ?? TopicCatalog.Empty,
             Topics.Ref,
-            Infrastructure.TestMetrics.Create("known", "other"));
+            metrics ?? Infrastructure.TestMetrics.Create("known", "other"),
+            NodeHandlers: nodeHandlers);
         var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
         return Sys.ActorOf(SessionActor.Props(info, Transport, dependencies));
     }

@@ -1,0 +1,50 @@
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>
+/// The handlers running on this node for its clients, over every WebSocket and HTTP exchange,
+/// held under <c>ActorRpc:Limits:MaxNodeHandlers</c>. One per node (a DI singleton): sessions take
+/// a place when they dispatch a call and give it back when the call leaves their calls in flight
+/// (answered, given up, or abandoned with the session); the HTTP endpoint refuses a POST while
+/// <see cref="IsFull"/>. Thread-safe and lock-free: it is on every call's path.
+/// </summary>
+/// <param name="limit">ActorRpc:Limits:MaxNodeHandlers.</param>
+internal sealed class NodeHandlers(int limit)
+{
+    private int _running;
+
+    /// <summary>A count with no limit, for hosts that do not share one (benchmarks, actor specs).</summary>
+    public static NodeHandlers Unlimited { get; } = new(int.MaxValue);
+
+    /// <summary>ActorRpc:Limits:MaxNodeHandlers.</summary>
+    public int Limit { get; } = limit;
+
+    /// <summary>Handlers running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>True while every place is taken: a POST then gets 503 before anything runs.</summary>
+    public bool IsFull => Running >= Limit;
+
+    /// <summary>Takes a place for one handler; false, taking nothing, when none is left.</summary>
+    public bool TryStart()
+    {
+        if (Interlocked.Increment(ref _running) <= Limit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _running);
+        return false;
+    }
+
+    /// <summary>Gives back the place of one handler taken by <see cref="TryStart"/>.</summary>
+    public void Finished() => Interlocked.Decrement(ref _running);
+
+    /// <summary>Gives back the places of <paramref name="count"/> handlers.</summary>
+    public void Finished(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _running, -count);
+        }
+    }
+}

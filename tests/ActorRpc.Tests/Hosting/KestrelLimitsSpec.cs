@@ -1,0 +1,75 @@
+using ActorRpc.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ActorRpc.Tests.Hosting;
+
+/// <summary>
+/// Issue 12: AddActorRpc sets Kestrel's own limits from ActorRpc's options (upgraded connections from
+/// Endpoint:MaxConnections, the request body rate from Endpoint:MinRequestBodyDataRate), except
+/// where the application set its own. Read from the options the running Kestrel was built with.
+/// </summary>
+public sealed class KestrelLimitsSpec
+{
+    [Fact]
+    public async Task AddActorRpc_KestrelDefaults_LimitsFromOurOptions()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc(),
+            web => web.MapActorRpc("/rpc"),
+            "--ActorRpc:Endpoint:MaxConnections=123",
+            "--ActorRpc:Endpoint:MinRequestBodyDataRate=1000");
+
+        var limits = KestrelLimits(app);
+        Assert.Equal(123, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(1000, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(5), limits.MinRequestBodyDataRate.GracePeriod);
+    }
+
+    [Fact]
+    public async Task AddActorRpc_Defaults_MaxConnectionsAndKestrelsOwnRate()
+    {
+        await using var app = await LibraryApp.StartAsync(builder => builder.Services.AddActorRpc(), web => web.MapActorRpc("/rpc"));
+
+        var limits = KestrelLimits(app);
+        Assert.Equal(20_000, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(240, limits.MinRequestBodyDataRate!.BytesPerSecond);
+    }
+
+    [Fact]
+    public async Task AddActorRpc_RateZero_BodyRateOff()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder => builder.Services.AddActorRpc(), web => web.MapActorRpc("/rpc"), "--ActorRpc:Endpoint:MinRequestBodyDataRate=0");
+
+        Assert.Null(KestrelLimits(app).MinRequestBodyDataRate);
+    }
+
+    [Fact]
+    public async Task AddActorRpc_ApplicationSetItsOwn_TheApplicationsKept()
+    {
+        await using var app = await LibraryApp.StartAsync(
+            builder =>
+            {
+                // Kestrel binds its section only when asked to, as its documentation shows.
+                builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(100, TimeSpan.FromSeconds(10)));
+                builder.Services.AddActorRpc();
+            },
+            web => web.MapActorRpc("/rpc"),
+            "--Kestrel:Limits:MaxConcurrentUpgradedConnections=7",
+            "--ActorRpc:Endpoint:MaxConnections=123",
+            "--ActorRpc:Endpoint:MinRequestBodyDataRate=1000");
+
+        var limits = KestrelLimits(app);
+        Assert.Equal(7, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(100, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(10), limits.MinRequestBodyDataRate.GracePeriod);
+    }
+
+    private static KestrelServerLimits KestrelLimits(LibraryApp app) =>
+        app.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+}
