@@ -12,7 +12,7 @@ namespace ActorRpc.Actors.Sessions;
 /// own end), and answers batches and HTTP exchanges itself; <see cref="CallsInFlight.TryComplete"/>
 /// decides which side answers a call.
 /// </summary>
-internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions) : ICallCompletion
+internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, int maxResponseSize) : ICallCompletion
 {
     public void Completed(long sequence, byte[]? frame)
     {
@@ -21,14 +21,14 @@ internal sealed class DirectCompletions(CallsInFlight calls, ISessionTransport t
             return; // The session gave up on it and answered already.
         }
 
-        // In-flight accounting: see ISessionTransport's remarks (a single call settles 1).
+        // In-flight accounting: see ISessionTransport's remarks (a single call settles 1, and its message's bytes).
         if (call.Response(frame, serializerOptions) is { } response)
         {
-            transport.Reply(response, requests: 1);
+            transport.Reply(ResponseSizeLimit.Apply(response, call.Id, maxResponseSize, serializerOptions), requests: 1, call.MessageBytes);
         }
         else
         {
-            transport.Release(1);
+            transport.Release(1, call.MessageBytes);
         }
     }
 }

@@ -78,6 +78,7 @@ public static class ActorRpcServiceCollectionExtensions
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton(sp => new NodeBufferBudget(sp.GetRequiredService<IOptions<RpcLimitsOptions>>().Value.MaxNodeBufferedBytes));
         services.AddSingleton<NodeReadiness>();
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());
