@@ -10,7 +10,7 @@ internal sealed class FakeTransport : ISessionTransport
 {
     private readonly ConcurrentQueue<string> _sent = new();
     private int _inFlight;
-    private long _inFlightBytes;
+    private long _releasedBytes;
 
     public IReadOnlyList<string> Sent => [.. _sent];
 
@@ -44,11 +44,11 @@ internal sealed class FakeTransport : ISessionTransport
     public void Release(int requests, long messageBytes = 0)
     {
         Interlocked.Add(ref _inFlight, -requests);
-        Interlocked.Add(ref _inFlightBytes, -messageBytes);
+        Interlocked.Add(ref _releasedBytes, messageBytes);
     }
 
-    /// <summary>Message bytes released so far, negated (the session never adds them: the transport counts them on receipt).</summary>
-    public long InFlightBytes => Interlocked.Read(ref _inFlightBytes);
+    /// <summary>Message bytes settled so far (the session never adds them: a WebSocket counts them on receipt).</summary>
+    public long ReleasedBytes => Interlocked.Read(ref _releasedBytes);
 
     public void Close(SessionCloseReason reason) => ClosedWith = reason;
 
