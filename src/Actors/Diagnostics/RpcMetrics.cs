@@ -86,7 +86,7 @@ internal sealed class RpcMetrics
         _dropped = meter.CreateCounter<long>(
             "actorrpc.notifications.dropped", "{notification}", "Topic notifications not delivered to a subscriber (its queue was full or it was closing).");
         _slowConsumers = meter.CreateCounter<long>(
-            "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue).");
+            "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue, MaxOutboundBytes or MaxNodeBufferedBytes).");
         _clusterSent = meter.CreateCounter<long>(
             "actorrpc.cluster.notifications.sent", "{message}", "Topic notifications sent to other nodes: one per node with subscribers, whatever their number there.");
         _clusterReceived = meter.CreateCounter<long>(
