@@ -63,7 +63,9 @@ internal interface ISessionTransport
 {
     /// <summary>
     /// Queues a notification frame. False when the client already has
-    /// <c>MaxOutboundQueue</c> notifications waiting (a slow consumer); the frame is then not queued.
+    /// <c>MaxOutboundQueue</c> notifications waiting, or the frame would take its queued bytes past
+    /// <c>MaxOutboundBytes</c> or the node's past <c>MaxNodeBufferedBytes</c> (a slow consumer); the
+    /// frame is then not queued.
     /// A closing connection drops the frame and says true.
     /// </summary>
     bool TryNotify(byte[] frame);

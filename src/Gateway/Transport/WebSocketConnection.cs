@@ -15,6 +15,12 @@ namespace ActorRpc.Gateway.Transport;
 /// Idle cost: an idle connection holds no receive buffer and no send task (see the reader and the sender).
 /// </remarks>
 /// <remarks>
+/// Memory: the gate bounds the bytes of messages in flight (MaxInFlightBytes), the sender the bytes
+/// queued to be written (MaxOutboundBytes), both counted also in the node's <see cref="NodeBufferBudget"/>;
+/// a partial message is bounded in time by MessageTimeout (<see cref="IdleConnectionSweeper"/>).
+/// When the connection ends, the gate gives the node back whatever is still counted.
+/// </remarks>
+/// <remarks>
 /// Closing: whoever decides to close (the session, the reader on bad input, the peer, or node
 /// shutdown) calls <see cref="Close(WebSocketCloseStatus, string)"/> once. The queue is
 /// completed, frames not yet sent are dropped, the sender sends the close frame, and the reader

@@ -98,7 +98,7 @@ public sealed class ByteBudgetSpec
         reader.StartReading();
         await using var publisher = await server.ConnectAsync();
 
-        var mostQueued = await FloodAsync(publisher, registry);
+        var mostQueued = await FloodAsync(publisher, reader, registry);
 
         await reader.WaitForAsync(Publishes, TestTimeouts.Long);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await slow.DrainUntilClosedAsync(TestTimeouts.Long));
@@ -119,7 +119,7 @@ public sealed class ByteBudgetSpec
         reader.StartReading();
         await using var publisher = await server.ConnectAsync();
 
-        var mostQueued = await FloodAsync(publisher, registry);
+        var mostQueued = await FloodAsync(publisher, reader, registry);
 
         await reader.WaitForAsync(Publishes, TestTimeouts.Long);
         Assert.InRange(mostQueued, 0, OutboundBudget);
@@ -137,14 +137,17 @@ public sealed class ByteBudgetSpec
         "--ActorRpc:Endpoint:CloseTimeout=00:02:00", // so the close frame still waits for the slow client when it finally reads
         "--ActorRpc:Endpoint:KeepAliveInterval=00:00:00");
 
-    // Publishes ~0.9 MB notifications one by one; returns the most bytes any connection held queued meanwhile.
-    private static async Task<long> FloodAsync(RpcTestSocket publisher, ConnectionRegistry registry)
+    // Publishes ~0.9 MB notifications one by one, each once the reading subscriber has the one before (so only
+    // the slow one falls behind); returns the most bytes any connection held queued meanwhile.
+    private static async Task<long> FloodAsync(RpcTestSocket publisher, RawSubscriber reader, ConnectionRegistry registry)
     {
         var mostQueued = 0L;
         for (var i = 0; i < Publishes; i++)
         {
             var reply = await publisher.CallAsync("publish", new { topic = "news", data = new { seq = i, padding = Padding } });
             Assert.True(reply.TryGetProperty("result", out _), reply.ToString());
+            mostQueued = Math.Max(mostQueued, registry.Connections.Max(c => c.QueuedBytes));
+            await reader.WaitForAsync(i + 1, TestTimeouts.Long);
             mostQueued = Math.Max(mostQueued, registry.Connections.Max(c => c.QueuedBytes));
         }
 

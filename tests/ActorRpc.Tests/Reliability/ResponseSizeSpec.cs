@@ -50,4 +50,19 @@ public sealed class ResponseSizeSpec
         await socket.SendAsync($"[{string.Join(',', entries.Take(2))}]");
         Assert.Equal(2, (await socket.ReceiveJsonAsync()).GetArrayLength());
     }
+
+    [Fact]
+    public async Task HttpBatch_ArrayOverTheLimit_OneMinus32603WithIdNull()
+    {
+        await using var server = await RpcServer.StartAsync(null, $"--ActorRpc:Limits:MaxResponseSize={MaxResponseSize}");
+        var padding = new string('x', 1000);
+        var entries = Enumerable.Range(1, 10).Select(i => $$"""{"jsonrpc":"2.0","method":"echo","params":{"text":"{{padding}}"},"id":{{i}}}""");
+        using var content = new StringContent($"[{string.Join(',', entries)}]", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await server.Http.PostAsync(server.RpcUri, content);
+
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, document.RootElement.GetProperty("id").ValueKind);
+        Assert.Equal(-32603, document.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
 }
