@@ -117,9 +117,9 @@ internal sealed class SignallingTransport : ISessionTransport
         return true;
     }
 
-    public void Reply(byte[] frame, int requests)
+    public void Reply(ResponseFrame frame, int requests, long messageBytes = 0)
     {
-        LastReply = frame;
+        LastReply = frame.ToArrayAndReturn();
         _signal.Set();
     }
 
@@ -127,7 +127,7 @@ internal sealed class SignallingTransport : ISessionTransport
     {
     }
 
-    public void Release(int requests)
+    public void Release(int requests, long messageBytes = 0)
     {
     }
 

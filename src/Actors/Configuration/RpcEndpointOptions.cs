@@ -52,6 +52,16 @@ public sealed class RpcEndpointOptions : IValidatableObject
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long one WebSocket message may take to arrive, from its first frame to its last. Past it
+    /// the connection is closed with 1008 (Policy Violation) and its partial message let go, so a
+    /// client that starts a message and stalls cannot hold a receive buffer until
+    /// <see cref="IdleTimeout"/>. Checked by the idle sweep, not by a timer per connection, so it
+    /// fires up to a quarter of itself late. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// <b>Default:</b> 30 s.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The most connections one node holds: open WebSockets and HTTP POSTs in progress (a POST counts
     /// until every handler it started has finished). A further upgrade request or POST is refused
     /// with 503 (and <c>Retry-After</c>) before the handshake or the call, so the client can try
@@ -96,6 +106,11 @@ public sealed class RpcEndpointOptions : IValidatableObject
         if (IdleTimeout <= TimeSpan.Zero && IdleTimeout != Timeout.InfiniteTimeSpan)
         {
             yield return new ValidationResult($"IdleTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {IdleTimeout}).", [nameof(IdleTimeout)]);
+        }
+
+        if (MessageTimeout <= TimeSpan.Zero && MessageTimeout != Timeout.InfiniteTimeSpan)
+        {
+            yield return new ValidationResult($"MessageTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {MessageTimeout}).", [nameof(MessageTimeout)]);
         }
 
         if (!Enum.IsDefined(BinaryMessages))

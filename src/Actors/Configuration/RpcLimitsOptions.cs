@@ -107,6 +107,46 @@ public sealed class RpcLimitsOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int MessageBurst { get; set; }
 
+    /// <summary>
+    /// How many bytes of one WebSocket's messages may be in flight: read and handed to the session,
+    /// until the message's last entry settles (its reply written, its notifications finished). While
+    /// the count is at or over it the server stops reading that socket, as for
+    /// <see cref="MaxRequestsInFlight"/>. The check is made before a message is read, so one message
+    /// (at most <see cref="MaxMessageSize"/>) may pass it, and a message is always read when nothing is
+    /// in flight. At least <see cref="MaxMessageSize"/>. <b>Default:</b> 16 MiB.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxInFlightBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// How many bytes of frames may wait to be written to one WebSocket: notifications and replies.
+    /// A notification that would take the queue past it is refused and <see cref="SlowConsumerPolicy"/>
+    /// decides, as for <see cref="MaxOutboundQueue"/> (a notification is always queued when nothing
+    /// waits, so one larger than the budget still goes out). Replies count but are never refused: they
+    /// are bounded by the in-flight limits. A frame shared by subscribers counts for each of them.
+    /// At least <see cref="MaxMessageSize"/>. <b>Default:</b> 16 MiB.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxOutboundBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The node-wide sum of <see cref="MaxInFlightBytes"/> and <see cref="MaxOutboundBytes"/> over all
+    /// WebSockets. Past it every connection stops reading new messages and every notification is
+    /// refused (the slow-consumer policy applies) until connections drain below it; replies are never
+    /// refused. At least each of the per-connection budgets. <b>Default:</b> 1 GiB.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxNodeBufferedBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest response to one message, in bytes. A single response past it is replaced by
+    /// -32603 (Internal error) with the same id and a message naming this setting; a batch whose
+    /// array would pass it is answered with one -32603 with id null instead (its calls still run).
+    /// <b>Default:</b> 16 MiB.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxResponseSize { get; set; } = 16 * 1024 * 1024;
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (HandlerTimeout <= TimeSpan.Zero && HandlerTimeout != Timeout.InfiniteTimeSpan)
@@ -128,6 +168,27 @@ public sealed class RpcLimitsOptions : IValidatableObject
             yield return new ValidationResult(
                 $"MessagesPerSecond must be a finite number of messages per second, or 0 for no limit (it is {MessagesPerSecond}).",
                 [nameof(MessagesPerSecond)]);
+        }
+
+        // One message must fit the per-connection budgets, or the budget would say less than it bounds;
+        // and the node's budget must hold at least one connection's.
+        if (MaxInFlightBytes < MaxMessageSize)
+        {
+            yield return new ValidationResult(
+                $"MaxInFlightBytes ({MaxInFlightBytes}) must be at least MaxMessageSize ({MaxMessageSize}).", [nameof(MaxInFlightBytes)]);
+        }
+
+        if (MaxOutboundBytes < MaxMessageSize)
+        {
+            yield return new ValidationResult(
+                $"MaxOutboundBytes ({MaxOutboundBytes}) must be at least MaxMessageSize ({MaxMessageSize}).", [nameof(MaxOutboundBytes)]);
+        }
+
+        if (MaxNodeBufferedBytes < Math.Max(MaxInFlightBytes, MaxOutboundBytes))
+        {
+            yield return new ValidationResult(
+                $"MaxNodeBufferedBytes ({MaxNodeBufferedBytes}) must be at least MaxInFlightBytes ({MaxInFlightBytes}) and MaxOutboundBytes ({MaxOutboundBytes}).",
+                [nameof(MaxNodeBufferedBytes)]);
         }
 
         if (!Enum.IsDefined(SlowConsumerPolicy))

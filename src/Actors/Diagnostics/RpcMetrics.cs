@@ -95,7 +95,7 @@ internal sealed class RpcMetrics
         _dropped = meter.CreateCounter<long>(
             "actorrpc.notifications.dropped", "{notification}", "Topic notifications not delivered to a subscriber (its queue was full or it was closing).");
         _slowConsumers = meter.CreateCounter<long>(
-            "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue).");
+            "actorrpc.sessions.slow_consumer_disconnects", "{session}", "Connections closed because the client read too slowly (ActorRpc:Limits:MaxOutboundQueue, MaxOutboundBytes or MaxNodeBufferedBytes).");
         _refused = meter.CreateCounter<long>(
             "actorrpc.requests.refused",
             "{request}",

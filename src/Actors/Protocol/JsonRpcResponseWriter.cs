@@ -102,35 +102,6 @@ internal static class JsonRpcResponseWriter
         }
     }
 
-    /// <summary>Joins the responses of a batch into one array frame.</summary>
-    public static byte[] Batch(IReadOnlyList<byte[]> responses)
-    {
-        // The specification forbids an empty response array: a batch with nothing to say sends nothing.
-        ArgumentOutOfRangeException.ThrowIfZero(responses.Count);
-        var length = 2 + responses.Count - 1;
-        foreach (var response in responses)
-        {
-            length += response.Length;
-        }
-
-        var frame = new byte[length];
-        frame[0] = (byte)'[';
-        var position = 1;
-        for (var i = 0; i < responses.Count; i++)
-        {
-            if (i > 0)
-            {
-                frame[position++] = (byte)',';
-            }
-
-            responses[i].CopyTo(frame, position);
-            position += responses[i].Length;
-        }
-
-        frame[position] = (byte)']';
-        return frame;
-    }
-
     /// <summary>
     /// The writer and buffer a frame is built in, one kept per thread and reused, so a frame costs
     /// one array of its own length. A new writer and a 128-byte buffer per frame cost about 700

@@ -13,7 +13,7 @@ namespace ActorRpc.Actors.Sessions;
 /// decides which side answers a call.
 /// </summary>
 internal sealed class DirectCompletions(
-    CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, NodeHandlers handlers) : ICallCompletion
+    CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, NodeHandlers handlers, int maxResponseSize) : ICallCompletion
 {
     public void Completed(long sequence, byte[]? frame)
     {
@@ -24,14 +24,14 @@ internal sealed class DirectCompletions(
 
         handlers.Finished(); // Whoever takes the call out gives back its place (ActorRpc:Limits:MaxNodeHandlers).
 
-        // In-flight accounting: see ISessionTransport's remarks (a single call settles 1).
+        // In-flight accounting: see ISessionTransport's remarks (a single call settles 1, and its message's bytes).
         if (call.Response(frame, serializerOptions) is { } response)
         {
-            transport.Reply(response, requests: 1);
+            transport.Reply(ResponseSizeLimit.Apply(response, call.Id, maxResponseSize, serializerOptions), requests: 1, call.MessageBytes);
         }
         else
         {
-            transport.Release(1);
+            transport.Release(1, call.MessageBytes);
         }
     }
 }

@@ -15,6 +15,17 @@ namespace ActorRpc.Actors.Sessions;
 /// The rule: <b>a message counts 1, a batch of n adds n - 1, and every request or notification
 /// leaves the count exactly once</b>, by the reply that answers it or by a release.
 /// </para>
+/// <para>
+/// <b>Bytes</b> (<c>ActorRpc:Limits:MaxInFlightBytes</c>) follow the same sites: <b>a message counts
+/// its length when handed to the session, and the whole length leaves once, with the settlement of its
+/// last entry</b> (the <c>messageBytes</c> of <see cref="Reply"/> and <see cref="Release"/>; 0 on every
+/// other settlement). A single message: with its one settlement (<see cref="PendingCall.MessageBytes"/>
+/// for a routed call). A batch: with its reply, or, when routed notifications of the batch still run
+/// then, with the last of them to finish; a batch that needs no reply settles them when it turns out to
+/// need none (<see cref="BatchResponse.Answered"/>, <see cref="BatchResponse.NotificationFinished"/>).
+/// Bytes handed with a reply leave when it is written, like its requests. When the connection ends,
+/// whatever is still counted is given back to the node's budget at once (abandoned calls never settle).
+/// </para>
 /// <list type="table">
 /// <listheader><term>Site</term><description>What it counts, and why</description></listheader>
 /// <item><term>WebSocketConnection's receive loop (Gateway), <c>_inFlight.Add(1)</c></term>
@@ -52,22 +63,26 @@ internal interface ISessionTransport
 {
     /// <summary>
     /// Queues a notification frame. False when the client already has
-    /// <c>MaxOutboundQueue</c> notifications waiting (a slow consumer); the frame is then not queued.
+    /// <c>MaxOutboundQueue</c> notifications waiting, or the frame would take its queued bytes past
+    /// <c>MaxOutboundBytes</c> or the node's past <c>MaxNodeBufferedBytes</c> (a slow consumer); the
+    /// frame is then not queued.
     /// A closing connection drops the frame and says true.
     /// </summary>
     bool TryNotify(byte[] frame);
 
     /// <summary>
-    /// Queues the reply to one message; <paramref name="requests"/> stop counting as in flight once
-    /// it is written. Never refused: replies are bounded by the in-flight limit, not by the queue.
+    /// Queues the reply to one message; <paramref name="requests"/> and <paramref name="messageBytes"/>
+    /// stop counting as in flight once it is written. Never refused: replies are bounded by the
+    /// in-flight limits, not by the queue. The transport owns <paramref name="frame"/> from now on
+    /// (and returns it to the pool when it is pooled).
     /// </summary>
-    void Reply(byte[] frame, int requests);
+    void Reply(ResponseFrame frame, int requests, long messageBytes = 0);
 
     /// <summary>Entries of a batch beyond the one its message already counted.</summary>
     void AddInFlight(int requests);
 
-    /// <summary>Requests or notifications that finished without a reply to write.</summary>
-    void Release(int requests);
+    /// <summary>Requests or notifications that finished without a reply to write (and, when they were a message's last, its bytes).</summary>
+    void Release(int requests, long messageBytes = 0);
 
     /// <summary>
     /// Asks for the connection to be closed because of <paramref name="reason"/>; pending frames are

@@ -24,6 +24,12 @@ internal sealed record PendingCall(
     public bool IsNotification => Id.IsEmpty;
 
     /// <summary>
+    /// The length of a single call's message, counted in flight (MaxInFlightBytes) until the call
+    /// settles; 0 for a batch's entry, whose batch settles its bytes (see <see cref="BatchResponse"/>).
+    /// </summary>
+    public long MessageBytes { get; init; }
+
+    /// <summary>
     /// What the client gets once the handler finished with <paramref name="handlerFrame"/>: nothing
     /// for a notification, and an internal error where a request's handler left no frame. The same
     /// for both completion paths (the session's mailbox and <see cref="DirectCompletions"/>).

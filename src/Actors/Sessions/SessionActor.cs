@@ -100,7 +100,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
-        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Handlers);
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Handlers, _dependencies.Limits.MaxResponseSize);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -164,29 +164,30 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var started = Stopwatch.GetTimestamp();
         var limits = _dependencies.Limits;
+        long bytes = payload.Length; // In flight until the message's last entry settles; see ISessionTransport.
         var message = JsonRpcParser.Parse(payload, limits.MaxBatchSize, limits.MaxJsonDepth, _dependencies.Compatibility);
         switch (message.Kind)
         {
             case JsonRpcMessageKind.ParseError:
                 _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, RpcError.ParseError.Code, started);
-                Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }), requests: 1);
+                Respond(ErrorFrame(default, RpcError.ParseError with { Data = message.Error }), requests: 1, bytes);
                 break;
             case JsonRpcMessageKind.InvalidBatch:
                 var invalidBatch = RpcError.InvalidRequest(message.Error!);
                 _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, invalidBatch.Code, started);
-                Respond(ErrorFrame(default, invalidBatch), requests: 1);
+                Respond(ErrorFrame(default, invalidBatch), requests: 1, bytes);
                 break;
             case JsonRpcMessageKind.Single:
-                var immediate = SafeDispatch(message.Single, batch: null, traceParent, out var dispatched);
+                var immediate = SafeDispatch(message.Single, batch: null, traceParent, out var dispatched, bytes);
                 if (immediate is not null)
                 {
-                    Respond(immediate, requests: 1);
+                    Respond(ResponseSizeLimit.Apply(immediate, message.Single.Id, limits.MaxResponseSize, _dependencies.SerializerOptions), requests: 1, bytes);
                 }
                 else
                 {
                     if (!dispatched)
                     {
-                        _transport.Release(1); // Done here without a reply (a notification); see ISessionTransport.
+                        _transport.Release(1, bytes); // Done here without a reply (a notification); see ISessionTransport.
                     }
 
                     if (message.Single.IsNotification)
@@ -197,13 +198,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
                 break;
             case JsonRpcMessageKind.Batch:
-                var batch = new BatchResponse();
+                var batch = new BatchResponse(limits.MaxResponseSize, bytes);
                 var entries = message.Batch!;
                 _transport.AddInFlight(entries.Length - 1); // The message counted one; see ISessionTransport.
                 var finished = 0;
                 foreach (var entry in entries)
                 {
-                    if (SafeDispatch(entry, batch, traceParent, out var entryDispatched) is { } error)
+                    if (SafeDispatch(entry, batch, traceParent, out var entryDispatched, messageBytes: 0) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
@@ -230,7 +231,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// is counted by the node that runs it and its span ends when the session answers it.
     /// <paramref name="routed"/> says whether a handler now runs for it (false: nothing more to do).
     /// </summary>
-    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, ActivityContext traceParent, out bool routed)
+    /// <paramref name="messageBytes"/> is a single call's message length, which its settlement releases (0 in a batch).
+    private byte[]? SafeDispatch(in JsonRpcEntry entry, BatchResponse? batch, ActivityContext traceParent, out bool routed, long messageBytes)
     {
         var started = Stopwatch.GetTimestamp();
         var method = entry.Invalid is not null ? RpcMetrics.InvalidRequest : _dependencies.Metrics.MethodLabel(entry.Method);
@@ -238,7 +240,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         Dispatched dispatched;
         try
         {
-            dispatched = Dispatch(entry, batch, span);
+            dispatched = Dispatch(entry, batch, span, messageBytes);
         }
 #pragma warning disable CA1031 // Deliberately broad: a client's message must never end its session.
         catch (Exception ex)
@@ -259,7 +261,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>Starts one entry; its response when it is known at once.</summary>
-    private Dispatched Dispatch(in JsonRpcEntry entry, BatchResponse? batch, Activity? span)
+    private Dispatched Dispatch(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes)
     {
         if (entry.Invalid is not null)
         {
@@ -301,10 +303,14 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         // A task the session starts itself has only its token to cancel; other calls have a router to tell.
         var router = route.LocalTask is null ? route.Router : null;
-        inFlight.Add(new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span));
+        inFlight.Add(new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span) { MessageBytes = messageBytes });
         if (!entry.IsNotification)
         {
             batch?.Expect();
+        }
+        else
+        {
+            batch?.ExpectNotification();
         }
 
         if (deadline != long.MaxValue && !_deadlineCheckRunning)
@@ -417,11 +423,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     {
         if (frame is null)
         {
-            _transport.Release(1); // A notification's handler finished; see ISessionTransport.
+            // A notification's handler finished; see ISessionTransport (in a batch, the last one settles the batch's bytes).
+            _transport.Release(1, call.Batch is null ? call.MessageBytes : call.Batch.NotificationFinished());
         }
         else if (call.Batch is null)
         {
-            Respond(frame, requests: 1);
+            Respond(ResponseSizeLimit.Apply(frame, call.Id, _dependencies.Limits.MaxResponseSize, _dependencies.SerializerOptions), requests: 1, call.MessageBytes);
         }
         else if (call.Batch.Complete(frame))
         {
@@ -433,24 +440,35 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void RespondToBatch(BatchResponse batch)
     {
-        if (batch.HasResponses)
+        var bytes = batch.Answered();
+        if (batch.IsTooLarge)
         {
-            Respond(JsonRpcResponseWriter.Batch(batch.Responses), batch.Requests);
+            Respond(ErrorFrame(default, ResponseSizeLimit.Error(_dependencies.Limits.MaxResponseSize, batch: true)), batch.Requests, bytes);
+        }
+        else if (batch.HasResponses)
+        {
+            Respond(batch.TakeFrame(), batch.Requests, bytes);
         }
         else
         {
+            if (_state != SessionState.Stopping)
+            {
+                _transport.Release(0, bytes);
+            }
+
             NothingToAnswer(); // A batch of notifications only: no response at all.
         }
     }
 
-    private void Respond(byte[] frame, int requests)
+    private void Respond(ResponseFrame frame, int requests, long messageBytes)
     {
         if (_state == SessionState.Stopping)
         {
+            frame.Return();
             return; // Nobody counts in flight any more: the connection is ending.
         }
 
-        _transport.Reply(frame, requests);
+        _transport.Reply(frame, requests, messageBytes);
         NothingToAnswer();
     }
 
@@ -476,7 +494,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             if (_droppedNotifications++ % 1000 == 0)
             {
                 Log.Warning(
-                    "Session [{0}] reads too slowly: {1} notifications dropped so far ({2} are waiting; ActorRpc:Limits:MaxOutboundQueue)",
+                    "Session [{0}] reads too slowly: {1} notifications dropped so far (its outbound queue is full: ActorRpc:Limits:MaxOutboundQueue {2}, MaxOutboundBytes or MaxNodeBufferedBytes)",
                     _info.SessionId,
                     _droppedNotifications,
                     limits.MaxOutboundQueue);
@@ -486,7 +504,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         Log.Warning(
-            "Session [{0}] closed: its client reads too slowly and {1} notifications are waiting (ActorRpc:Limits:MaxOutboundQueue)",
+            "Session [{0}] closed: its client reads too slowly and its outbound queue is full (ActorRpc:Limits:MaxOutboundQueue {1}, MaxOutboundBytes or MaxNodeBufferedBytes)",
             _info.SessionId,
             limits.MaxOutboundQueue);
         _transport.Close(SessionCloseReason.SlowConsumer);

@@ -26,7 +26,8 @@ internal sealed class RpcEndpoint(
     NodeReadiness readiness,
     IOptions<RpcLimitsOptions> limits,
     IOptions<RpcEndpointOptions> options,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    NodeBufferBudget nodeBuffers)
 {
     private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(10);
 
@@ -93,7 +94,7 @@ internal sealed class RpcEndpoint(
         }).ConfigureAwait(false);
 
         var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
-        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger, context.Features.Get<WebSocketFrameScanner>());
+        var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger, nodeBuffers, context.Features.Get<WebSocketFrameScanner>());
         var started = await StartSessionAsync(info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
         GatewayLog.SessionOpened(_logger, info.SessionId, info.RemoteAddress);

@@ -84,6 +84,7 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
+        services.AddSingleton(sp => new NodeBufferBudget(sp.GetRequiredService<IOptions<RpcLimitsOptions>>().Value.MaxNodeBufferedBytes));
         services.AddSingleton<NodeReadiness>();
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());

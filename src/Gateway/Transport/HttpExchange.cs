@@ -18,13 +18,25 @@ internal sealed class HttpExchange : ISessionTransport
     // HTTP has no notifications to push: the session never subscribes on an exchange.
     public bool TryNotify(byte[] frame) => true;
 
-    public void Reply(byte[] frame, int requests) => _frame ??= frame;
+    // A pooled frame (a batch's) is copied out here, since the body is written after the session let go;
+    // bounded by MaxResponseSize. (Writing the pooled buffer itself is left to the POST path's own rework.)
+    public void Reply(ResponseFrame frame, int requests, long messageBytes = 0)
+    {
+        if (_frame is null)
+        {
+            _frame = frame.ToArrayAndReturn();
+        }
+        else
+        {
+            frame.Return();
+        }
+    }
 
     public void AddInFlight(int requests)
     {
     }
 
-    public void Release(int requests)
+    public void Release(int requests, long messageBytes = 0)
     {
     }
 

@@ -3,19 +3,30 @@ using System.Diagnostics;
 namespace ActorRpc.Gateway.Transport;
 
 /// <summary>
-/// Counts one connection's requests in flight and lets its receive loop wait while the count is at
-/// the limit. The session's thread releases, the receive loop waits; one waiter at most.
+/// Counts one connection's requests, and the bytes of its messages, in flight, and lets its receive
+/// loop wait while either is at its limit (MaxRequestsInFlight, MaxInFlightBytes) or the node is
+/// over MaxNodeBufferedBytes. The session's thread releases, the receive loop waits; one waiter at most.
 /// </summary>
 /// <remarks>
-/// The count may pass the limit (a batch adds all its entries at once); the loop then waits until
-/// enough have finished to bring it back under, which is what makes a batch cost its size.
+/// The count may pass the limit (a batch adds all its entries at once), and the bytes may pass theirs
+/// by one message (the check comes before a message is read, when its length is not known yet); the
+/// loop then waits until enough have finished to bring them back under, which is what makes a batch
+/// cost its size. With nothing in flight the loop always reads, so a message larger than the budget
+/// still goes through.
 /// </remarks>
-internal sealed class InFlightGate(int limit)
+internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget node)
 {
     private readonly Lock _lock = new();
     private int _count;
+    private long _bytes;
     private TaskCompletionSource? _room;
     private bool _open;
+    private bool _ended;
+
+    public InFlightGate(int limit)
+        : this(limit, long.MaxValue, new NodeBufferBudget(long.MaxValue))
+    {
+    }
 
     public int Count
     {
@@ -28,30 +39,58 @@ internal sealed class InFlightGate(int limit)
         }
     }
 
-    public void Add(int requests)
+    /// <summary>The bytes of this connection's messages in flight.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    public void Add(int requests, long bytes = 0)
     {
         lock (_lock)
         {
             _count += requests;
+            if (_ended)
+            {
+                return;
+            }
+
+            _bytes += bytes;
         }
+
+        node.Add(bytes);
     }
 
-    public void Release(int requests)
+    public void Release(int requests, long bytes = 0)
     {
         TaskCompletionSource? room = null;
+        var toNode = 0L;
         lock (_lock)
         {
             // Never below zero: a release without its add would otherwise grant room the client never
             // paid for, and MaxRequestsInFlight would no longer bound what runs for it.
             Debug.Assert(_count >= requests, "Released more requests than were added.");
             _count = Math.Max(0, _count - requests);
-            if (_count < limit)
+            if (!_ended)
+            {
+                toNode = Math.Min(bytes, _bytes);
+                _bytes -= toNode;
+            }
+
+            if (HasRoomLocked())
             {
                 room = _room;
                 _room = null;
             }
         }
 
+        node.Release(toNode);
         room?.TrySetResult();
     }
 
@@ -69,19 +108,69 @@ internal sealed class InFlightGate(int limit)
         room?.TrySetResult();
     }
 
-    /// <summary>Completes once fewer than the limit are in flight.</summary>
+    /// <summary>
+    /// The connection ended: gives the node back every byte still counted here (calls the session
+    /// abandoned are never settled), and counts no more bytes from now on.
+    /// </summary>
+    public void End()
+    {
+        long bytes;
+        lock (_lock)
+        {
+            _ended = true;
+            bytes = _bytes;
+            _bytes = 0;
+        }
+
+        node.Release(bytes);
+    }
+
+    /// <summary>Completes once fewer than the limit are in flight, the bytes are under theirs, and the node has room.</summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (_count < limit || _open)
+            if (_open || (HasRoomLocked() && !node.IsFull))
             {
                 return Task.CompletedTask;
             }
+        }
 
-            // Continuations run off the releasing thread, which is the session actor's.
-            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _room.Task.WaitAsync(cancellationToken);
+        return WaitAsync(cancellationToken);
+    }
+
+    private async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task room;
+            Task? nodeRoom = null;
+            lock (_lock)
+            {
+                if (_open)
+                {
+                    return;
+                }
+
+                if (HasRoomLocked())
+                {
+                    if (!node.IsFull)
+                    {
+                        return;
+                    }
+
+                    nodeRoom = node.WaitForRoomAsync();
+                }
+
+                // Continuations run off the releasing thread, which is the session actor's. Also completed by Open.
+                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = _room.Task;
+            }
+
+            await (nodeRoom is null ? room : Task.WhenAny(room, nodeRoom)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // Room to read one more message. With nothing in flight there is always room, whatever the budgets.
+    private bool HasRoomLocked() => _count < limit && (_bytes < byteLimit || _count == 0);
 }

@@ -15,6 +15,12 @@ namespace ActorRpc.Gateway.Transport;
 /// Idle cost: an idle connection holds no receive buffer and no send task (see the reader and the sender).
 /// </remarks>
 /// <remarks>
+/// Memory: the gate bounds the bytes of messages in flight (MaxInFlightBytes), the sender the bytes
+/// queued to be written (MaxOutboundBytes), both counted also in the node's <see cref="NodeBufferBudget"/>;
+/// a partial message is bounded in time by MessageTimeout (<see cref="IdleConnectionSweeper"/>).
+/// When the connection ends, the gate gives the node back whatever is still counted.
+/// </remarks>
+/// <remarks>
 /// Closing: whoever decides to close (the session, the reader on bad input, the peer, or node
 /// shutdown) calls <see cref="Close(WebSocketCloseStatus, string)"/> once. The queue is
 /// completed, frames not yet sent are dropped, the sender sends the close frame, and the reader
@@ -24,7 +30,6 @@ namespace ActorRpc.Gateway.Transport;
 /// </remarks>
 internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderOwner
 {
-    private const string SlowConsumerReason = "Too slow: outbound queue full (ActorRpc:Limits:MaxOutboundQueue)";
     private const string SessionFailedReason = "Session failed";
 
     // Long enough for a close frame already written to leave the server, short enough to hold nothing.
@@ -44,15 +49,16 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <param name="limits">Message size, requests in flight and outbound queue limits.</param>
     /// <param name="options">The endpoint's options.</param>
     /// <param name="logger">Where the connection logs.</param>
+    /// <param name="node">The node's byte budget (MaxNodeBufferedBytes), shared by every connection.</param>
     /// <param name="frames">The real message types when the socket reads text frames as binary (an HTTP/1.1 upgrade); null when it reads them as sent.</param>
-    public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger, WebSocketFrameScanner? frames = null)
+    public WebSocketConnection(WebSocket socket, string sessionId, RpcLimitsOptions limits, RpcEndpointOptions options, ILogger logger, NodeBufferBudget node, WebSocketFrameScanner? frames = null)
     {
         _socket = socket;
         _sessionId = sessionId;
         _options = options;
         _logger = logger;
-        _inFlight = new InFlightGate(limits.MaxRequestsInFlight);
-        _sender = new WebSocketSender(socket, _inFlight, limits.MaxOutboundQueue, _abort.Token);
+        _inFlight = new InFlightGate(limits.MaxRequestsInFlight, limits.MaxInFlightBytes, node);
+        _sender = new WebSocketSender(socket, _inFlight, limits.MaxOutboundQueue, limits.MaxOutboundBytes, node, _abort.Token);
         _reader = new WebSocketReader(socket, this, _inFlight, limits, options, frames);
 
         // One registration for the connection's life instead of a token on every receive and send:
@@ -67,16 +73,25 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <summary>When a message last went in or out (<see cref="Environment.TickCount64"/>).</summary>
     public long LastActivity => Math.Max(_reader.LastReceived, _sender.LastSent);
 
+    /// <summary>When the first frame of a message still being read arrived, or 0 (see <see cref="WebSocketReader.MessageStarted"/>).</summary>
+    public long MessageStarted => _reader.MessageStarted;
+
+    /// <summary>The bytes of frames queued to be written (MaxOutboundBytes).</summary>
+    public long QueuedBytes => _sender.QueuedBytes;
+
+    /// <summary>The bytes of messages read and not yet finished (MaxInFlightBytes).</summary>
+    public long InFlightBytes => _inFlight.Bytes;
+
     /// <summary>Whether a close was asked for; the connection ends once the handshake is done or times out.</summary>
     public bool IsClosing => _sender.IsClosing;
 
     public bool TryNotify(byte[] frame) => _sender.TryNotify(frame);
 
-    public void Reply(byte[] frame, int requests) => _sender.Reply(frame, requests);
+    public void Reply(ResponseFrame frame, int requests, long messageBytes = 0) => _sender.Reply(frame, requests, messageBytes);
 
     public void AddInFlight(int requests) => _inFlight.Add(requests);
 
-    public void Release(int requests) => _inFlight.Release(requests);
+    public void Release(int requests, long messageBytes = 0) => _inFlight.Release(requests, messageBytes);
 
     // The session speaks of what went wrong; the close status and the words the client reads are ours.
     public void Close(SessionCloseReason reason)
@@ -84,7 +99,8 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
         switch (reason)
         {
             case SessionCloseReason.SlowConsumer:
-                Close(WebSocketCloseStatus.PolicyViolation, SlowConsumerReason);
+                // Which budget it passed: the queue's length, its bytes, or the node's.
+                Close(WebSocketCloseStatus.PolicyViolation, $"Too slow: outbound queue full (ActorRpc:Limits:{_sender.RefusedBy})");
                 break;
             default:
                 Close(WebSocketCloseStatus.InternalServerError, SessionFailedReason);
@@ -156,6 +172,7 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
             session.Tell(SessionProtocol.ConnectionClosed.Instance);
             Close(WebSocketCloseStatus.NormalClosure, string.Empty);
             await _sender.WhenStoppedAsync().ConfigureAwait(false);
+            _inFlight.End(); // The node gets back the bytes of messages the session will never settle.
             _abort.Dispose();
         }
     }

@@ -25,6 +25,8 @@ internal sealed class WebSocketReader
     private readonly BinaryMessageHandling _binaryMessages;
     private readonly WebSocketFrameScanner? _frames;
     private long _lastReceived = Environment.TickCount64;
+    // When the message being read began (Environment.TickCount64), 0 when none is: read by the idle sweep for MessageTimeout.
+    private long _messageStarted;
 
     public WebSocketReader(WebSocket socket, IWebSocketReaderOwner owner, InFlightGate inFlight, RpcLimitsOptions limits, RpcEndpointOptions options, WebSocketFrameScanner? frames = null)
     {
@@ -38,6 +40,12 @@ internal sealed class WebSocketReader
 
     /// <summary>When a message was last handed to the session (<see cref="Environment.TickCount64"/>).</summary>
     public long LastReceived => Volatile.Read(ref _lastReceived);
+
+    /// <summary>
+    /// When the first frame of a message still being read arrived (<see cref="Environment.TickCount64"/>),
+    /// or 0 when no message is partly read: a message that fits its first frame is never partial.
+    /// </summary>
+    public long MessageStarted => Volatile.Read(ref _messageStarted);
 
     /// <summary>
     /// Reads messages until the peer's close frame. An idle connection holds no buffer: each message
@@ -69,6 +77,8 @@ internal sealed class WebSocketReader
                 var tooBig = false;
                 if (!result.EndOfMessage)
                 {
+                    // Its deadline (MessageTimeout) runs from here; never 0, which means "none".
+                    Volatile.Write(ref _messageStarted, Math.Max(1, Environment.TickCount64));
                     buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
                     do
                     {
@@ -98,6 +108,7 @@ internal sealed class WebSocketReader
                         length += result.Count;
                     }
                     while (!result.EndOfMessage);
+                    Volatile.Write(ref _messageStarted, 0);
                 }
 
                 if (!_owner.IsClosing)
@@ -142,7 +153,7 @@ internal sealed class WebSocketReader
         else
         {
             Volatile.Write(ref _lastReceived, Environment.TickCount64);
-            _inFlight.Add(1);
+            _inFlight.Add(1, message.Length); // Bytes too: released with the message's last entry (see ISessionTransport).
             session.Tell(new SessionProtocol.InboundMessage(message.ToArray()));
         }
     }

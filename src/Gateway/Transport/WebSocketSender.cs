@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using ActorRpc.Actors.Sessions;
 
 namespace ActorRpc.Gateway.Transport;
 
@@ -20,6 +21,15 @@ namespace ActorRpc.Gateway.Transport;
 /// never grows without end.
 /// </remarks>
 /// <remarks>
+/// Bytes: every frame, reply or notification, counts its length from when it is queued until it is
+/// written (or dropped), here (MaxOutboundBytes) and in the node's <see cref="NodeBufferBudget"/>
+/// (MaxNodeBufferedBytes). A notification that would pass either is refused like one past
+/// MaxOutboundQueue, except that a notification is always taken when nothing is queued here (so one
+/// frame larger than MaxOutboundBytes still goes out; the node's budget has no such exception).
+/// Replies count but are never refused. A reply also carries the bytes of the message it settles
+/// (MaxInFlightBytes), released with its requests.
+/// </remarks>
+/// <remarks>
 /// States: Idle (nothing queued, no sender), Running (one sender writes; only one ever does),
 /// Stopped (the close frame went out, or a send failed: for good). A failed send aborts the
 /// socket, so the receive side ends the connection too.
@@ -29,6 +39,8 @@ internal sealed class WebSocketSender
     private readonly WebSocket _socket;
     private readonly InFlightGate _inFlight;
     private readonly int _maxQueuedNotifications;
+    private readonly long _maxQueuedBytes;
+    private readonly NodeBufferBudget _node;
     // The connection's CloseTimeout: a close frame the peer never takes off the wire cannot hold the sender.
     private readonly CancellationToken _closeDeadline;
     // Frames not yet written, guarded by itself, as are _state and _stopped.
@@ -37,17 +49,34 @@ internal sealed class WebSocketSender
     // Made only when the connection ends while a send is still under way, to wait for it.
     private TaskCompletionSource? _stopped;
     private int _queuedNotifications;
+    // Bytes of the frames queued or being written.
+    private long _queuedBytes;
+    // Which budget refused the last notification, for the close reason; null until one did.
+    private string? _refusedBy;
     private long _lastSent = Environment.TickCount64;
     // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
     private CloseRequest? _close;
 
     public WebSocketSender(WebSocket socket, InFlightGate inFlight, int maxQueuedNotifications, CancellationToken closeDeadline)
+        : this(socket, inFlight, maxQueuedNotifications, long.MaxValue, new NodeBufferBudget(long.MaxValue), closeDeadline)
+    {
+    }
+
+    public WebSocketSender(WebSocket socket, InFlightGate inFlight, int maxQueuedNotifications, long maxQueuedBytes, NodeBufferBudget node, CancellationToken closeDeadline)
     {
         _socket = socket;
         _inFlight = inFlight;
         _maxQueuedNotifications = maxQueuedNotifications;
+        _maxQueuedBytes = maxQueuedBytes;
+        _node = node;
         _closeDeadline = closeDeadline;
     }
+
+    /// <summary>The bytes of the frames queued or being written.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>The setting whose budget refused the last notification (MaxOutboundQueue when none did).</summary>
+    public string RefusedBy => Volatile.Read(ref _refusedBy) ?? "MaxOutboundQueue";
 
     /// <summary>Whether a close was asked for; from then on every frame is dropped.</summary>
     public bool IsClosing => Volatile.Read(ref _close) is not null;
@@ -82,23 +111,46 @@ internal sealed class WebSocketSender
         if (Interlocked.Increment(ref _queuedNotifications) > _maxQueuedNotifications)
         {
             Interlocked.Decrement(ref _queuedNotifications);
-            return false;
+            return Refused("MaxOutboundQueue");
         }
 
-        if (!Enqueue(new OutboundFrame(frame, Requests: 0)))
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued > _maxQueuedBytes && queued != frame.Length)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            Interlocked.Decrement(ref _queuedNotifications);
+            return Refused("MaxOutboundBytes");
+        }
+
+        if (!_node.TryReserve(frame.Length))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            Interlocked.Decrement(ref _queuedNotifications);
+            return Refused("MaxNodeBufferedBytes");
+        }
+
+        var outbound = new OutboundFrame(frame, frame.Length, Requests: 0, MessageBytes: 0, IsNotification: true, Pooled: false);
+        if (!Enqueue(outbound))
         {
             Interlocked.Decrement(ref _queuedNotifications); // Closing meanwhile: dropped on purpose.
+            Unqueued(outbound);
         }
 
         return true;
     }
 
-    /// <summary>Queues a reply; its <paramref name="requests"/> stop counting in flight once it is written, or dropped.</summary>
-    public void Reply(byte[] frame, int requests)
+    /// <summary>
+    /// Queues a reply; its <paramref name="requests"/> and <paramref name="messageBytes"/> stop counting
+    /// in flight once it is written, or dropped. Takes <paramref name="frame"/> (a pooled one goes back then too).
+    /// </summary>
+    public void Reply(ResponseFrame frame, int requests, long messageBytes = 0)
     {
-        if (!Enqueue(new OutboundFrame(frame, requests)))
+        Interlocked.Add(ref _queuedBytes, frame.Length);
+        _node.Add(frame.Length);
+        var outbound = new OutboundFrame(frame.Buffer, frame.Length, requests, messageBytes, IsNotification: false, frame.IsPooled);
+        if (!Enqueue(outbound))
         {
-            _inFlight.Release(requests); // Closing: the reply is dropped, and nobody waits on the count any more.
+            Unqueued(outbound); // Closing: the reply is dropped, and nobody waits on the count any more.
         }
     }
 
@@ -195,7 +247,7 @@ internal sealed class WebSocketSender
         {
             OutboundFrame outbound = default;
             var closing = false;
-            var dropped = 0;
+            List<OutboundFrame>? dropped = null;
             lock (_outbound)
             {
                 if (IsClosing)
@@ -212,15 +264,11 @@ internal sealed class WebSocketSender
 
             if (closing)
             {
-                if (dropped > 0)
-                {
-                    _inFlight.Release(dropped); // Nobody waits on these any more, but the count stays honest.
-                }
-
+                Unqueued(dropped); // Nobody waits on these any more, but the counts stay honest.
                 break;
             }
 
-            if (outbound.Requests == 0)
+            if (outbound.IsNotification)
             {
                 Interlocked.Decrement(ref _queuedNotifications);
             }
@@ -229,7 +277,7 @@ internal sealed class WebSocketSender
             try
             {
                 // No token: see WebSocketConnection's constructor (the connection's abort fails a stuck send).
-                send = _socket.SendAsync(outbound.Frame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                send = _socket.SendAsync(outbound.Frame.AsMemory(0, outbound.Length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
             catch (Exception ex) when (IsSocketFailure(ex))
             {
@@ -269,9 +317,30 @@ internal sealed class WebSocketSender
     private void Sent(OutboundFrame outbound)
     {
         Volatile.Write(ref _lastSent, Environment.TickCount64);
-        if (outbound.Requests > 0)
+        Unqueued(outbound);
+    }
+
+    /// <summary>A frame left the queue for good (written or dropped): it stops counting everywhere, and a pooled one goes back.</summary>
+    private void Unqueued(in OutboundFrame outbound)
+    {
+        Interlocked.Add(ref _queuedBytes, -outbound.Length);
+        _node.Release(outbound.Length);
+        if (!outbound.IsNotification)
         {
-            _inFlight.Release(outbound.Requests);
+            _inFlight.Release(outbound.Requests, outbound.MessageBytes);
+        }
+
+        if (outbound.Pooled)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(outbound.Frame);
+        }
+    }
+
+    private void Unqueued(List<OutboundFrame>? dropped)
+    {
+        foreach (var frame in dropped ?? [])
+        {
+            Unqueued(frame);
         }
     }
 
@@ -296,18 +365,14 @@ internal sealed class WebSocketSender
     private void Failed(OutboundFrame unsent)
     {
         _socket.Abort();
-        if (unsent.Requests > 0)
-        {
-            _inFlight.Release(unsent.Requests); // Never written: its requests stop counting all the same.
-        }
-
+        Unqueued(unsent); // Never written: it stops counting all the same.
         Stopped(failed: true);
     }
 
     private void Stopped(bool failed)
     {
         TaskCompletionSource? waiting;
-        var dropped = 0;
+        List<OutboundFrame>? dropped = null;
         lock (_outbound)
         {
             _state = SenderState.Stopped;
@@ -319,31 +384,36 @@ internal sealed class WebSocketSender
             }
         }
 
-        if (dropped > 0)
-        {
-            _inFlight.Release(dropped);
-        }
-
+        Unqueued(dropped);
         waiting?.TrySetResult();
     }
 
-    // Empties the queue; returns the requests its replies answered (to release outside the lock).
-    private int DropQueuedLocked()
+    // Empties the queue; returns its frames, to let go of what they hold outside the lock (null when it was empty).
+    private List<OutboundFrame>? DropQueuedLocked()
     {
-        var requests = 0;
+        if (_outbound.Count == 0)
+        {
+            return null;
+        }
+
+        var dropped = new List<OutboundFrame>(_outbound.Count);
         while (_outbound.TryDequeue(out var frame))
         {
-            if (frame.Requests == 0)
+            if (frame.IsNotification)
             {
                 Interlocked.Decrement(ref _queuedNotifications);
             }
-            else
-            {
-                requests += frame.Requests;
-            }
+
+            dropped.Add(frame);
         }
 
-        return requests;
+        return dropped;
+    }
+
+    private bool Refused(string setting)
+    {
+        Volatile.Write(ref _refusedBy, setting);
+        return false;
     }
 
     private static bool IsSocketFailure(Exception ex) =>
@@ -362,6 +432,10 @@ internal sealed class WebSocketSender
         Stopped,
     }
 
-    /// <summary>A frame to write; <paramref name="Requests"/> is how many requests it answers (0 for a notification).</summary>
-    private readonly record struct OutboundFrame(byte[] Frame, int Requests);
+    /// <summary>
+    /// A frame to write: the first <paramref name="Length"/> bytes of <paramref name="Frame"/> (a rented
+    /// buffer when <paramref name="Pooled"/>). A reply settles <paramref name="Requests"/> and
+    /// <paramref name="MessageBytes"/> in flight once written or dropped.
+    /// </summary>
+    private readonly record struct OutboundFrame(byte[] Frame, int Length, int Requests, long MessageBytes, bool IsNotification, bool Pooled);
 }

@@ -201,7 +201,7 @@ public sealed class JsonRpcResponseWriterSpec
         var second = JsonRpcResponseWriter.Error(Id("\"b\""), RpcError.MethodNotFound("m"), Options);
         var third = JsonRpcResponseWriter.Result(Id("null"), RpcValue.Null, Options);
 
-        var batch = JsonRpcResponseWriter.Batch([first, second, third]);
+        var batch = Batch(first, second, third);
 
         Assert.Equal($"[{Text(first)},{Text(second)},{Text(third)}]", Text(batch));
         using var document = Document(batch);
@@ -216,11 +216,24 @@ public sealed class JsonRpcResponseWriterSpec
     {
         var only = JsonRpcResponseWriter.Result(Id("1"), new RpcValue("x", typeof(string)), Options);
 
-        var batch = JsonRpcResponseWriter.Batch([only]);
+        var batch = Batch(only);
 
         Assert.Equal($"[{Text(only)}]", Text(batch));
         using var document = Document(batch);
         Assert.Equal(1, document.RootElement.GetArrayLength());
+    }
+
+    // The batch's array as BatchResponse builds it (in its pooled buffer), copied out.
+    private static byte[] Batch(params byte[][] responses)
+    {
+        var batch = new ActorRpc.Actors.Sessions.BatchResponse(maxResponseSize: int.MaxValue, messageBytes: 0);
+        foreach (var response in responses)
+        {
+            batch.AddImmediate(response);
+        }
+
+        Assert.True(batch.Seal());
+        return batch.TakeFrame().ToArrayAndReturn();
     }
 
     // ---- the reused per-thread writer --------------------------------------------------------------

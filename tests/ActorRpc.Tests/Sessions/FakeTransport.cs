@@ -10,6 +10,7 @@ internal sealed class FakeTransport : ISessionTransport
 {
     private readonly ConcurrentQueue<string> _sent = new();
     private int _inFlight;
+    private long _releasedBytes;
 
     public IReadOnlyList<string> Sent => [.. _sent];
 
@@ -31,15 +32,23 @@ internal sealed class FakeTransport : ISessionTransport
         return true;
     }
 
-    public void Reply(byte[] frame, int requests)
+    public void Reply(ResponseFrame frame, int requests, long messageBytes = 0)
     {
-        _sent.Enqueue(Encoding.UTF8.GetString(frame));
-        Release(requests);
+        _sent.Enqueue(Encoding.UTF8.GetString(frame.Memory.Span));
+        frame.Return();
+        Release(requests, messageBytes);
     }
 
     public void AddInFlight(int requests) => Interlocked.Add(ref _inFlight, requests);
 
-    public void Release(int requests) => Interlocked.Add(ref _inFlight, -requests);
+    public void Release(int requests, long messageBytes = 0)
+    {
+        Interlocked.Add(ref _inFlight, -requests);
+        Interlocked.Add(ref _releasedBytes, messageBytes);
+    }
+
+    /// <summary>Message bytes settled so far (the session never adds them: a WebSocket counts them on receipt).</summary>
+    public long ReleasedBytes => Interlocked.Read(ref _releasedBytes);
 
     public void Close(SessionCloseReason reason) => ClosedWith = reason;
 

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using ActorRpc.Actors.Protocol;
+
+namespace ActorRpc.Actors.Sessions;
+
+/// <summary>
+/// MaxResponseSize: the most bytes the answer to one message may take. A single response past it
+/// becomes -32603 with the same id; a batch's array past it becomes one -32603 with id null
+/// (<see cref="BatchResponse"/> stops collecting as soon as it knows). Either message names the setting.
+/// </summary>
+internal static class ResponseSizeLimit
+{
+    /// <summary><paramref name="frame"/> if it fits in <paramref name="maxResponseSize"/>; else the error answering <paramref name="id"/>.</summary>
+    public static byte[] Apply(byte[] frame, ReadOnlyMemory<byte> id, int maxResponseSize, JsonSerializerOptions options) =>
+        frame.Length <= maxResponseSize ? frame : JsonRpcResponseWriter.Error(id, Error(maxResponseSize, batch: false), options);
+
+    /// <summary>The -32603 that replaces a response (or, with <paramref name="batch"/>, a batch's array) past the limit.</summary>
+    public static RpcError Error(int maxResponseSize, bool batch) => new(
+        (int)JsonRpcErrorCode.InternalError,
+        batch
+            ? $"Batch response exceeds {maxResponseSize} bytes (ActorRpc:Limits:MaxResponseSize); send fewer requests per batch"
+            : $"Response exceeds {maxResponseSize} bytes (ActorRpc:Limits:MaxResponseSize)");
+}
