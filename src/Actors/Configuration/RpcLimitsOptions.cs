@@ -93,7 +93,8 @@ public sealed class RpcLimitsOptions : IValidatableObject
     /// (a token bucket: each entry of a batch takes one token). Past it a call is answered -32029
     /// "Too many requests" with <c>data.retryAfterMs</c>, and a notification is dropped and counted
     /// (<c>actorrpc.requests.refused</c>); the socket stays open and other connections are not
-    /// affected. 0 turns the limit off. <b>Default:</b> 0 (off).
+    /// affected. <c>$/cancelRequest</c> takes no token: a client past its limit can still cancel its
+    /// own calls. 0 turns the limit off. <b>Default:</b> 0 (off).
     /// </summary>
     [Range(0d, 1_000_000d)]
     public double MessagesPerSecond { get; set; }

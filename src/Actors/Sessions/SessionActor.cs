@@ -270,7 +270,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return new Dispatched(ErrorFrame(entry.Id, invalid), invalid.Code, Routed: false);
         }
 
-        if (!TryTakeRateToken(out var retryAfter))
+        if (entry.Method != CancelRequest.MethodName && !TryTakeRateToken(out var retryAfter))
         {
             // Answered here, and the socket stays open: a client past its rate slows only itself.
             _dependencies.Metrics.RequestRefused(RpcMetrics.RateLimited, entry.IsNotification);

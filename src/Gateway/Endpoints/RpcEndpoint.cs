@@ -31,7 +31,7 @@ internal sealed class RpcEndpoint(
 {
     private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ILogger _logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
+    private readonly ILogger _logger = loggerFactory.CreateLogger("ActorRpc.Gateway.Endpoint");
 
     public Task HandleAsync(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) ? HandlePostAsync(context) : AcceptWebSocketAsync(context);
@@ -58,18 +58,14 @@ internal sealed class RpcEndpoint(
         {
             // Closing sockets has begun or is about to: a socket accepted now would be closed at once.
             GatewayLog.RefusedShuttingDown(_logger, RemoteAddress(context));
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await RefuseAsync(context, ShuttingDownMessage).ConfigureAwait(false);
             return;
         }
 
         if (!connections.TryReserve(endpoint.MaxConnections))
         {
             GatewayLog.ConnectionRefused(_logger, endpoint.MaxConnections);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            await context.Response.WriteAsync(
-                $"This node holds its maximum of {endpoint.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).",
-                context.RequestAborted).ConfigureAwait(false);
+            await RefuseAsync(context, MaxConnectionsMessage(endpoint)).ConfigureAwait(false);
             return;
         }
 
@@ -121,10 +117,18 @@ internal sealed class RpcEndpoint(
             return;
         }
 
+        if (!readiness.IsAcceptingConnections)
+        {
+            // The node is stopping: its exchange's handlers could be cut short, and a balancer should move on.
+            GatewayLog.RefusedShuttingDown(_logger, RemoteAddress(context));
+            await RefuseAsync(context, ShuttingDownMessage).ConfigureAwait(false);
+            return;
+        }
+
         if (!JsonContentType.IsAccepted(context.Request.ContentType))
         {
             // Without this a page on any site could POST text/plain, which browsers send without a preflight.
-            GatewayLog.PostRefusedContentType(_logger, context.Request.ContentType ?? "(none)");
+            GatewayLog.PostRefusedContentType(_logger, ClientText.Bound(context.Request.ContentType ?? "(none)"));
             context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             await context.Response.WriteAsync(JsonContentType.RefusalMessage, context.RequestAborted).ConfigureAwait(false);
             return;
@@ -142,8 +146,7 @@ internal sealed class RpcEndpoint(
         if (!connections.TryReserve(endpoint.MaxConnections))
         {
             GatewayLog.PostRefusedConnections(_logger, endpoint.MaxConnections);
-            await RefuseAsync(
-                context, $"This node holds its maximum of {endpoint.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).").ConfigureAwait(false);
+            await RefuseAsync(context, MaxConnectionsMessage(endpoint)).ConfigureAwait(false);
             return;
         }
 
@@ -236,6 +239,12 @@ internal sealed class RpcEndpoint(
         }
     }
 
+    private const string ShuttingDownMessage = "This node is shutting down; connect to another.";
+
+    private static string MaxConnectionsMessage(RpcEndpointOptions endpoint) =>
+        $"This node holds its maximum of {endpoint.MaxConnections} connections (ActorRpc:Endpoint:MaxConnections).";
+
+    /// <summary>Every 503 of this endpoint: a client (or balancer) may try again in a second, here or elsewhere.</summary>
     private static async Task RefuseAsync(HttpContext context, string message)
     {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

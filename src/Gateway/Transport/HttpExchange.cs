@@ -19,7 +19,7 @@ internal sealed class HttpExchange : ISessionTransport
     public bool TryNotify(byte[] frame) => true;
 
     // A pooled frame (a batch's) is copied out here, since the body is written after the session let go;
-    // bounded by MaxResponseSize. (Writing the pooled buffer itself is left to the POST path's own rework.)
+    // bounded by MaxResponseSize.
     public void Reply(ResponseFrame frame, int requests, long messageBytes = 0)
     {
         if (_frame is null)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,20 @@ public sealed class ReadinessSpec
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, "/healthz"));
         var refused = await Assert.ThrowsAsync<WebSocketException>(() => server.ConnectAsync());
         Assert.Contains("503", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_NodeStoppedAccepting_ServiceUnavailableWithRetryAfter()
+    {
+        await using var server = await RpcServer.StartAsync();
+        server.App.Services.GetRequiredService<NodeReadiness>().StopAccepting("test");
+
+        using var content = new StringContent("""{"jsonrpc":"2.0","method":"ping","id":1}""", Encoding.UTF8, "application/json");
+        using var response = await server.Http.PostAsync(server.RpcUri, content).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("shutting down", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

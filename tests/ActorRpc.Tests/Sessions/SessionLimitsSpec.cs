@@ -101,15 +101,21 @@ public sealed class SessionLimitsSpec : SessionSpecBase
     }
 
     [Fact]
-    public async Task RateLimit_TokensComeBackWithTime()
+    public async Task RateLimit_PastTheLimitThenTokenComesBackWithTime()
     {
-        var limits = new RpcLimitsOptions { MessagesPerSecond = 20, MessageBurst = 1 };
-        var session = StartSession(singleExchange: false, limits);
+        using var refused = new RefusedRequests("known");
+        var limits = new RpcLimitsOptions { MessagesPerSecond = 2, MessageBurst = 1 };
+        var session = StartSession(singleExchange: false, limits, metrics: refused.Metrics);
 
         Send(session, """{"jsonrpc":"2.0","method":"known"}""");
         await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
 
-        // A token is back every 50 ms: a later notification runs again (never waited on: the next one is simply tried).
+        // The limit is on: a second notification at once (the next token is 500 ms away) is dropped and counted.
+        Send(session, """{"jsonrpc":"2.0","method":"known"}""");
+        await AwaitAssertAsync(() => Assert.Equal(1, refused.Count(RpcMetrics.RateLimited, "notification")));
+        await Router.ExpectNoMsgAsync(TimeSpan.Zero);
+
+        // A token is back every 500 ms: a later notification runs again (never waited on: the next one is simply tried).
         await AwaitAssertAsync(
             async () =>
             {
@@ -117,7 +123,28 @@ public sealed class SessionLimitsSpec : SessionSpecBase
                 await Router.ExpectMsgAsync<RouterProtocol.Invoke>(TimeSpan.FromMilliseconds(100));
             },
             TestTimeouts.Long,
-            TimeSpan.FromMilliseconds(60));
+            TimeSpan.FromMilliseconds(150));
+    }
+
+    [Fact]
+    public async Task RateLimit_PastTheLimit_CancelRequestStillCancels()
+    {
+        using var refused = new RefusedRequests("known");
+        var limits = new RpcLimitsOptions { MessagesPerSecond = 0.001, MessageBurst = 1 };
+        var session = StartSession(singleExchange: false, limits, metrics: refused.Metrics);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":"a"}""");
+        var invoke = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
+
+        // The bucket is empty now; a client must still be able to cancel its own calls.
+        Send(session, """{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"a"}}""");
+
+        var cancel = await Router.ExpectMsgAsync<RouterProtocol.CancelInvocation>();
+        Assert.Equal(invoke.Call.Sequence, cancel.Sequence);
+        await AwaitAssertAsync(() => Assert.True(invoke.Call.CancellationToken.IsCancellationRequested));
+        await AwaitAssertAsync(() => Assert.Single(Transport.Sent));
+        var error = JsonDocument.Parse(Transport.Sent.Single()).RootElement.GetProperty("error");
+        Assert.Equal(-32800, error.GetProperty("code").GetInt32());
+        Assert.Equal(0, refused.Count(RpcMetrics.RateLimited, "notification"));
     }
 
     [Fact]
