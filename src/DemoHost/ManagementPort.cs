@@ -66,8 +66,8 @@ internal static class ManagementPort
 
     /// <summary>
     /// Keeps <paramref name="endpoints"/> (metrics, health) to connections on <paramref name="port"/>.
-    /// The host requirement makes other ports answer 404; the port check covers a client of the
-    /// public port that names the management port in its <c>Host</c> header, which it chooses.
+    /// The local-port requirement is the check: the <c>Host</c> header that <c>RequireHost</c> matches
+    /// is the client's to choose, the connection's port is not. The host requirement only routes.
     /// </summary>
     public static TBuilder OnlyOnManagementPort<TBuilder>(this TBuilder endpoints, int port)
         where TBuilder : IEndpointConventionBuilder
@@ -77,22 +77,9 @@ internal static class ManagementPort
             return endpoints;
         }
 
-        endpoints.RequireHost($"*:{port.ToString(CultureInfo.InvariantCulture)}");
-        endpoints.Add(endpoint =>
-        {
-            var inner = endpoint.RequestDelegate!;
-            endpoint.RequestDelegate = context =>
-            {
-                if (context.Connection.LocalPort == port)
-                {
-                    return inner(context);
-                }
-
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            };
-        });
-        return endpoints;
+        return endpoints
+            .RequireHost($"*:{port.ToString(CultureInfo.InvariantCulture)}")
+            .RequireLocalPort(port);
     }
 
     // The addresses the web host would use by itself: --urls / ASPNETCORE_URLS first, then the ports

@@ -7,35 +7,85 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorRpc.Tests.Hosting;
 
 /// <summary>
-/// Issue 12: an application keeps ActorRpc's health endpoints off its public port with an endpoint
-/// convention on what <c>MapActorRpcHealthChecks</c> returns, such as <c>RequireHost("*:8081")</c>.
+/// Issue 12: an application keeps ActorRpc's health endpoints off its public port with
+/// <c>RequireLocalPort</c> on what <c>MapActorRpcHealthChecks</c> returns: on real Kestrel with two
+/// ports, the management port answers and the public port answers 404, whatever <c>Host</c> it is sent.
 /// </summary>
 public sealed class HealthChecksOnAPortSpec
 {
     [Fact]
-    public async Task MapActorRpcHealthChecks_RequireHostWithAPort_AnswersOnThatPortOnly()
+    public async Task RequireLocalPort_AnswersOnThatPortOnly()
     {
-        var port = LoopbackHost.FreePort();
-        var portText = port.ToString(CultureInfo.InvariantCulture);
-        var app = LibraryApp.Build(
-            builder => builder.Services.AddActorRpc(),
-            web => web.MapActorRpcHealthChecks().RequireHost($"*:{portText}"),
-            ["--urls", $"http://127.0.0.1:0;http://127.0.0.1:{portText}"],
-            out _);
-        var addresses = await LoopbackHost.StartAllAsync(app);
-        using var management = LoopbackHost.Client(addresses.Single(address => address.Port == port));
-        using var client = LoopbackHost.Client(addresses.Single(address => address.Port != port));
-        try
+        await using var ports = await TwoPortApp.StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await ports.Management.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ports.Management.GetAsync("/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ports.Public.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ports.Public.GetAsync("/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RequireLocalPort_PublicClientNamesTheManagementPortInItsHostHeader_NotFound()
+    {
+        await using var ports = await TwoPortApp.StartAsync();
+
+        // The Host header is the client's to choose (RequireHost alone matches it); the connection's port is not.
+        foreach (var path in new[] { "/healthz", "/ready" })
         {
-            Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/healthz")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/ready")).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/healthz")).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/ready")).StatusCode);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = $"x:{ports.ManagementPort.ToString(CultureInfo.InvariantCulture)}";
+            using var response = await ports.Public.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
-        finally
+    }
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 0 })]
+    [InlineData(new[] { 8081, 65536 })]
+    public void RequireLocalPort_NoOrNotAPort_Refused(int[] ports)
+    {
+        var app = LibraryApp.Build(builder => builder.Services.AddActorRpc(), _ => { }, [], out _);
+        Assert.Throws<ArgumentException>(() => app.MapActorRpcHealthChecks().RequireLocalPort(ports));
+    }
+
+    /// <summary>An application on two loopback ports whose health endpoints require the second one.</summary>
+    private sealed class TwoPortApp : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private TwoPortApp(WebApplication app, int managementPort, IReadOnlyList<Uri> addresses)
         {
-            await app.StopAsync().DefaultTimeout();
-            await app.DisposeAsync();
+            _app = app;
+            ManagementPort = managementPort;
+            Management = LoopbackHost.Client(addresses.Single(address => address.Port == managementPort));
+            Public = LoopbackHost.Client(addresses.Single(address => address.Port != managementPort));
+        }
+
+        public int ManagementPort { get; }
+
+        public HttpClient Management { get; }
+
+        public HttpClient Public { get; }
+
+        public static async Task<TwoPortApp> StartAsync()
+        {
+            var port = LoopbackHost.FreePort();
+            var portText = port.ToString(CultureInfo.InvariantCulture);
+            var app = LibraryApp.Build(
+                builder => builder.Services.AddActorRpc(),
+                web => web.MapActorRpcHealthChecks().RequireLocalPort(port),
+                ["--urls", $"http://127.0.0.1:0;http://127.0.0.1:{portText}"],
+                out _);
+            return new TwoPortApp(app, port, await LoopbackHost.StartAllAsync(app));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Management.Dispose();
+            Public.Dispose();
+            await _app.StopAsync().DefaultTimeout();
+            await _app.DisposeAsync();
         }
     }
 }
