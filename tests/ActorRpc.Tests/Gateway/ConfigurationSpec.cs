@@ -1,7 +1,9 @@
+using System.Reflection;
 using System.Text.Json;
 using Akka.Actor;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -143,6 +145,33 @@ public sealed class ConfigurationSpec
         var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         Assert.Equal(1048576, document.RootElement.GetProperty("ActorRpc").GetProperty("Limits").GetProperty("MaxMessageSize").GetInt32());
+    }
+
+    [Fact]
+    public void AppSettings_WritesOutEveryLimitAndEndpointDefault()
+    {
+        // The README promises the demo's appsettings.json writes out every ActorRpc default: a new
+        // option missing from it (or a default changed in one place only) fails here.
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false)
+            .Build();
+        AssertWritesOutDefaults<RpcLimitsOptions>(configuration.GetSection("ActorRpc:Limits"));
+        AssertWritesOutDefaults<RpcEndpointOptions>(configuration.GetSection("ActorRpc:Endpoint"));
+    }
+
+    private static void AssertWritesOutDefaults<TOptions>(IConfigurationSection section)
+        where TOptions : new()
+    {
+        var written = section.GetChildren().Select(child => child.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var bound = section.Get<TOptions>() ?? new TOptions();
+        var defaults = new TOptions();
+        foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+        {
+            Assert.True(written.Contains(property.Name), $"appsettings.json lacks {section.Path}:{property.Name}.");
+            Assert.True(
+                Equals(property.GetValue(defaults), property.GetValue(bound)),
+                $"appsettings.json has {section.Path}:{property.Name} = {property.GetValue(bound)}, the default is {property.GetValue(defaults)}.");
+        }
     }
 
     private static TimeSpan SchedulerTick(RpcServer server) =>

@@ -43,9 +43,9 @@ public sealed class HealthChecksOnAPortSpec
     [InlineData(new int[0])]
     [InlineData(new[] { 0 })]
     [InlineData(new[] { 8081, 65536 })]
-    public void RequireLocalPort_NoOrNotAPort_Refused(int[] ports)
+    public async Task RequireLocalPort_NoOrNotAPort_Refused(int[] ports)
     {
-        var app = LibraryApp.Build(builder => builder.Services.AddActorRpc(), _ => { }, [], out _);
+        await using var app = LibraryApp.Build(builder => builder.Services.AddActorRpc(), _ => { }, [], out _);
         Assert.Throws<ArgumentException>(() => app.MapActorRpcHealthChecks().RequireLocalPort(ports));
     }
 
