@@ -44,12 +44,12 @@ internal sealed class ClusterTlsTrust : IDisposable
         var path = options.CertificatePath;
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new InvalidOperationException($"{ClusterTlsOptions.SectionName}:CertificatePath is not set.");
+            throw new InvalidOperationException($"{ClusterTlsOptions.ConfigurationPath}:CertificatePath is not set.");
         }
 
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{ClusterTlsOptions.SectionName}:CertificatePath '{path}' does not exist (a PKCS#12 .pfx file with this node's certificate and its private key).");
+            throw new InvalidOperationException($"{ClusterTlsOptions.ConfigurationPath}:CertificatePath '{path}' does not exist (a PKCS#12 .pfx file with this node's certificate and its private key).");
         }
 
         X509Certificate2Collection all;
@@ -60,7 +60,7 @@ internal sealed class ClusterTlsTrust : IDisposable
         catch (CryptographicException ex)
         {
             throw new InvalidOperationException(
-                $"{ClusterTlsOptions.SectionName}:CertificatePath '{path}' does not open as PKCS#12 with {ClusterTlsOptions.SectionName}:CertificatePassword: {ex.Message}", ex);
+                $"{ClusterTlsOptions.ConfigurationPath}:CertificatePath '{path}' does not open as PKCS#12 with {ClusterTlsOptions.ConfigurationPath}:CertificatePassword: {ex.Message}", ex);
         }
 
         var certificate = all.FirstOrDefault(c => c.HasPrivateKey);
@@ -72,7 +72,7 @@ internal sealed class ClusterTlsTrust : IDisposable
             }
 
             throw new InvalidOperationException(
-                $"{ClusterTlsOptions.SectionName}:CertificatePath '{path}' holds no certificate with a private key: a node must prove it owns the certificate it presents.");
+                $"{ClusterTlsOptions.ConfigurationPath}:CertificatePath '{path}' holds no certificate with a private key: a node must prove it owns the certificate it presents.");
         }
 
         var roots = new X509Certificate2Collection();
@@ -95,7 +95,7 @@ internal sealed class ClusterTlsTrust : IDisposable
             .ToArray();
         if (thumbprints.FirstOrDefault(t => t.Length != 40 || !t.All(Uri.IsHexDigit)) is { } malformed)
         {
-            throw new InvalidOperationException($"{ClusterTlsOptions.SectionName}:Thumbprint '{malformed}' is not a SHA-1 thumbprint (40 hex digits).");
+            throw new InvalidOperationException($"{ClusterTlsOptions.ConfigurationPath}:Thumbprint '{malformed}' is not a SHA-1 thumbprint (40 hex digits).");
         }
 
         string? issuer = null;
@@ -107,7 +107,7 @@ internal sealed class ClusterTlsTrust : IDisposable
             }
             catch (CryptographicException ex)
             {
-                throw new InvalidOperationException($"{ClusterTlsOptions.SectionName}:Issuer '{options.Issuer}' is not a distinguished name (such as 'CN=ActorRpc Cluster CA'): {ex.Message}", ex);
+                throw new InvalidOperationException($"{ClusterTlsOptions.ConfigurationPath}:Issuer '{options.Issuer}' is not a distinguished name (such as 'CN=ActorRpc Cluster CA'): {ex.Message}", ex);
             }
         }
 
@@ -152,12 +152,12 @@ internal sealed class ClusterTlsTrust : IDisposable
 
         if (_thumbprints.Length > 0 && !_thumbprints.Contains(certificate.Thumbprint, StringComparer.OrdinalIgnoreCase))
         {
-            return Refuse(log, peer, $"its certificate's thumbprint {certificate.Thumbprint} is not one of {ClusterTlsOptions.SectionName}:Thumbprint");
+            return Refuse(log, peer, $"its certificate's thumbprint {certificate.Thumbprint} is not one of {ClusterTlsOptions.ConfigurationPath}:Thumbprint");
         }
 
         if (_issuer is not null && !string.Equals(certificate.IssuerName.Name, _issuer, StringComparison.OrdinalIgnoreCase))
         {
-            return Refuse(log, peer, $"its certificate's issuer [{certificate.Issuer}] is not {ClusterTlsOptions.SectionName}:Issuer [{_issuer}]");
+            return Refuse(log, peer, $"its certificate's issuer [{certificate.Issuer}] is not {ClusterTlsOptions.ConfigurationPath}:Issuer [{_issuer}]");
         }
 
         return true;

@@ -12,13 +12,14 @@ namespace ActorRpc;
 /// issued the node certificates, exported with them (<c>openssl pkcs12 -export -certfile ca.crt</c>),
 /// or the node certificate itself when every node shares one self-signed certificate. A file with
 /// no self-signed certificate in it falls back to the machine's trusted roots. Host names are not
-/// checked (nodes connect by IP and gossip each other's addresses), nor is revocation: rotate the
-/// CA, or pin thumbprints, to shut a leaked certificate out.
+/// checked, nor is revocation: a node's address is whatever it advertises and gossips (a pod's DNS
+/// name in the Kubernetes manifests, an IP elsewhere), so one certificate can serve every node; trust
+/// comes from the roots and pins. Rotate the CA, or pin thumbprints, to shut a leaked certificate out.
 /// </remarks>
 public sealed class ClusterTlsOptions
 {
-    /// <summary>The configuration section, under <see cref="ClusterNodeOptions.SectionName"/>.</summary>
-    public const string SectionName = "Cluster:Tls";
+    /// <summary>The configuration path, for error messages: bound as <see cref="ClusterNodeOptions.Tls"/>.</summary>
+    internal const string ConfigurationPath = ClusterNodeOptions.SectionName + ":Tls";
 
     /// <summary>
     /// This node's certificate with its private key, and the CA certificate that issued it, as a

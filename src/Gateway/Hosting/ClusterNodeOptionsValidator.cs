@@ -40,7 +40,7 @@ internal sealed class ClusterNodeOptionsValidator : IValidateOptions<ClusterNode
         {
             if (!string.IsNullOrWhiteSpace(tls.Thumbprint) || !string.IsNullOrWhiteSpace(tls.Issuer) || !string.IsNullOrEmpty(tls.CertificatePassword))
             {
-                failures.Add($"{ClusterTlsOptions.SectionName}:CertificatePath must be set when other {ClusterTlsOptions.SectionName} settings are: without it cluster TLS is off.");
+                failures.Add($"{ClusterTlsOptions.ConfigurationPath}:CertificatePath must be set when other {ClusterTlsOptions.ConfigurationPath} settings are: without it cluster TLS is off.");
             }
 
             return;
@@ -59,7 +59,7 @@ internal sealed class ClusterNodeOptionsValidator : IValidateOptions<ClusterNode
         {
             if (options.SeedNodes[i].StartsWith("akka.tcp://", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"Cluster:SeedNodes:{i} '{options.SeedNodes[i]}' must use akka.ssl.tcp:// when {ClusterTlsOptions.SectionName} is on.");
+                failures.Add($"Cluster:SeedNodes:{i} '{options.SeedNodes[i]}' must use akka.ssl.tcp:// when {ClusterTlsOptions.ConfigurationPath} is on.");
             }
         }
     }
