@@ -6,7 +6,7 @@ namespace ActorRpc.Tests.Cluster;
 /// <summary>Issue 12: a cluster certificate that cannot be used stops the node at start-up, naming the <c>Cluster:Tls</c> setting.</summary>
 public sealed class ClusterTlsOptionsSpec : IDisposable
 {
-    private readonly ClusterCertificates _certificates = new();
+    private readonly TestCertificates _certificates = new();
 
     public void Dispose() => _certificates.Dispose();
 
@@ -31,14 +31,14 @@ public sealed class ClusterTlsOptionsSpec : IDisposable
     public async Task CertificateWithoutPrivateKey_FailsAtStartupNamingIt()
     {
         var path = Path.Combine(_certificates.Folder, "public-only.pfx");
-        using (var certificate = ClusterCertificates.LoadNode(_certificates.IssueNode("node")))
+        using (var certificate = TestCertificates.LoadPfx(_certificates.IssueNode("node")))
         using (var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData))
         {
-            File.WriteAllBytes(path, publicOnly.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, ClusterCertificates.Password));
+            File.WriteAllBytes(path, publicOnly.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, TestCertificates.Password));
         }
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(
-            null, $"--Cluster:Tls:CertificatePath={path}", $"--Cluster:Tls:CertificatePassword={ClusterCertificates.Password}"));
+            null, $"--Cluster:Tls:CertificatePath={path}", $"--Cluster:Tls:CertificatePassword={TestCertificates.Password}"));
         Assert.Contains("holds no certificate with a private key", error.Message, StringComparison.Ordinal);
     }
 
@@ -49,7 +49,7 @@ public sealed class ClusterTlsOptionsSpec : IDisposable
     {
         var path = _certificates.IssueNode("node");
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(
-            null, $"--Cluster:Tls:CertificatePath={path}", $"--Cluster:Tls:CertificatePassword={ClusterCertificates.Password}", setting));
+            null, $"--Cluster:Tls:CertificatePath={path}", $"--Cluster:Tls:CertificatePassword={TestCertificates.Password}", setting));
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 

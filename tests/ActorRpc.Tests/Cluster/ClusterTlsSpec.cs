@@ -13,7 +13,7 @@ namespace ActorRpc.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTlsSpec : IDisposable
 {
-    private readonly ClusterCertificates _certificates = new();
+    private readonly TestCertificates _certificates = new();
 
     public void Dispose() => _certificates.Dispose();
 
@@ -38,7 +38,7 @@ public sealed class ClusterTlsSpec : IDisposable
         var seed = Akka.Cluster.Cluster.Get(ClusterNodes.SystemOf(cluster[0]));
 
         // The strongest stranger: it presents a certificate (its own) and trusts whatever the node presents.
-        using var strangerCertificate = ClusterCertificates.LoadNode(_certificates.SelfSigned("stranger"));
+        using var strangerCertificate = TestCertificates.LoadPfx(_certificates.SelfSigned("stranger"));
         var setup = ActorSystemSetup.Create(
             BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString("""
                 akka.actor.provider = cluster
@@ -67,7 +67,7 @@ public sealed class ClusterTlsSpec : IDisposable
     private Task<ClusterNodes> StartTlsClusterAsync() => ClusterNodes.StartAsync(2, settings: i =>
     [
         $"--Cluster:Tls:CertificatePath={_certificates.IssueNode($"node-{i}")}",
-        $"--Cluster:Tls:CertificatePassword={ClusterCertificates.Password}",
+        $"--Cluster:Tls:CertificatePassword={TestCertificates.Password}",
         $"--Cluster:Tls:Issuer={_certificates.CaName}",
     ]);
 }

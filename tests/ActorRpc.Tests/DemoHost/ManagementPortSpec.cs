@@ -54,7 +54,8 @@ public sealed class ManagementPortSpec
     [Fact]
     public async Task ManagementPort_WithKestrelHttpsEndpoint_BothEndpointsServe()
     {
-        using var certificate = TestCertificate.Create();
+        using var certificates = new TestCertificates();
+        using var certificate = certificates.ServerPem();
         var port = LoopbackHost.FreePort();
         await using var node = await DemoNodeOnLoopback.StartAsync([.. certificate.HttpsEndpointSettings(), $"--Management:Port={port}"]);
 

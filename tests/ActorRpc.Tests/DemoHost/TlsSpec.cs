@@ -16,7 +16,8 @@ public sealed class TlsSpec
     [Fact]
     public async Task KestrelHttpsEndpoint_PemCertificate_WssAndHttpsServed()
     {
-        using var certificate = TestCertificate.Create();
+        using var certificates = new TestCertificates();
+        using var certificate = certificates.ServerPem();
         await using var node = await DemoNodeOnLoopback.StartAsync(certificate.HttpsEndpointSettings());
 
         // The configured endpoint replaced the plain --urls address: the node serves TLS only.
@@ -38,7 +39,8 @@ public sealed class TlsSpec
     [Fact]
     public async Task KestrelHttpsEndpoint_ClientNotTrustingTheCertificate_NoConnection()
     {
-        using var certificate = TestCertificate.Create();
+        using var certificates = new TestCertificates();
+        using var certificate = certificates.ServerPem();
         await using var node = await DemoNodeOnLoopback.StartAsync(certificate.HttpsEndpointSettings());
 
         // The default validation: a self-signed certificate no client was told to trust is refused, so TLS is real.
