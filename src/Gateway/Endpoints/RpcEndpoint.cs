@@ -197,7 +197,7 @@ internal sealed class RpcEndpoint(
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         }
-        else if (result.Body is null)
+        else if (result.Body is not { } frame)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
@@ -205,8 +205,16 @@ internal sealed class RpcEndpoint(
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
-            context.Response.ContentLength = result.Body.Length;
-            await context.Response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+            context.Response.ContentLength = frame.Length;
+            try
+            {
+                await context.Response.Body.WriteAsync(frame.Memory, context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Written (or the client gone): a batch's pooled buffer goes back only now.
+                frame.Return();
+            }
         }
     }
 
