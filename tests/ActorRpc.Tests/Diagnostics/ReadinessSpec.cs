@@ -49,6 +49,21 @@ public sealed class ReadinessSpec
     }
 
     [Fact]
+    public async Task WebSocketUpgrade_NodeStoppedAccepting_ServiceUnavailableWithRetryAfter()
+    {
+        await using var server = await RpcServer.StartAsync();
+        server.App.Services.GetRequiredService<NodeReadiness>().StopAccepting("test");
+
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(server.WebSocketUri, CancellationToken.None).DefaultTimeout());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, socket.HttpStatusCode);
+        var retryAfter = socket.HttpResponseHeaders!.Single(header => string.Equals(header.Key, "Retry-After", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("1", Assert.Single(retryAfter.Value));
+    }
+
+    [Fact]
     public async Task Stop_OpenSocket_ReadyFailsBeforeTheSocketIsClosed()
     {
         await using var server = await RpcServer.StartAsync();
