@@ -44,6 +44,17 @@ public sealed class ClusterCertificates : IDisposable
         return Write(name, new X509Certificate2Collection { withKey, caPublic });
     }
 
+    /// <summary>A node certificate the CA issued, alone in a PKCS#12 file (without the CA); returns the file's path.</summary>
+    public string IssueNodeWithoutCa(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = NodeRequest(name, key).Create(_ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return Write(name, new X509Certificate2Collection { withKey });
+    }
+
     /// <summary>A self-signed certificate no cluster CA issued, alone in a PKCS#12 file; returns the file's path.</summary>
     public string SelfSigned(string name)
     {
