@@ -98,6 +98,21 @@ internal sealed class ClusterTlsTrust : IDisposable
             throw new InvalidOperationException($"{ClusterTlsOptions.ConfigurationPath}:Thumbprint '{malformed}' is not a SHA-1 thumbprint (40 hex digits).");
         }
 
+        if (roots.Count == 0 && thumbprints.Length == 0)
+        {
+            // Without a root of its own the chain would be judged against the machine's public CAs, so
+            // any certificate a public CA issued for any name (a free one will do) would join the cluster.
+            foreach (var member in all)
+            {
+                member.Dispose();
+            }
+
+            throw new InvalidOperationException(
+                $"Cluster:Tls:CertificatePath '{path}' holds no self-signed CA certificate to trust peers by, and Cluster:Tls:Thumbprint is not set: "
+                + "the node would trust any certificate of the machine's public CAs. Export the cluster CA into the file with the node's certificate "
+                + "(openssl pkcs12 -export ... -certfile ca.crt), or pin the peers' certificates with Cluster:Tls:Thumbprint.");
+        }
+
         string? issuer = null;
         if (!string.IsNullOrWhiteSpace(options.Issuer))
         {

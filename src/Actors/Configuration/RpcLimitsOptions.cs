@@ -110,7 +110,8 @@ public sealed class RpcLimitsOptions : IValidatableObject
 
     /// <summary>
     /// How many bytes of one WebSocket's messages may be in flight: read and handed to the session,
-    /// until the message's last entry settles (its reply written, its notifications finished). While
+    /// until the message's last entry settles (its reply written, its notifications finished), plus
+    /// the bytes of its replies queued and not yet written. While
     /// the count is at or over it the server stops reading that socket, as for
     /// <see cref="MaxRequestsInFlight"/>. The check is made before a message is read, so one message
     /// (at most <see cref="MaxMessageSize"/>) may pass it, and a message is always read when nothing is
@@ -132,9 +133,11 @@ public sealed class RpcLimitsOptions : IValidatableObject
 
     /// <summary>
     /// The node-wide sum of <see cref="MaxInFlightBytes"/> and <see cref="MaxOutboundBytes"/> over all
-    /// WebSockets. Past it every connection stops reading new messages and every notification is
-    /// refused (the slow-consumer policy applies) until connections drain below it; replies are never
-    /// refused. At least each of the per-connection budgets. <b>Default:</b> 1 GiB.
+    /// WebSockets. Past it connections that hold something in flight stop reading new messages, and
+    /// notifications to subscribers that already have frames waiting are refused (the slow-consumer
+    /// policy applies), until connections drain below it; a connection that holds nothing still reads,
+    /// and an empty queue still takes a notification, so one client cannot stall the others. Replies
+    /// are never refused. At least each of the per-connection budgets. <b>Default:</b> 1 GiB.
     /// </summary>
     [Range(1024, long.MaxValue)]
     public long MaxNodeBufferedBytes { get; set; } = 1024L * 1024 * 1024;

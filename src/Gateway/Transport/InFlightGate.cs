@@ -12,13 +12,18 @@ namespace ActorRpc.Gateway.Transport;
 /// by one message (the check comes before a message is read, when its length is not known yet); the
 /// loop then waits until enough have finished to bring them back under, which is what makes a batch
 /// cost its size. With nothing in flight the loop always reads, so a message larger than the budget
-/// still goes through.
+/// still goes through. Replies not yet written count against MaxInFlightBytes too (not twice against
+/// the node: the sender counts those), so small requests with large answers a client never reads stop
+/// its reading as surely as large requests do. Over the node's budget only connections that hold
+/// something wait: one that holds nothing still reads its next message, so a client that fills the
+/// node's budget slows the others down to one message at a time, never to a halt.
 /// </remarks>
 internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget node)
 {
     private readonly Lock _lock = new();
     private int _count;
     private long _bytes;
+    private long _replyBytes;
     private TaskCompletionSource? _room;
     private bool _open;
     private bool _ended;
@@ -67,7 +72,19 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
         node.Add(bytes);
     }
 
-    public void Release(int requests, long bytes = 0)
+    /// <summary>Counts a queued reply's bytes against MaxInFlightBytes until it is written (<see cref="Release"/>'s <c>replyBytes</c>).</summary>
+    public void HoldReply(long replyBytes)
+    {
+        lock (_lock)
+        {
+            if (!_ended)
+            {
+                _replyBytes += replyBytes;
+            }
+        }
+    }
+
+    public void Release(int requests, long bytes = 0, long replyBytes = 0)
     {
         TaskCompletionSource? room = null;
         var toNode = 0L;
@@ -81,6 +98,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
             {
                 toNode = Math.Min(bytes, _bytes);
                 _bytes -= toNode;
+                _replyBytes = Math.Max(0, _replyBytes - replyBytes);
             }
 
             if (HasRoomLocked())
@@ -120,6 +138,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
             _ended = true;
             bytes = _bytes;
             _bytes = 0;
+            _replyBytes = 0;
         }
 
         node.Release(bytes);
@@ -130,7 +149,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
     {
         lock (_lock)
         {
-            if (_open || (HasRoomLocked() && !node.IsFull))
+            if (_open || (HasRoomLocked() && (_count == 0 || !node.IsFull)))
             {
                 return Task.CompletedTask;
             }
@@ -154,7 +173,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
 
                 if (HasRoomLocked())
                 {
-                    if (!node.IsFull)
+                    if (_count == 0 || !node.IsFull)
                     {
                         return;
                     }
@@ -172,5 +191,5 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
     }
 
     // Room to read one more message. With nothing in flight there is always room, whatever the budgets.
-    private bool HasRoomLocked() => _count < limit && (_bytes < byteLimit || _count == 0);
+    private bool HasRoomLocked() => _count < limit && (_bytes + _replyBytes < byteLimit || _count == 0);
 }

@@ -122,7 +122,13 @@ internal sealed class WebSocketSender
             return Refused("MaxOutboundBytes");
         }
 
-        if (!_node.TryReserve(frame.Length))
+        // Over the node's budget only a subscriber that is already behind is refused: one whose queue was
+        // empty is reading, and a client that filled the node must not get the readers disconnected.
+        if (queued == frame.Length)
+        {
+            _node.Add(frame.Length);
+        }
+        else if (!_node.TryReserve(frame.Length))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             Interlocked.Decrement(ref _queuedNotifications);
@@ -147,6 +153,7 @@ internal sealed class WebSocketSender
     {
         Interlocked.Add(ref _queuedBytes, frame.Length);
         _node.Add(frame.Length);
+        _inFlight.HoldReply(frame.Length);
         var outbound = new OutboundFrame(frame.Buffer, frame.Length, requests, messageBytes, IsNotification: false, frame.IsPooled);
         if (!Enqueue(outbound))
         {
@@ -327,7 +334,7 @@ internal sealed class WebSocketSender
         _node.Release(outbound.Length);
         if (!outbound.IsNotification)
         {
-            _inFlight.Release(outbound.Requests, outbound.MessageBytes);
+            _inFlight.Release(outbound.Requests, outbound.MessageBytes, replyBytes: outbound.Length);
         }
 
         if (outbound.Pooled)

@@ -54,6 +54,16 @@ public sealed class ClusterTlsOptionsSpec : IDisposable
     }
 
     [Fact]
+    public async Task CertificateWithoutItsCaAndNoThumbprint_FailsAtStartupRatherThanTrustTheMachinesRoots()
+    {
+        var path = _certificates.IssueNode("node", withCa: false);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(
+            null, $"--Cluster:Tls:CertificatePath={path}", $"--Cluster:Tls:CertificatePassword={TestCertificates.Password}"));
+        Assert.Contains("holds no self-signed CA certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Cluster:Tls:Thumbprint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PinWithoutCertificatePath_FailsAtStartupNamingIt()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RpcServer.StartAsync(null, "--Cluster:Tls:Issuer=CN=Some CA"));

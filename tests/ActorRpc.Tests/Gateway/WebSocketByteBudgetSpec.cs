@@ -42,17 +42,52 @@ public sealed class WebSocketByteBudgetSpec
     }
 
     [Fact]
-    public async Task Gate_NodeOverItsBudget_EveryConnectionWaitsUntilAnotherReleases()
+    public async Task Gate_NodeOverItsBudget_ConnectionsHoldingSomethingWaitUntilAnotherReleases()
     {
         var node = new NodeBufferBudget(limit: 1000);
         var busy = new InFlightGate(limit: 100, byteLimit: 10_000, node);
-        var idle = new InFlightGate(limit: 100, byteLimit: 10_000, node);
+        var working = new InFlightGate(limit: 100, byteLimit: 10_000, node);
+        working.Add(1, 10);
 
         busy.Add(1, 1000);
-        var room = idle.WaitForRoomAsync(CancellationToken.None);
-        Assert.False(room.IsCompleted); // nothing in flight on this one, but the node is full
+        var room = working.WaitForRoomAsync(CancellationToken.None);
+        Assert.False(room.IsCompleted); // far under its own budget, but the node is full
 
         busy.Release(1, 1000);
+        await room.DefaultTimeout();
+    }
+
+    [Fact]
+    public void Gate_NodeOverItsBudget_ConnectionHoldingNothingStillReads()
+    {
+        // One client filling the node's budget must not halt the others: each may still read one message at a time.
+        var node = new NodeBufferBudget(limit: 1000);
+        var hog = new InFlightGate(limit: 100, byteLimit: 10_000, node);
+        var other = new InFlightGate(limit: 100, byteLimit: 10_000, node);
+
+        hog.Add(2, 5000);
+        Assert.True(other.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+        other.Add(1, 100);
+        Assert.False(other.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task Gate_RepliesNotYetWritten_CountAgainstTheByteBudget()
+    {
+        // Small requests whose large answers the client never reads: the answers stop the reading.
+        var socket = new FakeWebSocket { NextSends = FakeWebSocket.SendBehaviour.Pend };
+        var node = new NodeBufferBudget(long.MaxValue);
+        var gate = new InFlightGate(limit: 100, byteLimit: 1000, node);
+        var sender = new WebSocketSender(socket, gate, 1000, maxQueuedBytes: 100_000, node, CancellationToken.None);
+        gate.Add(2, 20);
+        Assert.True(gate.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+
+        sender.Reply(new byte[1500], requests: 1, messageBytes: 10);
+        var room = gate.WaitForRoomAsync(CancellationToken.None);
+        Assert.False(room.IsCompleted);
+
+        await socket.PendingStarted.DefaultTimeout();
+        socket.ReleasePending(); // the client reads its answer
         await room.DefaultTimeout();
     }
 
@@ -62,6 +97,7 @@ public sealed class WebSocketByteBudgetSpec
         var node = new NodeBufferBudget(limit: 1000);
         node.Add(1000);
         var gate = new InFlightGate(limit: 100, byteLimit: 10_000, node);
+        gate.Add(1, 10);
         var room = gate.WaitForRoomAsync(CancellationToken.None);
         Assert.False(room.IsCompleted);
 
@@ -111,19 +147,33 @@ public sealed class WebSocketByteBudgetSpec
     }
 
     [Fact]
-    public async Task Sender_NodeFull_NotificationRefusedNamingTheNodeSetting()
+    public async Task Sender_NodeFull_NotificationToASubscriberBehindRefusedNamingTheNodeSetting()
     {
         var node = new NodeBufferBudget(limit: 1000);
-        var socket = new FakeWebSocket();
+        var socket = new FakeWebSocket { NextSends = FakeWebSocket.SendBehaviour.Pend };
         var sender = new WebSocketSender(socket, new InFlightGate(1), 1000, maxQueuedBytes: 10_000, node, CancellationToken.None);
-        node.Add(900); // another connection's
+        node.Add(800); // another connection's
 
+        Assert.True(sender.TryNotify(new byte[100])); // its queue was empty: a reader is never refused for the node
         Assert.False(sender.TryNotify(new byte[200]));
         Assert.Equal("MaxNodeBufferedBytes", sender.RefusedBy);
         Assert.True(sender.TryNotify(new byte[100]));
-        await socket.WhenWrittenAsync(1).DefaultTimeout();
-        Assert.Equal(0, sender.QueuedBytes);
-        Assert.Equal(900, node.Bytes); // written: released
+        await socket.PendingStarted.DefaultTimeout();
+        socket.NextSends = FakeWebSocket.SendBehaviour.Complete;
+        socket.ReleasePending();
+        await Eventually.AssertAsync(() => Assert.Equal(0, sender.QueuedBytes));
+        Assert.Equal(800, node.Bytes); // written: released
+    }
+
+    [Fact]
+    public void Sender_NodeFull_NotificationToAnEmptyQueueTaken()
+    {
+        var node = new NodeBufferBudget(limit: 1000);
+        node.Add(5000); // another client filled the node
+        var sender = new WebSocketSender(new FakeWebSocket { NextSends = FakeWebSocket.SendBehaviour.Pend }, new InFlightGate(1), 1000, 10_000, node, CancellationToken.None);
+
+        Assert.True(sender.TryNotify(new byte[100]));
+        Assert.Equal(100, sender.QueuedBytes);
     }
 
     [Fact]

@@ -79,6 +79,25 @@ public sealed class AllowedOriginsSpec
     }
 
     [Fact]
+    public async Task ClientCertificateScheme_NoAllowedOrigins_StartRefused()
+    {
+        // A browser presents a client certificate to a cross-site upgrade too, as it sends cookies.
+        await using var app = LibraryApp.Build(
+            builder =>
+            {
+                builder.Services.AddAuthentication().AddCertificate("mtls");
+                builder.Services.AddActorRpc().AddMethod("one", () => 1);
+            },
+            web => web.MapActorRpc("/rpc"),
+            [],
+            out _);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync().DefaultTimeout());
+        Assert.Contains("cross-site WebSocket hijacking", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'mtls'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CookieScheme_WithAllowedOrigins_Starts()
     {
         await using var app = await LibraryApp.StartAsync(

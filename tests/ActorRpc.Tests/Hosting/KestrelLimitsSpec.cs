@@ -25,6 +25,7 @@ public sealed class KestrelLimitsSpec
 
         var limits = KestrelLimits(app);
         Assert.Equal(123, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(246, limits.MaxConcurrentConnections);
         Assert.Equal(1000, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(5), limits.MinRequestBodyDataRate.GracePeriod);
     }
@@ -61,11 +62,13 @@ public sealed class KestrelLimitsSpec
             },
             web => web.MapActorRpc("/rpc"),
             "--Kestrel:Limits:MaxConcurrentUpgradedConnections=7",
+            "--Kestrel:Limits:MaxConcurrentConnections=9",
             "--ActorRpc:Endpoint:MaxConnections=123",
             "--ActorRpc:Endpoint:MinRequestBodyDataRate=1000");
 
         var limits = KestrelLimits(app);
         Assert.Equal(7, limits.MaxConcurrentUpgradedConnections);
+        Assert.Equal(9, limits.MaxConcurrentConnections);
         Assert.Equal(100, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(10), limits.MinRequestBodyDataRate.GracePeriod);
     }

@@ -53,8 +53,8 @@ public sealed class TestCertificates : IDisposable
         return created;
     }
 
-    /// <summary>A node certificate the CA issued, in a PKCS#12 file with the CA certificate; returns the file's path.</summary>
-    public string IssueNode(string name)
+    /// <summary>A node certificate the CA issued, in a PKCS#12 file with the CA certificate (or without it); returns the file's path.</summary>
+    public string IssueNode(string name, bool withCa = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = NodeRequest(name, key);
@@ -63,7 +63,7 @@ public sealed class TestCertificates : IDisposable
         using var issued = request.Create(_ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         using var caPublic = X509CertificateLoader.LoadCertificate(_ca.RawData);
-        return WritePfx(name, new X509Certificate2Collection { withKey, caPublic });
+        return WritePfx(name, withCa ? new X509Certificate2Collection { withKey, caPublic } : new X509Certificate2Collection { withKey });
     }
 
     /// <summary>A self-signed certificate no CA issued, alone in a PKCS#12 file; returns the file's path.</summary>
