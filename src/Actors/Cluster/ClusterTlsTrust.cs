@@ -131,7 +131,7 @@ internal sealed class ClusterTlsTrust : IDisposable
 
     /// <summary>
     /// Decides whether a peer may talk to this node: it presented a certificate, the certificate
-    /// chains to one of the roots (the machine's when the file brought none), and it matches the
+    /// chains to one of the roots (the machine's when the file brought none, which only a thumbprint pin allows), and it matches the
     /// pins. Akka's own verdict (<paramref name="errors"/>) is not used: it judges against the
     /// machine's roots and the host name, neither of which a cluster CA on IP addresses satisfies.
     /// </summary>

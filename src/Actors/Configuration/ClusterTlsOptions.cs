@@ -11,7 +11,8 @@ namespace ActorRpc;
 /// The trusted roots are the self-signed certificates in this node's own PKCS#12 file: the CA that
 /// issued the node certificates, exported with them (<c>openssl pkcs12 -export -certfile ca.crt</c>),
 /// or the node certificate itself when every node shares one self-signed certificate. A file with
-/// no self-signed certificate in it falls back to the machine's trusted roots. Host names are not
+/// no self-signed certificate in it is refused at start-up unless <see cref="Thumbprint"/> pins the
+/// peers: it would otherwise trust any certificate a public CA of the machine issued. Host names are not
 /// checked, nor is revocation: a node's address is whatever it advertises and gossips (a pod's DNS
 /// name in the Kubernetes manifests, an IP elsewhere), so one certificate can serve every node; trust
 /// comes from the roots and pins. Rotate the CA, or pin thumbprints, to shut a leaked certificate out.
