@@ -55,7 +55,8 @@ public sealed class RpcEndpointOptions : IValidatableObject
     /// How long one WebSocket message may take to arrive, from its first frame to its last. Past it
     /// the connection is closed with 1008 (Policy Violation) and its partial message let go, so a
     /// client that starts a message and stalls cannot hold a receive buffer until
-    /// <see cref="IdleTimeout"/>. Checked by the idle sweep, not by a timer per connection, so it
+    /// <see cref="IdleTimeout"/>. A POST body gets the same deadline (past it: 408), since Kestrel's
+    /// minimum body rate is an average a body sent fast and then stalled keeps up. Checked by the idle sweep, not by a timer per connection, so it
     /// fires up to a quarter of itself late. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
     /// <b>Default:</b> 30 s.
     /// </summary>

@@ -171,7 +171,29 @@ internal sealed class RpcEndpoint(
             bodySize.MaxRequestBodySize = maxMessageSize + 1L;
         }
 
-        var body = await RequestBodyReader.ReadAsync(context.Request.Body, context.Request.ContentLength, maxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        // Kestrel's MinRequestBodyDataRate is an average over the whole body: a client that sends most
+        // of a large body at once and then stalls would hold its buffer for an hour. A body gets the
+        // WebSocket message's deadline instead.
+        var messageTimeout = options.Value.MessageTimeout;
+        using var bodyDeadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (messageTimeout != Timeout.InfiniteTimeSpan)
+        {
+            bodyDeadline.CancelAfter(messageTimeout);
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context.Request.Body, context.Request.ContentLength, maxMessageSize, bodyDeadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            GatewayLog.PostBodyTimedOut(_logger, RemoteAddress(context), messageTimeout);
+            context.Response.StatusCode = StatusCodes.Status408RequestTimeout;
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -260,13 +282,15 @@ internal sealed class RpcEndpoint(
         await context.Response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
     }
 
+    // The ask is not cancelled with the request: a session the manager started after a client went
+    // away would never hear of it and live on. The caller tells a started session when its client leaves.
     private async Task<SessionProtocol.SessionStarted> StartSessionAsync(SessionInfo info, ISessionTransport transport, CancellationToken cancellationToken)
     {
         var manager = await sessions.GetAsync(cancellationToken).ConfigureAwait(false);
         return await manager.Ask<SessionProtocol.SessionStarted>(
             new SessionProtocol.StartSession(info, transport),
             SessionStartTimeout,
-            cancellationToken).ConfigureAwait(false);
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     private static bool IsAllowedOrigin(HttpContext context, RpcEndpointOptions endpoint)

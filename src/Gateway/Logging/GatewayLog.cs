@@ -53,4 +53,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(33, LogLevel.Warning, "Session {SessionId}: the handlers of an HTTP exchange were still running {Wait} after its answer; answering anyway")]
     public static partial void ExchangeOutlivedWait(ILogger logger, string sessionId, TimeSpan wait);
+
+    [LoggerMessage(34, LogLevel.Debug, "POST from {RemoteAddress} refused with 408: its body did not arrive within {MessageTimeout} (ActorRpc:Endpoint:MessageTimeout)")]
+    public static partial void PostBodyTimedOut(ILogger logger, string? remoteAddress, TimeSpan messageTimeout);
 }
