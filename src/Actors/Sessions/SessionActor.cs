@@ -100,7 +100,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
-        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Handlers, _dependencies.Limits.MaxResponseSize);
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.NodeHandlers, _dependencies.Limits.MaxResponseSize);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -133,7 +133,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         var abandoned = _inFlight?.AbandonAll() ?? [];
-        _dependencies.Handlers.Finished(abandoned.Length);
+        _dependencies.NodeHandlers.Finished(abandoned.Length);
         foreach (var call in abandoned)
         {
             call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
@@ -290,7 +290,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return Answer(entry, RpcError.MethodNotFound(method));
         }
 
-        if (!_dependencies.Handlers.TryStart())
+        if (!_dependencies.NodeHandlers.TryStart())
         {
             // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already; given back when the call leaves CallsInFlight.
             _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
@@ -401,7 +401,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Its handler answered meanwhile (DirectCompletions).
         }
 
-        _dependencies.Handlers.Finished();
+        _dependencies.NodeHandlers.Finished();
 
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
         Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
@@ -414,7 +414,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
-        _dependencies.Handlers.Finished();
+        _dependencies.NodeHandlers.Finished();
 
         Finish(call, call.Response(completed.Frame, _dependencies.SerializerOptions));
     }

@@ -31,7 +31,7 @@ internal static class SessionBuiltIns
     /// <param name="subscriptions">The session's topics now.</param>
     /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
-    /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
+    /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics).</param>
     /// <param name="singleExchange">The session is an HTTP exchange, which ends with its answer: <c>subscribe</c> is refused.</param>
     public static BuiltInAnswer? Answer(
         string method,
@@ -39,8 +39,8 @@ internal static class SessionBuiltIns
         ImmutableSortedSet<string> subscriptions,
         TopicCatalog topicCatalog,
         int maxSubscriptionsPerSession,
-        PatternTopicBudget? patternTopics = null,
-        bool singleExchange = false) =>
+        PatternTopicBudget patternTopics,
+        bool singleExchange) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
@@ -66,7 +66,7 @@ internal static class SessionBuiltIns
     }
 
     private static BuiltInAnswer Subscribe(
-        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget? patternTopics)
+        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget patternTopics)
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
@@ -90,7 +90,7 @@ internal static class SessionBuiltIns
 
         // New names of patterns each cost a topic actor here and a registration on every node: the
         // node holds a bounded number of them. All or nothing, like the rest of this call.
-        if (patternTopics is not null && added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
+        if (added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
             && !patternTopics.TryAdmit(patternNames))
         {
             return BuiltInAnswer.Failed(

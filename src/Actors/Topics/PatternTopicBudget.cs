@@ -18,6 +18,9 @@ internal sealed class PatternTopicBudget(int limit)
     private readonly Lock _lock = new();
     private readonly HashSet<string> _live = new(StringComparer.Ordinal);
 
+    /// <summary>A new budget with no limit, for hosts without a node's DI (benchmarks, actor specs); never shared.</summary>
+    public static PatternTopicBudget CreateUnlimited() => new(int.MaxValue);
+
     /// <summary>ActorRpc:Limits:MaxPatternTopics.</summary>
     public int Limit => limit;
 
