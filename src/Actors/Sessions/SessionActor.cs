@@ -96,11 +96,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private int InFlightCount => _inFlight?.Count ?? 0;
 
-    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight();
+    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight(_dependencies.NodeHandlers);
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
-        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.NodeHandlers, _dependencies.Limits.MaxResponseSize);
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Limits.MaxResponseSize);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -132,8 +132,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        var abandoned = _inFlight?.AbandonAll() ?? [];
-        _dependencies.NodeHandlers.Finished(abandoned.Length);
+        var abandoned = _inFlight?.AbandonAll() ?? []; // Their handlers' places are given back there.
         foreach (var call in abandoned)
         {
             call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
@@ -292,7 +291,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         if (!_dependencies.NodeHandlers.TryStart())
         {
-            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already; given back when the call leaves CallsInFlight.
+            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already. A place taken is given back by CallsInFlight as the call leaves.
             _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
             return Answer(entry, RpcError.ServerBusy);
         }
@@ -401,10 +400,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Its handler answered meanwhile (DirectCompletions).
         }
 
-        _dependencies.NodeHandlers.Finished();
-
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
-        Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
+        Finish(call, call.IsNotification ? null : Reply(call, ErrorFrame(call.Id, error)));
     }
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
@@ -414,11 +411,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
-        _dependencies.NodeHandlers.Finished();
-
-        Finish(call, call.Response(completed.Frame, _dependencies.SerializerOptions));
+        Finish(call, Reply(call, completed.Frame));
     }
 
+    private byte[]? Reply(PendingCall call, byte[]? frame) =>
+        call.Reply(frame, _dependencies.Limits.MaxResponseSize, _dependencies.SerializerOptions);
+
+    /// <summary>Settles a call that left CallsInFlight with its <paramref name="frame"/> (<see cref="PendingCall.Reply"/>; null for a notification).</summary>
     private void Finish(PendingCall call, byte[]? frame)
     {
         if (frame is null)
@@ -428,7 +427,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
         else if (call.Batch is null)
         {
-            Respond(ResponseSizeLimit.Apply(frame, call.Id, _dependencies.Limits.MaxResponseSize, _dependencies.SerializerOptions), requests: 1, call.MessageBytes);
+            Respond(frame, requests: 1, call.MessageBytes);
         }
         else if (call.Batch.Complete(frame))
         {
