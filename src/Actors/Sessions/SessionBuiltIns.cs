@@ -91,7 +91,7 @@ internal static class SessionBuiltIns
         // New names of patterns each cost a topic actor here and a registration on every node: the
         // node holds a bounded number of them. All or nothing, like the rest of this call.
         if (added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
-            && !patternTopics.TryAdmit(patternNames))
+            && !patternTopics.TryAcquire(patternNames))
         {
             return BuiltInAnswer.Failed(
                 RpcError.InvalidParams(

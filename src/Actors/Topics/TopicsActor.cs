@@ -71,7 +71,7 @@ internal sealed class TopicsActor : ReceiveActor
         });
         Receive<TopicStopped>(stopped =>
         {
-            _patternTopics.Stopped(stopped.Topic);
+            _patternTopics.Release(stopped.Topic);
             Flush(stopped.Topic, target: null);
         });
         Receive<TopicProtocol.GetRegistrations>(_ => Task
@@ -115,7 +115,7 @@ internal sealed class TopicsActor : ReceiveActor
         }
 
         // Admitted by the subscribing session; counted again in case a prune released it meanwhile.
-        _patternTopics.Started(topic);
+        _patternTopics.Add(topic);
         return Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics, _retainedPatternTopicTtl), name);
     }
 

@@ -122,7 +122,7 @@ internal sealed class WebSocketSender
             return Refused("MaxOutboundBytes");
         }
 
-        if (!_node.TryReserve(frame.Length))
+        if (!_node.TryAcquire(frame.Length))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             Interlocked.Decrement(ref _queuedNotifications);
