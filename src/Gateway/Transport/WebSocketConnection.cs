@@ -17,7 +17,7 @@ namespace ActorRpc.Gateway.Transport;
 /// <remarks>
 /// Memory: the gate bounds the bytes of messages in flight (MaxInFlightBytes), the sender the bytes
 /// queued to be written (MaxOutboundBytes), both counted also in the node's <see cref="NodeBufferBudget"/>;
-/// a partial message is bounded in time by MessageTimeout (<see cref="IdleConnectionSweeper"/>).
+/// a partial message is bounded in time by MessageTimeout (<see cref="ConnectionDeadlineSweeper"/>).
 /// When the connection ends, the gate gives the node back whatever is still counted.
 /// </remarks>
 /// <remarks>

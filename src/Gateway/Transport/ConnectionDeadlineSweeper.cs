@@ -11,7 +11,7 @@ namespace ActorRpc.Gateway.Transport;
 /// thousands of connections, timers would cost more than the occasional pass over a dictionary,
 /// and an idle connection costs the sweep a read of two fields.
 /// </summary>
-internal sealed class IdleConnectionSweeper(ConnectionRegistry connections, IOptions<RpcEndpointOptions> options, ILoggerFactory loggerFactory) : BackgroundService
+internal sealed class ConnectionDeadlineSweeper(ConnectionRegistry connections, IOptions<RpcEndpointOptions> options, ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
 
