@@ -17,16 +17,19 @@ namespace ActorRpc.Actors.Sessions;
 //   Open       InboundMessage (WebSocket)                      -> Open       parse; answer at once or dispatch
 //   Open       InboundMessage (HTTP: its one message)          -> Answering  parse; answer at once or dispatch
 //   Answering  InboundMessage                                  -> Answering  dropped: one message per exchange
-//   Answering  its response written, or nothing to answer      -> Answered   transport.Complete() (HTTP 200 / 204)
+//   Answering  its response written, or nothing to answer      -> Answered   transport.Complete(): the answer is known;
+//                                                                            the endpoint writes it (200 / 204) once
+//                                                                            the session has stopped
 //   Answered   no call left in flight (now, or when one ends)  -> Stopping   notifications may outlive the answer
-//   Open       Deliver, queue full, policy Disconnect          -> Stopping   close 1008
+//   Open       Deliver refused (MaxOutboundQueue, MaxOutbound- -> Stopping   close 1008 naming that setting
+//              Bytes or MaxNodeBufferedBytes), policy Disconnect
 //   any        ConnectionClosed                                -> Stopping
 //   Stopping   anything                                        -> Stopping   nothing is written any more
 //
 // In Open, Answering and Answered the session takes InvocationCompleted and CheckDeadlines, and gives
 // calls up ($/cancelRequest, HandlerTimeout). Deliver writes only on an Open WebSocket. Stopping means
-// Context.Stop was asked for: PostStop abandons what still runs, and a session that stops without
-// passing through Stopping failed, so it closes its connection with 1011.
+// Context.Stop was asked for: PostStop abandons what still runs (giving back its handlers' places),
+// and a session that stops without passing through Stopping failed, so it closes its connection with 1011.
 
 /// <summary>
 /// One client connection (or one HTTP exchange). Parses and validates each message, answers what
@@ -41,6 +44,13 @@ namespace ActorRpc.Actors.Sessions;
 /// HandlerTimeout (-32001; one periodic check per session while calls run, not a timer per call),
 /// or when the session stops. Giving up answers the call here at once, cancels its token, and tells
 /// its router, so the handler's late result, if any, is dropped: each request gets one reply.
+/// </para>
+/// <para>
+/// Limits, in the order an entry meets them: a WebSocket's rate (MessagesPerSecond, -32029) is
+/// decided before the built-ins are answered; the node's handlers (MaxNodeHandlers, -32000) after
+/// the method is found, so an unknown method is still -32601; a call holds its handler place until it
+/// leaves <see cref="CallsInFlight"/>, which gives it back, and <see cref="PostStop"/> abandons what
+/// still runs, so a stopped session holds no place.
 /// </para>
 /// <para>
 /// A single call of a local task method on a WebSocket is answered by its handler's thread
@@ -479,7 +489,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
-        if (_transport.TryNotify(frame))
+        if (_transport.TryNotify(frame, out var refusedBy))
         {
             _dependencies.Metrics.NotificationDelivered();
             return;
@@ -493,19 +503,21 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             if (_droppedNotifications++ % 1000 == 0)
             {
                 Log.Warning(
-                    "Session [{0}] reads too slowly: {1} notifications dropped so far (its outbound queue is full: ActorRpc:Limits:MaxOutboundQueue {2}, MaxOutboundBytes or MaxNodeBufferedBytes)",
+                    "Session [{0}] reads too slowly: {1} notifications dropped so far (refused at ActorRpc:Limits:{2} {3})",
                     _info.SessionId,
                     _droppedNotifications,
-                    limits.MaxOutboundQueue);
+                    refusedBy,
+                    SettingValue(refusedBy, limits));
             }
 
             return;
         }
 
         Log.Warning(
-            "Session [{0}] closed: its client reads too slowly and its outbound queue is full (ActorRpc:Limits:MaxOutboundQueue {1}, MaxOutboundBytes or MaxNodeBufferedBytes)",
+            "Session [{0}] closed: its client reads too slowly (a notification refused at ActorRpc:Limits:{1} {2})",
             _info.SessionId,
-            limits.MaxOutboundQueue);
+            refusedBy,
+            SettingValue(refusedBy, limits));
         _transport.Close(SessionCloseReason.SlowConsumer);
         _dependencies.Metrics.SlowConsumerDisconnected();
         StopSession();
@@ -555,6 +567,14 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         _rateLimit ??= MessageRateLimit.For(_dependencies.Limits)!;
         return _rateLimit.TryTake(out retryAfter);
     }
+
+    // The value of the setting that refused a notification, for the log line naming it.
+    private static long SettingValue(OutboundLimit limit, RpcLimitsOptions limits) => limit switch
+    {
+        OutboundLimit.MaxOutboundBytes => limits.MaxOutboundBytes,
+        OutboundLimit.MaxNodeBufferedBytes => limits.MaxNodeBufferedBytes,
+        _ => limits.MaxOutboundQueue,
+    };
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
         JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);

@@ -87,6 +87,8 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
 
     public bool TryNotify(byte[] frame) => _sender.TryNotify(frame);
 
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy) => _sender.TryNotify(frame, out refusedBy);
+
     public void Reply(ResponseFrame frame, int requests, long messageBytes = 0) => _sender.Reply(frame, requests, messageBytes);
 
     public void AddInFlight(int requests) => _inFlight.Add(requests);
