@@ -79,6 +79,9 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <summary>The bytes of frames queued to be written (MaxOutboundBytes).</summary>
     public long QueuedBytes => _sender.QueuedBytes;
 
+    /// <summary>Whether reading is paused: the reader waits for messages in flight (or the node's buffers) to make room.</summary>
+    public bool IsReadingPaused => _inFlight.IsWaiting;
+
     /// <summary>The bytes of messages read and not yet finished (MaxInFlightBytes).</summary>
     public long InFlightBytes => _inFlight.Bytes;
 
