@@ -452,7 +452,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var bytes = batch.Answered();
         if (batch.IsTooLarge)
         {
-            Respond(ErrorFrame(default, ResponseSizeLimit.Error(_dependencies.Limits.MaxResponseSize, batch: true)), batch.Requests, bytes);
+            Respond(ErrorFrame(default, RpcError.ResponseTooLarge(_dependencies.Limits.MaxResponseSize, batch: true)), batch.Requests, bytes);
         }
         else if (batch.HasResponses)
         {
@@ -503,10 +503,10 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             if (_droppedNotifications++ % 1000 == 0)
             {
                 Log.Warning(
-                    "Session [{0}] reads too slowly: {1} notifications dropped so far (refused at ActorRpc:Limits:{2} {3})",
+                    "Session [{0}] reads too slowly: {1} notifications dropped so far (refused at {2} {3})",
                     _info.SessionId,
                     _droppedNotifications,
-                    refusedBy,
+                    LimitKeys.Of(refusedBy),
                     SettingValue(refusedBy, limits));
             }
 
@@ -514,9 +514,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         Log.Warning(
-            "Session [{0}] closed: its client reads too slowly (a notification refused at ActorRpc:Limits:{1} {2})",
+            "Session [{0}] closed: its client reads too slowly (a notification refused at {1} {2})",
             _info.SessionId,
-            refusedBy,
+            LimitKeys.Of(refusedBy),
             SettingValue(refusedBy, limits));
         _transport.Close(SessionCloseReason.SlowConsumer);
         _dependencies.Metrics.SlowConsumerDisconnected();

@@ -82,7 +82,7 @@ internal static class SessionBuiltIns
         if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
         {
             return BuiltInAnswer.Failed(
-                RpcError.InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
+                RpcError.InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics ({LimitKeys.MaxSubscriptionsPerSession})."),
                 subscriptions);
         }
 
@@ -95,7 +95,7 @@ internal static class SessionBuiltIns
         {
             return BuiltInAnswer.Failed(
                 RpcError.InvalidParams(
-                    $"Invalid params: this node holds its maximum of {patternTopics.Limit} pattern topics (ActorRpc:Limits:MaxPatternTopics); "
+                    $"Invalid params: this node holds its maximum of {patternTopics.Limit} pattern topics ({LimitKeys.MaxPatternTopics}); "
                     + "subscribe to a topic already in use, or try again later."),
                 subscriptions);
         }

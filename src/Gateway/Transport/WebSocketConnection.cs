@@ -105,7 +105,7 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
         {
             case SessionCloseReason.SlowConsumer:
                 // Which budget it passed: the queue's length, its bytes, or the node's.
-                Close(WebSocketCloseStatus.PolicyViolation, $"Too slow: outbound queue full (ActorRpc:Limits:{_sender.RefusedBy})");
+                Close(WebSocketCloseStatus.PolicyViolation, $"Too slow: outbound queue full ({_sender.RefusedBy})");
                 break;
             default:
                 Close(WebSocketCloseStatus.InternalServerError, SessionFailedReason);

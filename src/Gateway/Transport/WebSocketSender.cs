@@ -76,10 +76,8 @@ internal sealed class WebSocketSender
     /// <summary>The bytes of the frames queued or being written.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
-    /// <summary>The setting whose budget refused the last notification (MaxOutboundQueue when none did).</summary>
-    public string RefusedBy => Volatile.Read(ref _refusedBy) is var refused && refused == (int)OutboundLimit.None
-        ? nameof(OutboundLimit.MaxOutboundQueue)
-        : ((OutboundLimit)refused).ToString();
+    /// <summary>The key of the setting whose budget refused the last notification (MaxOutboundQueue when none did).</summary>
+    public string RefusedBy => LimitKeys.Of((OutboundLimit)Volatile.Read(ref _refusedBy));
 
     /// <summary>Whether a close was asked for; from then on every frame is dropped.</summary>
     public bool IsClosing => Volatile.Read(ref _close) is not null;

@@ -92,7 +92,7 @@ public sealed class WebSocketByteBudgetSpec
         Assert.True(sender.TryNotify(new byte[600])); // being written: still counted
         Assert.True(sender.TryNotify(new byte[300]));
         Assert.False(sender.TryNotify(new byte[300]));
-        Assert.Equal("MaxOutboundBytes", sender.RefusedBy);
+        Assert.Equal("ActorRpc:Limits:MaxOutboundBytes", sender.RefusedBy);
         Assert.Equal(900, sender.QueuedBytes);
         Assert.Equal(900, node.Count);
 
@@ -119,7 +119,7 @@ public sealed class WebSocketByteBudgetSpec
         node.Add(900); // another connection's
 
         Assert.False(sender.TryNotify(new byte[200]));
-        Assert.Equal("MaxNodeBufferedBytes", sender.RefusedBy);
+        Assert.Equal("ActorRpc:Limits:MaxNodeBufferedBytes", sender.RefusedBy);
         Assert.True(sender.TryNotify(new byte[100]));
         await socket.WhenWrittenAsync(1).DefaultTimeout();
         Assert.Equal(0, sender.QueuedBytes);
