@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
+using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
 using ActorRpc.DemoHost;
@@ -44,7 +45,8 @@ internal sealed class InProcessNode : IDisposable
             ["ping"] = Route("ping", nameof(DemoMethods.Ping), settings),
             ["add"] = Route("add", nameof(DemoMethods.Add), settings),
         });
-        Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics);
+        Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics,
+            RpcCompatibility.None, PatternTopicBudget.CreateUnlimited(), NodeHandlers.CreateUnlimited());
     }
 
     public ActorSystem System { get; }

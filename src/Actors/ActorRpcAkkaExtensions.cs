@@ -76,7 +76,7 @@ public static class ActorRpcAkkaExtensions
             var options = services.GetRequiredService<IOptions<ActorRpcOptions>>().Value;
             var metrics = services.GetRequiredService<RpcMetrics>();
             var topicCatalog = services.GetRequiredService<TopicCatalog>();
-            var patternTopics = new PatternTopicBudget(options.Limits.MaxPatternTopics);
+            var patternTopics = services.GetRequiredService<PatternTopicBudget>();
             var topics = system.ActorOf(
                 TopicsActor.Props(topicCatalog, DistributedPubSub.Get(system).Mediator, metrics, patternTopics, options.Limits.RetainedPatternTopicTtl),
                 ActorNames.Topics);
@@ -160,7 +160,9 @@ public static class ActorRpcAkkaExtensions
             sp.GetRequiredService<RpcMethodCatalog>().Names,
             sp.GetRequiredService<TopicCatalog>()));
         services.AddSingleton<ITopicPublisher, TopicPublisher>();
+        // The node-wide counts (issue #12): one per node, shared by every session and the gateway.
         services.AddSingleton(sp => new NodeHandlers(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.MaxNodeHandlers));
+        services.AddSingleton(sp => new PatternTopicBudget(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.MaxPatternTopics));
         return services;
     }
 

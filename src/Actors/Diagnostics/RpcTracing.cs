@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorRpc.Actors.Routing;
+using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Diagnostics;
 
@@ -21,9 +22,6 @@ internal static class RpcTracing
     public const string SessionIdTag = "actorrpc.session_id";
     public const string RequestIdTag = "rpc.jsonrpc.request_id";
 
-    /// <summary>Request ids are the client's; they are kept on spans (never on metrics), cut to this length.</summary>
-    private const int MaxRequestIdLength = 128;
-
     public static ActivitySource Source { get; } = new(SourceName, typeof(RpcTracing).Assembly.GetName().Version?.ToString());
 
     /// <summary>Starts the server span of one request received by a session (null when no one listens).</summary>
@@ -44,8 +42,8 @@ internal static class RpcTracing
         tags.Add(RpcMetrics.TransportTag, transport);
         if (!rawId.IsEmpty)
         {
-            var id = rawId.Span;
-            tags.Add(RequestIdTag, System.Text.Encoding.UTF8.GetString(id.Length <= MaxRequestIdLength ? id : id[..MaxRequestIdLength]));
+            // The client's id, kept on spans (never on metrics) as every echo of client text is: bounded, never cut mid-character.
+            tags.Add(RequestIdTag, ClientText.Bound(rawId.Span));
         }
 
         return StartDetached(methodLabel, ActivityKind.Server, parent, tags);

@@ -17,14 +17,25 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
 
     /// <summary>-32000: the node runs ActorRpc:Limits:MaxNodeHandlers handlers already; the call did not run.</summary>
     public static readonly RpcError ServerBusy = new(
-        (int)JsonRpcErrorCode.ServerBusy, "Server busy", new LimitData("ActorRpc:Limits:MaxNodeHandlers"));
+        (int)JsonRpcErrorCode.ServerBusy, "Server busy", new LimitData(LimitKeys.MaxNodeHandlers));
 
     /// <summary>-32600 for <c>subscribe</c> over HTTP: an exchange ends with its answer, so nothing could be delivered.</summary>
     public static readonly RpcError SubscriptionsNeedWebSocket = new((int)JsonRpcErrorCode.InvalidRequest, "subscriptions need a WebSocket");
 
     /// <summary>-32029: the connection is past ActorRpc:Limits:MessagesPerSecond; a token is back after <paramref name="retryAfter"/>.</summary>
     public static RpcError TooManyRequests(TimeSpan retryAfter) =>
-        new((int)JsonRpcErrorCode.TooManyRequests, "Too many requests", new RateLimitData(Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds)), "ActorRpc:Limits:MessagesPerSecond"));
+        new((int)JsonRpcErrorCode.TooManyRequests, "Too many requests", new RateLimitData(Math.Max(1, (long)Math.Ceiling(retryAfter.TotalMilliseconds)), LimitKeys.MessagesPerSecond));
+
+    /// <summary>
+    /// -32603 replacing a response (or, with <paramref name="batch"/>, a batch's array) past
+    /// ActorRpc:Limits:MaxResponseSize; its data names the setting, as every limit's error does.
+    /// </summary>
+    public static RpcError ResponseTooLarge(int maxResponseSize, bool batch) => new(
+        (int)JsonRpcErrorCode.InternalError,
+        batch
+            ? $"Batch response exceeds {maxResponseSize} bytes ({LimitKeys.MaxResponseSize}); send fewer requests per batch"
+            : $"Response exceeds {maxResponseSize} bytes ({LimitKeys.MaxResponseSize})",
+        new LimitData(LimitKeys.MaxResponseSize));
 
     public static RpcError InvalidRequest(string detail) => new((int)JsonRpcErrorCode.InvalidRequest, "Invalid Request", detail);
 
@@ -37,7 +48,7 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
     /// <summary>The data of -32001: the limit that was reached (ActorRpc:Limits:HandlerTimeout).</summary>
     internal sealed record TimeoutData(double TimeoutMs);
 
-    /// <summary>The data of -32000: the setting whose limit was reached.</summary>
+    /// <summary>The data of -32000 and of an oversize response's -32603: the setting whose limit was reached.</summary>
     internal sealed record LimitData(string Limit);
 
     /// <summary>The data of -32029: when to try again, and the setting whose limit was reached.</summary>

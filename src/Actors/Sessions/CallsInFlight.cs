@@ -11,8 +11,9 @@ namespace ActorRpc.Actors.Sessions;
 /// <remarks>
 /// <para>
 /// The one rule: <b>whoever takes a call out answers it</b>, so each request gets exactly one reply.
-/// A call leaves by exactly one of three doors, each of which also settles its token source and its
-/// span: <see cref="TryComplete"/> (its handler finished: from the session's mailbox or the
+/// A call leaves by exactly one of three doors, each of which also settles its token source, its
+/// span and its place among the node's running handlers (<see cref="NodeHandlers"/>, taken by the
+/// session before <see cref="Add"/>): <see cref="TryComplete"/> (its handler finished: from the session's mailbox or the
 /// handler's thread), <see cref="TryGiveUp"/> (timed out or cancelled by the client: the session
 /// answers with an error), or <see cref="AbandonAll"/> (the session stopped: nobody answers). The
 /// loser of a race finds the call gone and does nothing.
@@ -28,7 +29,8 @@ namespace ActorRpc.Actors.Sessions;
 /// kept from then on, so the many clients that never cancel pay nothing for it per call.
 /// </para>
 /// </remarks>
-internal sealed class CallsInFlight
+/// <param name="handlers">The node's running handlers (ActorRpc:Limits:MaxNodeHandlers): every call added holds one place, given back as it leaves.</param>
+internal sealed class CallsInFlight(NodeHandlers handlers)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, PendingCall> _calls = [];
@@ -119,6 +121,7 @@ internal sealed class CallsInFlight
     /// </summary>
     public static CancellationTokenSource NewToken() => new();
 
+    /// <summary>Adds a call whose place among the node's handlers the caller took (<see cref="NodeHandlers.TryStart"/>); the call gives it back as it leaves.</summary>
     public void Add(PendingCall call)
     {
         lock (_lock)
@@ -129,7 +132,8 @@ internal sealed class CallsInFlight
     }
 
     /// <summary>
-    /// Its handler finished: takes the call out and ends its span. False when it was already answered (given up on); the caller then drops the result.
+    /// Its handler finished: takes the call out, gives back its handler's place and ends its span. False
+    /// when it was already answered (given up on); the caller then drops the result.
     /// </summary>
     public bool TryComplete(long sequence, out PendingCall call)
     {
@@ -138,6 +142,8 @@ internal sealed class CallsInFlight
             return false;
         }
 
+        handlers.Finished();
+
         // Success or error is on the handler's span, where the outcome is known.
         RpcTracing.Finish(call.Span, errorCode: null);
         return true;
@@ -145,7 +151,8 @@ internal sealed class CallsInFlight
 
     /// <summary>
     /// The session answers the call with <paramref name="errorCode"/> instead of its handler: takes
-    /// it out, cancels its token (never reused: the handler may still hold it) and ends its span.
+    /// it out, cancels its token (never reused: the handler may still hold it), gives back its
+    /// handler's place (the handler may run on a while, cancelled, uncounted) and ends its span.
     /// False when its handler answered meanwhile.
     /// </summary>
     public bool TryGiveUp(long sequence, int errorCode, out PendingCall call)
@@ -155,13 +162,15 @@ internal sealed class CallsInFlight
             return false;
         }
 
+        handlers.Finished();
+
         // Cancelled off the session's thread: cancellation runs handlers' continuations.
         _ = call.Cancellation.CancelAsync();
         RpcTracing.Finish(call.Span, errorCode);
         return true;
     }
 
-    /// <summary>The session stopped: takes every call out, ends their spans as abandoned and cancels their tokens.</summary>
+    /// <summary>The session stopped: takes every call out, gives back their handlers' places, ends their spans as abandoned and cancels their tokens.</summary>
     public PendingCall[] AbandonAll()
     {
         PendingCall[] calls;
@@ -178,6 +187,7 @@ internal sealed class CallsInFlight
             return calls;
         }
 
+        handlers.Finished(calls.Length);
         var tokens = new CancellationTokenSource[calls.Length];
         for (var i = 0; i < calls.Length; i++)
         {

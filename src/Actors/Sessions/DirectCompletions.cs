@@ -13,7 +13,7 @@ namespace ActorRpc.Actors.Sessions;
 /// decides which side answers a call.
 /// </summary>
 internal sealed class DirectCompletions(
-    CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, NodeHandlers handlers, int maxResponseSize) : ICallCompletion
+    CallsInFlight calls, ISessionTransport transport, JsonSerializerOptions serializerOptions, int maxResponseSize) : ICallCompletion
 {
     public void Completed(long sequence, byte[]? frame)
     {
@@ -22,12 +22,10 @@ internal sealed class DirectCompletions(
             return; // The session gave up on it and answered already.
         }
 
-        handlers.Finished(); // Whoever takes the call out gives back its place (ActorRpc:Limits:MaxNodeHandlers).
-
         // In-flight accounting: see ISessionTransport's remarks (a single call settles 1, and its message's bytes).
-        if (call.Response(frame, serializerOptions) is { } response)
+        if (call.Reply(frame, maxResponseSize, serializerOptions) is { } reply)
         {
-            transport.Reply(ResponseSizeLimit.Apply(response, call.Id, maxResponseSize, serializerOptions), requests: 1, call.MessageBytes);
+            transport.Reply(reply, requests: 1, call.MessageBytes);
         }
         else
         {

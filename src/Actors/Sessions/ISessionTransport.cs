@@ -24,12 +24,14 @@ namespace ActorRpc.Actors.Sessions;
 /// then, with the last of them to finish; a batch that needs no reply settles them when it turns out to
 /// need none (<see cref="BatchResponse.Answered"/>, <see cref="BatchResponse.NotificationFinished"/>).
 /// Bytes handed with a reply leave when it is written, like its requests. When the connection ends,
-/// whatever is still counted is given back to the node's budget at once (abandoned calls never settle).
+/// whatever is still counted is given back to the node's budget at once (abandoned calls never settle
+/// in the connection's own count, which ends with it).
 /// </para>
 /// <list type="table">
 /// <listheader><term>Site</term><description>What it counts, and why</description></listheader>
-/// <item><term>WebSocketConnection's receive loop (Gateway), <c>_inFlight.Add(1)</c></term>
-/// <description>+1 per text message handed to the session, before the <c>InboundMessage</c> is told.</description></item>
+/// <item><term><c>WebSocketReader</c> (Gateway), <c>_inFlight.Add(1, message.Length)</c></term>
+/// <description>+1, and the message's bytes, per text message handed to the session, before the
+/// <c>InboundMessage</c> is told.</description></item>
 /// <item><term><c>SessionActor.OnInbound</c>, batch</term>
 /// <description><see cref="AddInFlight"/>(n - 1): the batch's entries count one each. Then
 /// <see cref="Release"/>(k) for the k entries done at dispatch without a reply (notifications of an
@@ -45,18 +47,29 @@ namespace ActorRpc.Actors.Sessions;
 /// <item><term><c>DirectCompletions.Completed</c> (handler thread, WebSocket single calls)</term>
 /// <description>The same as <c>Finish</c> for a single call: <see cref="Reply"/>(frame, 1) or
 /// <see cref="Release"/>(1).</description></item>
-/// <item><term>WebSocketConnection's send loop and <c>Reply</c> (Gateway)</term>
-/// <description>A reply's requests are released once its frame is written, or at once when the
-/// connection is closing and the reply is dropped (nobody waits on the count any more).</description></item>
-/// <item><term>HttpExchange (Gateway)</term>
-/// <description>Counts nothing: one message per POST, so Kestrel is the flow control.</description></item>
+/// <item><term><c>WebSocketSender</c>'s send loop and <c>Reply</c> (Gateway)</term>
+/// <description>A reply's requests and message bytes are released once its frame is written (its frame's
+/// own bytes leave MaxOutboundBytes and the node's budget then too), or at once when the connection is
+/// closing and the reply is dropped (nobody waits on the count any more).</description></item>
+/// <item><term><c>HttpExchange</c> and <c>RpcEndpoint</c> (Gateway)</term>
+/// <description>No in-flight count (one message per POST, so Kestrel is the flow control), but the
+/// POST holds a place of MaxConnections until its session stops, that is until its last handler
+/// finished or was given up, and its handlers count against MaxNodeHandlers as a WebSocket's do.</description></item>
+/// <item><term><c>CallsInFlight</c> (<c>TryComplete</c>, <c>TryGiveUp</c>, <c>AbandonAll</c>)</term>
+/// <description>Each call gives back its place of MaxNodeHandlers as it leaves, by whichever door:
+/// abandoned calls too, when the session stops (<c>SessionActor.PostStop</c>).</description></item>
+/// <item><term><c>InFlightGate.End</c> (Gateway, the connection ended)</term>
+/// <description>Gives the node's budget (MaxNodeBufferedBytes) back every message byte still counted,
+/// those of abandoned calls included; queued frames give theirs back as they are dropped.</description></item>
 /// </list>
 /// <para>
 /// Why it balances: each request or notification is settled by whichever side takes its
 /// <see cref="PendingCall"/> out of <c>CallsInFlight</c> (completion, give-up), and only one side
 /// can; entries answered at dispatch never enter it. Once the session is stopping it writes and
-/// releases nothing more: its replies are dropped and its abandoned calls are never settled, which
-/// is harmless because the connection, and its count, are ending with it.
+/// releases nothing more: its replies are dropped and its abandoned calls are never settled in the
+/// connection's count, which is harmless because the connection, and its count, are ending with it.
+/// What the node counts is settled all the same: handler places by <c>CallsInFlight.AbandonAll</c>,
+/// bytes by <c>InFlightGate.End</c>.
 /// </para>
 /// </remarks>
 internal interface ISessionTransport
@@ -65,10 +78,22 @@ internal interface ISessionTransport
     /// Queues a notification frame. False when the client already has
     /// <c>MaxOutboundQueue</c> notifications waiting, or the frame would take its queued bytes past
     /// <c>MaxOutboundBytes</c> or the node's past <c>MaxNodeBufferedBytes</c> (a slow consumer); the
-    /// frame is then not queued.
+    /// frame is then not queued. <see cref="TryNotify(byte[], out OutboundLimit)"/> also says which.
     /// A closing connection drops the frame and says true.
     /// </summary>
     bool TryNotify(byte[] frame);
+
+    /// <summary>
+    /// <see cref="TryNotify(byte[])"/>, also saying which setting refused the frame
+    /// (<see cref="OutboundLimit.None"/> when taken), so the session logs the exact limit. The default
+    /// serves a transport whose only bound is its queue (an HTTP exchange never refuses).
+    /// </summary>
+    bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
+    {
+        var taken = TryNotify(frame);
+        refusedBy = taken ? OutboundLimit.None : OutboundLimit.MaxOutboundQueue;
+        return taken;
+    }
 
     /// <summary>
     /// Queues the reply to one message; <paramref name="requests"/> and <paramref name="messageBytes"/>

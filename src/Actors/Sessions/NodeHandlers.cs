@@ -12,8 +12,11 @@ internal sealed class NodeHandlers(int limit)
 {
     private int _running;
 
-    /// <summary>A count with no limit, for hosts that do not share one (benchmarks, actor specs).</summary>
-    public static NodeHandlers Unlimited { get; } = new(int.MaxValue);
+    /// <summary>
+    /// A new count with no limit, for hosts without a node's DI (benchmarks, actor specs). Always a
+    /// new instance: a shared one would be a counter every host of the process writes to.
+    /// </summary>
+    public static NodeHandlers CreateUnlimited() => new(int.MaxValue);
 
     /// <summary>ActorRpc:Limits:MaxNodeHandlers.</summary>
     public int Limit { get; } = limit;

@@ -36,4 +36,17 @@ internal sealed record PendingCall(
     /// </summary>
     public byte[]? Response(byte[]? handlerFrame, JsonSerializerOptions options) =>
         IsNotification ? null : handlerFrame ?? JsonRpcResponseWriter.Error(Id, RpcError.InternalError, options);
+
+    /// <summary>
+    /// What the client gets for this call once it left <see cref="CallsInFlight"/> with
+    /// <paramref name="frame"/> (its handler's, or the session's error): <see cref="Response"/>, and for
+    /// a single call held to <paramref name="maxResponseSize"/> (<see cref="ResponseSizeLimit"/>; a
+    /// batch's entry is not: its batch holds the whole array to the limit). The one place a routed
+    /// call's reply is built, for both completion paths and give-ups.
+    /// </summary>
+    public byte[]? Reply(byte[]? frame, int maxResponseSize, JsonSerializerOptions options)
+    {
+        var response = Response(frame, options);
+        return response is null || Batch is not null ? response : ResponseSizeLimit.Apply(response, Id, maxResponseSize, options);
+    }
 }

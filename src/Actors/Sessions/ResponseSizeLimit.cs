@@ -12,12 +12,5 @@ internal static class ResponseSizeLimit
 {
     /// <summary><paramref name="frame"/> if it fits in <paramref name="maxResponseSize"/>; else the error answering <paramref name="id"/>.</summary>
     public static byte[] Apply(byte[] frame, ReadOnlyMemory<byte> id, int maxResponseSize, JsonSerializerOptions options) =>
-        frame.Length <= maxResponseSize ? frame : JsonRpcResponseWriter.Error(id, Error(maxResponseSize, batch: false), options);
-
-    /// <summary>The -32603 that replaces a response (or, with <paramref name="batch"/>, a batch's array) past the limit.</summary>
-    public static RpcError Error(int maxResponseSize, bool batch) => new(
-        (int)JsonRpcErrorCode.InternalError,
-        batch
-            ? $"Batch response exceeds {maxResponseSize} bytes (ActorRpc:Limits:MaxResponseSize); send fewer requests per batch"
-            : $"Response exceeds {maxResponseSize} bytes (ActorRpc:Limits:MaxResponseSize)");
+        frame.Length <= maxResponseSize ? frame : JsonRpcResponseWriter.Error(id, RpcError.ResponseTooLarge(maxResponseSize, batch: false), options);
 }

@@ -17,16 +17,19 @@ namespace ActorRpc.Actors.Sessions;
 //   Open       InboundMessage (WebSocket)                      -> Open       parse; answer at once or dispatch
 //   Open       InboundMessage (HTTP: its one message)          -> Answering  parse; answer at once or dispatch
 //   Answering  InboundMessage                                  -> Answering  dropped: one message per exchange
-//   Answering  its response written, or nothing to answer      -> Answered   transport.Complete() (HTTP 200 / 204)
+//   Answering  its response written, or nothing to answer      -> Answered   transport.Complete(): the answer is known;
+//                                                                            the endpoint writes it (200 / 204) once
+//                                                                            the session has stopped
 //   Answered   no call left in flight (now, or when one ends)  -> Stopping   notifications may outlive the answer
-//   Open       Deliver, queue full, policy Disconnect          -> Stopping   close 1008
+//   Open       Deliver refused (MaxOutboundQueue, MaxOutbound- -> Stopping   close 1008 naming that setting
+//              Bytes or MaxNodeBufferedBytes), policy Disconnect
 //   any        ConnectionClosed                                -> Stopping
 //   Stopping   anything                                        -> Stopping   nothing is written any more
 //
 // In Open, Answering and Answered the session takes InvocationCompleted and CheckDeadlines, and gives
 // calls up ($/cancelRequest, HandlerTimeout). Deliver writes only on an Open WebSocket. Stopping means
-// Context.Stop was asked for: PostStop abandons what still runs, and a session that stops without
-// passing through Stopping failed, so it closes its connection with 1011.
+// Context.Stop was asked for: PostStop abandons what still runs (giving back its handlers' places),
+// and a session that stops without passing through Stopping failed, so it closes its connection with 1011.
 
 /// <summary>
 /// One client connection (or one HTTP exchange). Parses and validates each message, answers what
@@ -41,6 +44,13 @@ namespace ActorRpc.Actors.Sessions;
 /// HandlerTimeout (-32001; one periodic check per session while calls run, not a timer per call),
 /// or when the session stops. Giving up answers the call here at once, cancels its token, and tells
 /// its router, so the handler's late result, if any, is dropped: each request gets one reply.
+/// </para>
+/// <para>
+/// Limits, in the order an entry meets them: a WebSocket's rate (MessagesPerSecond, -32029) is
+/// decided before the built-ins are answered; the node's handlers (MaxNodeHandlers, -32000) after
+/// the method is found, so an unknown method is still -32601; a call holds its handler place until it
+/// leaves <see cref="CallsInFlight"/>, which gives it back, and <see cref="PostStop"/> abandons what
+/// still runs, so a stopped session holds no place.
 /// </para>
 /// <para>
 /// A single call of a local task method on a WebSocket is answered by its handler's thread
@@ -96,11 +106,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private int InFlightCount => _inFlight?.Count ?? 0;
 
-    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight();
+    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight(_dependencies.NodeHandlers);
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
-        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Handlers, _dependencies.Limits.MaxResponseSize);
+        _info.SingleExchange ? null : _directCompletions ??= new DirectCompletions(InFlight, _transport, _dependencies.SerializerOptions, _dependencies.Limits.MaxResponseSize);
 
     public static Props Props(SessionInfo info, ISessionTransport transport, SessionDependencies dependencies) =>
         Akka.Actor.Props.Create(() => new SessionActor(info, transport, dependencies));
@@ -132,8 +142,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     protected override void PostStop()
     {
-        var abandoned = _inFlight?.AbandonAll() ?? [];
-        _dependencies.Handlers.Finished(abandoned.Length);
+        var abandoned = _inFlight?.AbandonAll() ?? []; // Their handlers' places are given back there.
         foreach (var call in abandoned)
         {
             call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
@@ -290,9 +299,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return Answer(entry, RpcError.MethodNotFound(method));
         }
 
-        if (!_dependencies.Handlers.TryStart())
+        if (!_dependencies.NodeHandlers.TryStart())
         {
-            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already; given back when the call leaves CallsInFlight.
+            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already. A place taken is given back by CallsInFlight as the call leaves.
             _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
             return Answer(entry, RpcError.ServerBusy);
         }
@@ -401,10 +410,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Its handler answered meanwhile (DirectCompletions).
         }
 
-        _dependencies.Handlers.Finished();
-
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
-        Finish(call, call.IsNotification ? null : ErrorFrame(call.Id, error));
+        Finish(call, call.IsNotification ? null : Reply(call, ErrorFrame(call.Id, error)));
     }
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
@@ -414,11 +421,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return; // Already given up on (timed out or cancelled) and answered.
         }
 
-        _dependencies.Handlers.Finished();
-
-        Finish(call, call.Response(completed.Frame, _dependencies.SerializerOptions));
+        Finish(call, Reply(call, completed.Frame));
     }
 
+    private byte[]? Reply(PendingCall call, byte[]? frame) =>
+        call.Reply(frame, _dependencies.Limits.MaxResponseSize, _dependencies.SerializerOptions);
+
+    /// <summary>Settles a call that left CallsInFlight with its <paramref name="frame"/> (<see cref="PendingCall.Reply"/>; null for a notification).</summary>
     private void Finish(PendingCall call, byte[]? frame)
     {
         if (frame is null)
@@ -428,7 +437,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
         else if (call.Batch is null)
         {
-            Respond(ResponseSizeLimit.Apply(frame, call.Id, _dependencies.Limits.MaxResponseSize, _dependencies.SerializerOptions), requests: 1, call.MessageBytes);
+            Respond(frame, requests: 1, call.MessageBytes);
         }
         else if (call.Batch.Complete(frame))
         {
@@ -443,7 +452,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var bytes = batch.Answered();
         if (batch.IsTooLarge)
         {
-            Respond(ErrorFrame(default, ResponseSizeLimit.Error(_dependencies.Limits.MaxResponseSize, batch: true)), batch.Requests, bytes);
+            Respond(ErrorFrame(default, RpcError.ResponseTooLarge(_dependencies.Limits.MaxResponseSize, batch: true)), batch.Requests, bytes);
         }
         else if (batch.HasResponses)
         {
@@ -480,7 +489,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
-        if (_transport.TryNotify(frame))
+        if (_transport.TryNotify(frame, out var refusedBy))
         {
             _dependencies.Metrics.NotificationDelivered();
             return;
@@ -494,19 +503,21 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             if (_droppedNotifications++ % 1000 == 0)
             {
                 Log.Warning(
-                    "Session [{0}] reads too slowly: {1} notifications dropped so far (its outbound queue is full: ActorRpc:Limits:MaxOutboundQueue {2}, MaxOutboundBytes or MaxNodeBufferedBytes)",
+                    "Session [{0}] reads too slowly: {1} notifications dropped so far (refused at {2} {3})",
                     _info.SessionId,
                     _droppedNotifications,
-                    limits.MaxOutboundQueue);
+                    LimitKeys.Of(refusedBy),
+                    SettingValue(refusedBy, limits));
             }
 
             return;
         }
 
         Log.Warning(
-            "Session [{0}] closed: its client reads too slowly and its outbound queue is full (ActorRpc:Limits:MaxOutboundQueue {1}, MaxOutboundBytes or MaxNodeBufferedBytes)",
+            "Session [{0}] closed: its client reads too slowly (a notification refused at {1} {2})",
             _info.SessionId,
-            limits.MaxOutboundQueue);
+            LimitKeys.Of(refusedBy),
+            SettingValue(refusedBy, limits));
         _transport.Close(SessionCloseReason.SlowConsumer);
         _dependencies.Metrics.SlowConsumerDisconnected();
         StopSession();
@@ -556,6 +567,14 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         _rateLimit ??= MessageRateLimit.For(_dependencies.Limits)!;
         return _rateLimit.TryTake(out retryAfter);
     }
+
+    // The value of the setting that refused a notification, for the log line naming it.
+    private static long SettingValue(OutboundLimit limit, RpcLimitsOptions limits) => limit switch
+    {
+        OutboundLimit.MaxOutboundBytes => limits.MaxOutboundBytes,
+        OutboundLimit.MaxNodeBufferedBytes => limits.MaxNodeBufferedBytes,
+        _ => limits.MaxOutboundQueue,
+    };
 
     private byte[] ErrorFrame(ReadOnlyMemory<byte> id, RpcError error) =>
         JsonRpcResponseWriter.Error(id, error, _dependencies.SerializerOptions);

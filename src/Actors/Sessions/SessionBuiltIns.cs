@@ -31,7 +31,7 @@ internal static class SessionBuiltIns
     /// <param name="subscriptions">The session's topics now.</param>
     /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
-    /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
+    /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics).</param>
     /// <param name="singleExchange">The session is an HTTP exchange, which ends with its answer: <c>subscribe</c> is refused.</param>
     public static BuiltInAnswer? Answer(
         string method,
@@ -39,8 +39,8 @@ internal static class SessionBuiltIns
         ImmutableSortedSet<string> subscriptions,
         TopicCatalog topicCatalog,
         int maxSubscriptionsPerSession,
-        PatternTopicBudget? patternTopics = null,
-        bool singleExchange = false) =>
+        PatternTopicBudget patternTopics,
+        bool singleExchange) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
@@ -66,7 +66,7 @@ internal static class SessionBuiltIns
     }
 
     private static BuiltInAnswer Subscribe(
-        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget? patternTopics)
+        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget patternTopics)
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
@@ -82,7 +82,7 @@ internal static class SessionBuiltIns
         if (subscriptions.Count + topics.Count(t => !subscriptions.Contains(t)) > limit)
         {
             return BuiltInAnswer.Failed(
-                RpcError.InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics (ActorRpc:Limits:MaxSubscriptionsPerSession)."),
+                RpcError.InvalidParams($"Invalid params: a connection may subscribe to at most {limit} topics ({LimitKeys.MaxSubscriptionsPerSession})."),
                 subscriptions);
         }
 
@@ -90,12 +90,12 @@ internal static class SessionBuiltIns
 
         // New names of patterns each cost a topic actor here and a registration on every node: the
         // node holds a bounded number of them. All or nothing, like the rest of this call.
-        if (patternTopics is not null && added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
-            && !patternTopics.TryAdmit(patternNames))
+        if (added.Where(t => !catalog.IsDeclared(t)).ToList() is { Count: > 0 } patternNames
+            && !patternTopics.TryAcquire(patternNames))
         {
             return BuiltInAnswer.Failed(
                 RpcError.InvalidParams(
-                    $"Invalid params: this node holds its maximum of {patternTopics.Limit} pattern topics (ActorRpc:Limits:MaxPatternTopics); "
+                    $"Invalid params: this node holds its maximum of {patternTopics.Limit} pattern topics ({LimitKeys.MaxPatternTopics}); "
                     + "subscribe to a topic already in use, or try again later."),
                 subscriptions);
         }

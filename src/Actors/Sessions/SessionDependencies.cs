@@ -15,8 +15,14 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="TopicsActor">The node's topics actor, where subscriptions are registered.</param>
 /// <param name="Metrics">Where sessions, requests and notifications are counted.</param>
 /// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
-/// <param name="PatternTopics">The node's live pattern topics, admitted on subscribe (ActorRpc:Limits:MaxPatternTopics); null: no node-wide limit.</param>
-/// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers); null for no limit.</param>
+/// <param name="PatternTopics">The node's live pattern topics, admitted on subscribe (ActorRpc:Limits:MaxPatternTopics).</param>
+/// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers).</param>
+/// <remarks>
+/// Every member is required: a limit a host may leave out is a limit production forgets (issue #12
+/// review). The node-wide counts are the node's DI singletons; specs and benchmarks that want none
+/// pass a fresh unlimited one (<see cref="ActorRpc.Actors.Sessions.NodeHandlers.CreateUnlimited"/>,
+/// <see cref="ActorRpc.Actors.Topics.PatternTopicBudget.CreateUnlimited"/>), never one shared by the process.
+/// </remarks>
 internal sealed record SessionDependencies(
     MethodDirectory Directory,
     RpcLimitsOptions Limits,
@@ -25,10 +31,6 @@ internal sealed record SessionDependencies(
     TopicCatalog Topics,
     IActorRef TopicsActor,
     RpcMetrics Metrics,
-    RpcCompatibility Compatibility = RpcCompatibility.None,
-    Topics.PatternTopicBudget? PatternTopics = null,
-    NodeHandlers? NodeHandlers = null)
-{
-    /// <summary>The node's handler count: <see cref="NodeHandlers"/>, or an unlimited one.</summary>
-    public NodeHandlers Handlers => NodeHandlers ?? Sessions.NodeHandlers.Unlimited;
-}
+    RpcCompatibility Compatibility,
+    Topics.PatternTopicBudget PatternTopics,
+    NodeHandlers NodeHandlers);

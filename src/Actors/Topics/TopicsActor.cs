@@ -25,11 +25,11 @@ internal sealed class TopicsActor : ReceiveActor
 {
     private readonly IActorRef _mediator;
     private readonly RpcMetrics _metrics;
-    private readonly PatternTopicBudget? _patternTopics;
+    private readonly PatternTopicBudget _patternTopics;
     private readonly TimeSpan _retainedPatternTopicTtl;
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _pruning = new(StringComparer.Ordinal);
 
-    public TopicsActor(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget? patternTopics, TimeSpan retainedPatternTopicTtl)
+    public TopicsActor(TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget patternTopics, TimeSpan retainedPatternTopicTtl)
     {
         _mediator = mediator;
         _metrics = metrics;
@@ -71,7 +71,7 @@ internal sealed class TopicsActor : ReceiveActor
         });
         Receive<TopicStopped>(stopped =>
         {
-            _patternTopics?.Stopped(stopped.Topic);
+            _patternTopics.Release(stopped.Topic);
             Flush(stopped.Topic, target: null);
         });
         Receive<TopicProtocol.GetRegistrations>(_ => Task
@@ -90,14 +90,11 @@ internal sealed class TopicsActor : ReceiveActor
     /// <param name="catalog">The declared topics and patterns.</param>
     /// <param name="mediator">The cluster's distributed pub/sub mediator.</param>
     /// <param name="metrics">Where subscriptions are counted.</param>
-    /// <param name="patternTopics">Tracks the pattern topics this actor starts and stops (ActorRpc:Limits:MaxPatternTopics); null: not counted.</param>
-    /// <param name="retainedPatternTopicTtl">ActorRpc:Limits:RetainedPatternTopicTtl; null: the default, 1 hour.</param>
+    /// <param name="patternTopics">Tracks the pattern topics this actor starts and stops (ActorRpc:Limits:MaxPatternTopics).</param>
+    /// <param name="retainedPatternTopicTtl">ActorRpc:Limits:RetainedPatternTopicTtl.</param>
     public static Props Props(
-        TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget? patternTopics = null, TimeSpan? retainedPatternTopicTtl = null)
-    {
-        var ttl = retainedPatternTopicTtl ?? new RpcLimitsOptions().RetainedPatternTopicTtl;
-        return Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, metrics, patternTopics, ttl));
-    }
+        TopicCatalog catalog, IActorRef mediator, RpcMetrics metrics, PatternTopicBudget patternTopics, TimeSpan retainedPatternTopicTtl) =>
+        Akka.Actor.Props.Create(() => new TopicsActor(catalog, mediator, metrics, patternTopics, retainedPatternTopicTtl));
 
     /// <summary>
     /// A topic actor that throws is resumed: its subscriber set and state are updated one message at
@@ -118,7 +115,7 @@ internal sealed class TopicsActor : ReceiveActor
         }
 
         // Admitted by the subscribing session; counted again in case a prune released it meanwhile.
-        _patternTopics?.Started(topic);
+        _patternTopics.Add(topic);
         return Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics, _retainedPatternTopicTtl), name);
     }
 

@@ -89,7 +89,7 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddSingleton<NodeShutdown>();
         services.AddSingleton<INodeShutdownParticipant>(sp => sp.GetRequiredService<NodeShutdown>());
         services.AddHostedService(sp => sp.GetRequiredService<NodeShutdown>());
-        services.AddHostedService<IdleConnectionSweeper>();
+        services.AddHostedService<ConnectionDeadlineSweeper>();
         services.AddHostedService<ActorRpcStartupCheck>();
         services.AddHostedService<CookieOriginStartupCheck>();
         services.AddHealthChecks()

@@ -27,6 +27,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
     private TaskCompletionSource? _room;
     private bool _open;
     private bool _ended;
+    private bool _waiting;
 
     public InFlightGate(int limit)
         : this(limit, long.MaxValue, new NodeBufferBudget(long.MaxValue))
@@ -40,6 +41,18 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
             lock (_lock)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>Whether the receive loop waits for room now: it reads nothing until a release (or the node) gives some.</summary>
+    public bool IsWaiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting;
             }
         }
     }
@@ -184,9 +197,20 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
                 // Continuations run off the releasing thread, which is the session actor's. Also completed by Open.
                 _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 room = _room.Task;
+                _waiting = true;
             }
 
-            await (nodeRoom is null ? room : Task.WhenAny(room, nodeRoom)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await (nodeRoom is null ? room : Task.WhenAny(room, nodeRoom)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _waiting = false;
+                }
+            }
         }
     }
 

@@ -9,7 +9,7 @@ namespace ActorRpc.Gateway.Transport;
 /// <remarks>
 /// Over the budget, connections read no new message (they wait in <see cref="WaitForRoomAsync"/>,
 /// all on one shared task, so a blocked reader costs no object of its own) and notifications are
-/// refused (<see cref="TryReserve"/>). Replies and messages already read are always counted
+/// refused (<see cref="TryAcquire"/>). Replies and messages already read are always counted
 /// (<see cref="Add"/>): refusing them would lose work the client was promised, and they are bounded
 /// by the in-flight limits.
 /// </remarks>
@@ -27,7 +27,8 @@ internal sealed class NodeBufferBudget
     }
 
     /// <summary>The bytes buffered now, over all connections.</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
+    /// <remarks>Named like the node's other counts (<c>TryAcquire</c>, <c>Add</c>, <c>Release</c>, <c>Count</c>, <c>Limit</c>).</remarks>
+    public long Count => Interlocked.Read(ref _bytes);
 
     /// <summary>The budget (MaxNodeBufferedBytes).</summary>
     public long Limit => _limit;
@@ -39,7 +40,7 @@ internal sealed class NodeBufferBudget
     public void Add(long bytes) => Interlocked.Add(ref _bytes, bytes);
 
     /// <summary>Counts <paramref name="bytes"/> if they fit in the budget; false (nothing counted) if not.</summary>
-    public bool TryReserve(long bytes)
+    public bool TryAcquire(long bytes)
     {
         var after = Interlocked.Add(ref _bytes, bytes);
         if (after <= _limit)

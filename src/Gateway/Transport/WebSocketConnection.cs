@@ -17,7 +17,7 @@ namespace ActorRpc.Gateway.Transport;
 /// <remarks>
 /// Memory: the gate bounds the bytes of messages in flight (MaxInFlightBytes), the sender the bytes
 /// queued to be written (MaxOutboundBytes), both counted also in the node's <see cref="NodeBufferBudget"/>;
-/// a partial message is bounded in time by MessageTimeout (<see cref="IdleConnectionSweeper"/>).
+/// a partial message is bounded in time by MessageTimeout (<see cref="ConnectionDeadlineSweeper"/>).
 /// When the connection ends, the gate gives the node back whatever is still counted.
 /// </remarks>
 /// <remarks>
@@ -79,6 +79,9 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <summary>The bytes of frames queued to be written (MaxOutboundBytes).</summary>
     public long QueuedBytes => _sender.QueuedBytes;
 
+    /// <summary>Whether reading is paused: the reader waits for messages in flight (or the node's buffers) to make room.</summary>
+    public bool IsReadingPaused => _inFlight.IsWaiting;
+
     /// <summary>The bytes of messages read and not yet finished (MaxInFlightBytes).</summary>
     public long InFlightBytes => _inFlight.Bytes;
 
@@ -86,6 +89,8 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     public bool IsClosing => _sender.IsClosing;
 
     public bool TryNotify(byte[] frame) => _sender.TryNotify(frame);
+
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy) => _sender.TryNotify(frame, out refusedBy);
 
     public void Reply(ResponseFrame frame, int requests, long messageBytes = 0) => _sender.Reply(frame, requests, messageBytes);
 
@@ -100,7 +105,7 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
         {
             case SessionCloseReason.SlowConsumer:
                 // Which budget it passed: the queue's length, its bytes, or the node's.
-                Close(WebSocketCloseStatus.PolicyViolation, $"Too slow: outbound queue full (ActorRpc:Limits:{_sender.RefusedBy})");
+                Close(WebSocketCloseStatus.PolicyViolation, $"Too slow: outbound queue full ({_sender.RefusedBy})");
                 break;
             default:
                 Close(WebSocketCloseStatus.InternalServerError, SessionFailedReason);

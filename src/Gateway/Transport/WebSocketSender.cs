@@ -14,11 +14,12 @@ namespace ActorRpc.Gateway.Transport;
 /// idle connection therefore holds no send task.
 /// </remarks>
 /// <remarks>
-/// Bounds: replies are bounded by the in-flight limit (<see cref="InFlightGate"/>: the receive
-/// loop reads no further message while MaxRequestsInFlight requests are unanswered or their
-/// replies unwritten), notifications by MaxOutboundQueue (past it <see cref="TryNotify"/> refuses,
-/// and the session applies the slow-consumer policy). So the queue, though without a capacity,
-/// never grows without end.
+/// Bounds: replies are bounded by the in-flight limits (<see cref="InFlightGate"/>: the reader
+/// reads no further message while MaxRequestsInFlight requests, or MaxInFlightBytes of messages,
+/// are unanswered or their replies unwritten), notifications by MaxOutboundQueue, MaxOutboundBytes
+/// and the node's MaxNodeBufferedBytes (past any of them <see cref="TryNotify(byte[], out OutboundLimit)"/>
+/// refuses, saying which, and the session applies the slow-consumer policy). So the queue, though
+/// without a capacity, never grows without end.
 /// </remarks>
 /// <remarks>
 /// Bytes: every frame, reply or notification, counts its length from when it is queued until it is
@@ -51,8 +52,8 @@ internal sealed class WebSocketSender
     private int _queuedNotifications;
     // Bytes of the frames queued or being written.
     private long _queuedBytes;
-    // Which budget refused the last notification, for the close reason; null until one did.
-    private string? _refusedBy;
+    // Which budget refused the last notification (an OutboundLimit), for the close reason; None until one did.
+    private int _refusedBy;
     private long _lastSent = Environment.TickCount64;
     // Set once; its presence is the "closing" flag, so a reader that sees closing always sees the status too.
     private CloseRequest? _close;
@@ -75,8 +76,8 @@ internal sealed class WebSocketSender
     /// <summary>The bytes of the frames queued or being written.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
-    /// <summary>The setting whose budget refused the last notification (MaxOutboundQueue when none did).</summary>
-    public string RefusedBy => Volatile.Read(ref _refusedBy) ?? "MaxOutboundQueue";
+    /// <summary>The key of the setting whose budget refused the last notification (MaxOutboundQueue when none did).</summary>
+    public string RefusedBy => LimitKeys.Of((OutboundLimit)Volatile.Read(ref _refusedBy));
 
     /// <summary>Whether a close was asked for; from then on every frame is dropped.</summary>
     public bool IsClosing => Volatile.Read(ref _close) is not null;
@@ -96,13 +97,19 @@ internal sealed class WebSocketSender
         }
     }
 
+    /// <inheritdoc cref="TryNotify(byte[], out OutboundLimit)"/>
+    public bool TryNotify(byte[] frame) => TryNotify(frame, out _);
+
     /// <summary>
-    /// Queues a notification; false when <c>MaxOutboundQueue</c> notifications already wait (the
-    /// frame is not queued). Once closing, or after a failed send, the frame is dropped on purpose
-    /// (true): only a full queue on an open connection is the client's fault.
+    /// Queues a notification; false, with the setting in <paramref name="refusedBy"/>, when
+    /// <c>MaxOutboundQueue</c> notifications already wait, or the frame would take the queued bytes
+    /// past <c>MaxOutboundBytes</c> or the node's past <c>MaxNodeBufferedBytes</c> (the frame is then
+    /// not queued). Once closing, or after a failed send, the frame is dropped on purpose (true): only
+    /// a full queue on an open connection is the client's fault.
     /// </summary>
-    public bool TryNotify(byte[] frame)
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
     {
+        refusedBy = OutboundLimit.None;
         if (IsClosing)
         {
             return true;
@@ -111,7 +118,7 @@ internal sealed class WebSocketSender
         if (Interlocked.Increment(ref _queuedNotifications) > _maxQueuedNotifications)
         {
             Interlocked.Decrement(ref _queuedNotifications);
-            return Refused("MaxOutboundQueue");
+            return Refused(OutboundLimit.MaxOutboundQueue, out refusedBy);
         }
 
         var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
@@ -119,7 +126,7 @@ internal sealed class WebSocketSender
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             Interlocked.Decrement(ref _queuedNotifications);
-            return Refused("MaxOutboundBytes");
+            return Refused(OutboundLimit.MaxOutboundBytes, out refusedBy);
         }
 
         // Over the node's budget only a subscriber that is already behind is refused: one whose queue was
@@ -128,11 +135,11 @@ internal sealed class WebSocketSender
         {
             _node.Add(frame.Length);
         }
-        else if (!_node.TryReserve(frame.Length))
+        else if (!_node.TryAcquire(frame.Length))
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             Interlocked.Decrement(ref _queuedNotifications);
-            return Refused("MaxNodeBufferedBytes");
+            return Refused(OutboundLimit.MaxNodeBufferedBytes, out refusedBy);
         }
 
         var outbound = new OutboundFrame(frame, frame.Length, Requests: 0, MessageBytes: 0, IsNotification: true, Pooled: false);
@@ -417,9 +424,10 @@ internal sealed class WebSocketSender
         return dropped;
     }
 
-    private bool Refused(string setting)
+    private bool Refused(OutboundLimit setting, out OutboundLimit refusedBy)
     {
-        Volatile.Write(ref _refusedBy, setting);
+        Volatile.Write(ref _refusedBy, (int)setting);
+        refusedBy = setting;
         return false;
     }
 

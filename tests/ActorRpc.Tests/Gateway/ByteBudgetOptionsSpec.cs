@@ -37,6 +37,6 @@ public sealed class ByteBudgetOptionsSpec
         var budget = server.App.Services.GetRequiredService<ActorRpc.Gateway.Transport.NodeBufferBudget>();
         Assert.Same(budget, server.App.Services.GetRequiredService<ActorRpc.Gateway.Transport.NodeBufferBudget>());
         Assert.Equal(536870912, budget.Limit);
-        Assert.Equal(0, budget.Bytes);
+        Assert.Equal(0, budget.Count);
     }
 }

@@ -22,12 +22,12 @@ public sealed class WebSocketByteBudgetSpec
         gate.Add(1, 600);
         var room = gate.WaitForRoomAsync(CancellationToken.None);
         Assert.False(room.IsCompleted);
-        Assert.Equal(1200, node.Bytes);
+        Assert.Equal(1200, node.Count);
 
         gate.Release(1, 600);
         await room.DefaultTimeout();
         gate.Release(1, 600);
-        Assert.Equal(0, node.Bytes);
+        Assert.Equal(0, node.Count);
     }
 
     [Fact]
@@ -113,9 +113,9 @@ public sealed class WebSocketByteBudgetSpec
         gate.Add(2, 700);
 
         gate.End();
-        Assert.Equal(0, node.Bytes);
+        Assert.Equal(0, node.Count);
         gate.Release(2, 700); // a late settlement: the node is not paid twice
-        Assert.Equal(0, node.Bytes);
+        Assert.Equal(0, node.Count);
     }
 
     [Fact]
@@ -128,9 +128,9 @@ public sealed class WebSocketByteBudgetSpec
         Assert.True(sender.TryNotify(new byte[600])); // being written: still counted
         Assert.True(sender.TryNotify(new byte[300]));
         Assert.False(sender.TryNotify(new byte[300]));
-        Assert.Equal("MaxOutboundBytes", sender.RefusedBy);
+        Assert.Equal("ActorRpc:Limits:MaxOutboundBytes", sender.RefusedBy);
         Assert.Equal(900, sender.QueuedBytes);
-        Assert.Equal(900, node.Bytes);
+        Assert.Equal(900, node.Count);
 
         sender.Reply(new byte[500], requests: 0); // replies count, but are never refused
         Assert.Equal(1400, sender.QueuedBytes);
@@ -156,13 +156,13 @@ public sealed class WebSocketByteBudgetSpec
 
         Assert.True(sender.TryNotify(new byte[100])); // its queue was empty: a reader is never refused for the node
         Assert.False(sender.TryNotify(new byte[200]));
-        Assert.Equal("MaxNodeBufferedBytes", sender.RefusedBy);
+        Assert.Equal("ActorRpc:Limits:MaxNodeBufferedBytes", sender.RefusedBy);
         Assert.True(sender.TryNotify(new byte[100]));
         await socket.PendingStarted.DefaultTimeout();
         socket.NextSends = FakeWebSocket.SendBehaviour.Complete;
         socket.ReleasePending();
         await Eventually.AssertAsync(() => Assert.Equal(0, sender.QueuedBytes));
-        Assert.Equal(800, node.Bytes); // written: released
+        Assert.Equal(800, node.Count); // written: released
     }
 
     [Fact]
@@ -195,6 +195,6 @@ public sealed class WebSocketByteBudgetSpec
 
         Assert.Equal(0, sender.QueuedBytes);
         Assert.Equal(0, inFlight.Bytes);
-        Assert.Equal(0, node.Bytes);
+        Assert.Equal(0, node.Count);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using ActorRpc.Gateway.Transport;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ActorRpc.Tests.Reliability;
 
@@ -42,7 +43,11 @@ public sealed class ByteBudgetSpec
         await using var socket = await server.ConnectAsync();
 
         Assert.Equal("pong", (await socket.CallAsync("ping")).GetProperty("result").GetString());
-        await Task.Delay(TimeSpan.FromMilliseconds(600)); // several sweeps, no partial message: nothing to close
+
+        // A sweep that began once the connection had been quiet past MessageTimeout, with no partial message: nothing to close.
+        var quietPastTimeout = Environment.TickCount64 + 200;
+        var sweeper = server.App.Services.GetServices<IHostedService>().OfType<ConnectionDeadlineSweeper>().Single();
+        await Eventually.AssertAsync(() => Assert.True(sweeper.LastSweep >= quietPastTimeout));
         await socket.SendAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"""), WebSocketMessageType.Text, endOfMessage: false);
         await socket.SendAsync(Encoding.UTF8.GetBytes(""" "ping","id":1}"""), WebSocketMessageType.Text, endOfMessage: true);
         Assert.Equal("pong", (await socket.ReceiveJsonAsync()).GetProperty("result").GetString());
@@ -72,9 +77,10 @@ public sealed class ByteBudgetSpec
         }
 
         await Eventually.AssertAsync(() => Assert.Equal(3, held.Running));
-        await Task.Delay(TestTimeouts.Short); // nothing more may start while those hold their bytes
-        Assert.Equal(3, held.Started);
         var connection = Assert.Single(server.App.Services.GetRequiredService<ConnectionRegistry>().Connections);
+        // The reader parks before the fourth message (180 KB would be in flight): nothing more can start until a release.
+        await Eventually.AssertAsync(() => Assert.True(connection.IsReadingPaused));
+        Assert.Equal(3, held.Started);
         Assert.Equal(messages.Take(3).Sum(m => (long)Encoding.UTF8.GetByteCount(m)), connection.InFlightBytes);
 
         held.ReleaseAll();
@@ -125,7 +131,7 @@ public sealed class ByteBudgetSpec
         Assert.InRange(mostQueued, 0, OutboundBudget);
         Assert.InRange(registry.Connections.Max(c => c.QueuedBytes), 0, OutboundBudget);
         // The node holds what the slow client's budget allows, not the 54 MB published.
-        Assert.InRange(node.Bytes, 0, 2 * OutboundBudget);
+        Assert.InRange(node.Count, 0, 2 * OutboundBudget);
         Assert.Equal(WebSocketState.Open, slow.Socket.State);
         Assert.Equal(WebSocketState.Open, reader.Socket.State);
     }

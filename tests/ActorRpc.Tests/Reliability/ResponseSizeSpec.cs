@@ -21,6 +21,7 @@ public sealed class ResponseSizeSpec
         var error = response.GetProperty("error");
         Assert.Equal(-32603, error.GetProperty("code").GetInt32());
         Assert.Contains("ActorRpc:Limits:MaxResponseSize", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ActorRpc:Limits:MaxResponseSize", error.GetProperty("data").GetProperty("limit").GetString()); // as -32000 names its limit
         Assert.False(response.TryGetProperty("result", out _));
 
         // Under the limit, and afterwards: answered as ever.
@@ -45,6 +46,7 @@ public sealed class ResponseSizeSpec
         var error = response.GetProperty("error");
         Assert.Equal(-32603, error.GetProperty("code").GetInt32());
         Assert.Contains("ActorRpc:Limits:MaxResponseSize", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ActorRpc:Limits:MaxResponseSize", error.GetProperty("data").GetProperty("limit").GetString());
 
         // A batch that fits is an array as ever.
         await socket.SendAsync($"[{string.Join(',', entries.Take(2))}]");

@@ -9,7 +9,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void TryComplete_Twice_OnlyTheFirstTakesTheCall()
     {
-        var calls = new CallsInFlight();
+        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
         calls.Add(Call(1, "1"));
 
         Assert.True(calls.TryComplete(1, out var call));
@@ -21,7 +21,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void TryComplete_AfterTryGiveUp_FindsTheCallGone()
     {
-        var calls = new CallsInFlight();
+        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
         var given = Call(1, "1");
         calls.Add(given);
 
@@ -35,7 +35,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void AbandonAll_TakesEveryCallOutAndCancelsThem()
     {
-        var calls = new CallsInFlight();
+        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
         calls.Add(Call(1, "1"));
         calls.Add(Call(2, ""));
 
@@ -45,6 +45,32 @@ public sealed class CallsInFlightSpec
         Assert.Equal(0, calls.Count);
         Assert.False(calls.TryComplete(1, out _));
         Assert.True(SpinWait.SpinUntil(() => abandoned.All(c => c.Cancellation.IsCancellationRequested), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void EachDoor_GivesBackTheCallsHandlerPlaceExactlyOnce()
+    {
+        // Review of issue 12: the place was given back by each caller of the three doors, not by the doors.
+        var handlers = new NodeHandlers(10);
+        var calls = new CallsInFlight(handlers);
+        for (var sequence = 1; sequence <= 4; sequence++)
+        {
+            Assert.True(handlers.TryStart());
+            calls.Add(Call(sequence, $"{sequence}"));
+        }
+
+        Assert.True(calls.TryComplete(1, out _));
+        Assert.False(calls.TryComplete(1, out _));
+        Assert.False(calls.TryGiveUp(1, -32800, out _));
+        Assert.Equal(3, handlers.Running);
+
+        Assert.True(calls.TryGiveUp(2, -32001, out _));
+        Assert.False(calls.TryComplete(2, out _));
+        Assert.Equal(2, handlers.Running);
+
+        calls.AbandonAll();
+        calls.AbandonAll();
+        Assert.Equal(0, handlers.Running);
     }
 
     [Fact]
@@ -117,7 +143,7 @@ public sealed class CallsInFlightSpec
     {
         // Issue #12: each cancel scanned and unescaped every call in flight, so a flood of cancels was quadratic.
         const int inFlight = 5000;
-        var calls = new CallsInFlight();
+        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
         for (var i = 1; i <= inFlight; i++)
         {
             calls.Add(Call(i, $"\"id-\\u00{i % 100:D2}-{i}\""));
@@ -151,7 +177,7 @@ public sealed class CallsInFlightSpec
 
     private static CallsInFlight With(params PendingCall[] pending)
     {
-        var calls = new CallsInFlight();
+        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
         foreach (var call in pending)
         {
             calls.Add(call);

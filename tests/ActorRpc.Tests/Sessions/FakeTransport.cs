@@ -15,11 +15,20 @@ internal sealed class FakeTransport : ISessionTransport
     public IReadOnlyList<string> Sent => [.. _sent];
 
     public volatile bool Full;
+
+    /// <summary>The setting a refused notification names (while <see cref="Full"/>).</summary>
+    public OutboundLimit RefusedBy { get; set; } = OutboundLimit.MaxOutboundQueue;
     public volatile bool Completed;
 
     public SessionCloseReason? ClosedWith { get; private set; }
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
+    {
+        refusedBy = Full ? RefusedBy : OutboundLimit.None;
+        return TryNotify(frame);
+    }
 
     public bool TryNotify(byte[] frame)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using ActorRpc.Actors.Sessions;
+using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Topics;
 
@@ -16,7 +17,7 @@ public sealed class SessionBuiltInsSpec
     [Fact]
     public void Answer_OrdinaryMethod_Null()
     {
-        Assert.Null(SessionBuiltIns.Answer("add", Params("[1,2]"), SessionBuiltIns.NoSubscriptions, Catalog, 10));
+        Assert.Null(SessionBuiltIns.Answer("add", Params("[1,2]"), SessionBuiltIns.NoSubscriptions, Catalog, 10, PatternTopicBudget.CreateUnlimited(), singleExchange: false));
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public sealed class SessionBuiltInsSpec
     {
         // Issue 12: an HTTP exchange ends with its answer, so its subscriptions would only leak registrations.
         var before = Set("news");
-        var answer = SessionBuiltIns.Answer("subscribe", Params("""["alerts"]"""), before, Catalog, 10, singleExchange: true)!;
+        var answer = SessionBuiltIns.Answer("subscribe", Params("""["alerts"]"""), before, Catalog, 10, PatternTopicBudget.CreateUnlimited(), singleExchange: true)!;
 
         Assert.Equal(-32600, answer.Error?.Code);
         Assert.Equal("subscriptions need a WebSocket", answer.Error?.Message);
@@ -60,7 +61,7 @@ public sealed class SessionBuiltInsSpec
     [Fact]
     public void Subscribe_BeyondMaxSubscriptionsPerSession_ReturnsInvalidParamsNamingTheSetting()
     {
-        var answer = SessionBuiltIns.Answer("subscribe", Params("""["alerts","orders.1"]"""), Set("news"), Catalog, maxSubscriptionsPerSession: 2)!;
+        var answer = SessionBuiltIns.Answer("subscribe", Params("""["alerts","orders.1"]"""), Set("news"), Catalog, maxSubscriptionsPerSession: 2, PatternTopicBudget.CreateUnlimited(), singleExchange: false)!;
 
         Assert.Equal(InvalidParams, answer.Error!.Code);
         Assert.Contains("at most 2 topics", answer.Error.Message, StringComparison.Ordinal);
@@ -71,7 +72,7 @@ public sealed class SessionBuiltInsSpec
     [Fact]
     public void Subscribe_UpToTheLimitCountingOnlyNewTopics_Succeeds()
     {
-        var answer = SessionBuiltIns.Answer("subscribe", Params("""["news","alerts"]"""), Set("news"), Catalog, maxSubscriptionsPerSession: 2)!;
+        var answer = SessionBuiltIns.Answer("subscribe", Params("""["news","alerts"]"""), Set("news"), Catalog, maxSubscriptionsPerSession: 2, PatternTopicBudget.CreateUnlimited(), singleExchange: false)!;
 
         Assert.Null(answer.Error);
         Assert.Equal(["alerts"], answer.Subscribe);
@@ -171,7 +172,7 @@ public sealed class SessionBuiltInsSpec
     }
 
     private static BuiltInAnswer Answer(string method, string parameters, ImmutableSortedSet<string> subscriptions) =>
-        SessionBuiltIns.Answer(method, Params(parameters), subscriptions, Catalog, maxSubscriptionsPerSession: 10)!;
+        SessionBuiltIns.Answer(method, Params(parameters), subscriptions, Catalog, maxSubscriptionsPerSession: 10, PatternTopicBudget.CreateUnlimited(), singleExchange: false)!;
 
     private static ReadOnlyMemory<byte> Params(string json) => Encoding.UTF8.GetBytes(json);
 

@@ -20,6 +20,23 @@ public sealed class SessionSlowConsumerSpec : SessionSpecBase
     }
 
     [Fact]
+    public async Task Deliver_RefusedByTheNodeBudget_LogsThatExactSettingAndItsValue()
+    {
+        // Review of issue 12: the log guessed ("MaxOutboundQueue 1024, MaxOutboundBytes or MaxNodeBufferedBytes").
+        var session = StartSession(singleExchange: false, new RpcLimitsOptions { MaxNodeBufferedBytes = 123_456 });
+        Transport.Full = true;
+        Transport.RefusedBy = OutboundLimit.MaxNodeBufferedBytes;
+
+        await EventFilter.Warning(contains: "refused at ActorRpc:Limits:MaxNodeBufferedBytes 123456").ExpectOneAsync(
+            () =>
+            {
+                session.Tell(new SessionProtocol.Deliver("n"u8.ToArray()));
+                return Task.CompletedTask;
+            });
+        await AwaitAssertAsync(() => Assert.Equal(SessionCloseReason.SlowConsumer, Transport.ClosedWith));
+    }
+
+    [Fact]
     public async Task Deliver_NotificationQueueFullWithDropPolicy_DropsAndKeepsAnswering()
     {
         var session = StartSession(singleExchange: false, new RpcLimitsOptions { SlowConsumerPolicy = SlowConsumerPolicy.DropNotifications });

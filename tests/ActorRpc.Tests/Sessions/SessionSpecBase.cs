@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
+using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,9 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
             topics ?? TopicCatalog.Empty,
             Topics.Ref,
             metrics ?? Infrastructure.TestMetrics.Create("known", "other"),
-            NodeHandlers: nodeHandlers);
+            RpcCompatibility.None,
+            PatternTopicBudget.CreateUnlimited(),
+            nodeHandlers ?? NodeHandlers.CreateUnlimited());
         var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
         return Sys.ActorOf(SessionActor.Props(info, Transport, dependencies));
     }

@@ -9,11 +9,11 @@ public sealed class PatternTopicBudgetSpec
     public void TryAdmit_PastTheLimit_AdmitsNoneOfTheRequest()
     {
         var budget = new PatternTopicBudget(limit: 3);
-        Assert.True(budget.TryAdmit(["a", "b"]));
+        Assert.True(budget.TryAcquire(["a", "b"]));
 
-        Assert.False(budget.TryAdmit(["c", "d"]));
+        Assert.False(budget.TryAcquire(["c", "d"]));
         Assert.Equal(2, budget.Count);
-        Assert.True(budget.TryAdmit(["a", "b", "c"])); // a and b are live already
+        Assert.True(budget.TryAcquire(["a", "b", "c"])); // a and b are live already
         Assert.Equal(3, budget.Count);
     }
 
@@ -21,12 +21,12 @@ public sealed class PatternTopicBudgetSpec
     public void Stopped_FreesTheName_StartedAfterAPruneCountsItAgain()
     {
         var budget = new PatternTopicBudget(limit: 1);
-        Assert.True(budget.TryAdmit(["a"]));
-        budget.Stopped("a");
-        Assert.True(budget.TryAdmit(["b"]));
+        Assert.True(budget.TryAcquire(["a"]));
+        budget.Release("a");
+        Assert.True(budget.TryAcquire(["b"]));
 
-        budget.Started("b");
+        budget.Add("b");
         Assert.Equal(1, budget.Count);
-        Assert.False(budget.TryAdmit(["c"]));
+        Assert.False(budget.TryAcquire(["c"]));
     }
 }

@@ -42,6 +42,22 @@ public sealed class PatternTopicLimitsSpec
     }
 
     [Fact]
+    public async Task PatternTopicBudget_OneDiSingletonPerNode_TheOneSessionsCountIn()
+    {
+        // Review of issue 12: the budget was built inline at start-up, out of reach of DI, unlike NodeHandlers.
+        await using var server = await RpcServer.StartAsync(
+            builder => builder.Services.AddActorRpc().AddTopicPattern("orders.*"), "--ActorRpc:Limits:MaxPatternTopics=3");
+        var budget = server.App.Services.GetRequiredService<PatternTopicBudget>();
+        Assert.Same(budget, server.App.Services.GetRequiredService<PatternTopicBudget>());
+        Assert.Equal(3, budget.Limit);
+
+        await using var client = await server.ConnectAsync();
+        JsonAssert.Result(await client.CallAsync("subscribe", new[] { "orders.1", "orders.2", "news" }));
+
+        Assert.Equal(2, budget.Count);
+    }
+
+    [Fact]
     public async Task PatternTopic_RetainedThenLeft_ActorAndRegistrationGoneAfterTtl()
     {
         await using var server = await RpcServer.StartAsync(

@@ -11,9 +11,17 @@ namespace ActorRpc.Gateway.Transport;
 /// thousands of connections, timers would cost more than the occasional pass over a dictionary,
 /// and an idle connection costs the sweep a read of two fields.
 /// </summary>
-internal sealed class IdleConnectionSweeper(ConnectionRegistry connections, IOptions<RpcEndpointOptions> options, ILoggerFactory loggerFactory) : BackgroundService
+internal sealed class ConnectionDeadlineSweeper(ConnectionRegistry connections, IOptions<RpcEndpointOptions> options, ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("ActorRpc.Gateway.WebSocket");
+    private long _lastSweep;
+
+    /// <summary>
+    /// When the last complete sweep began (<see cref="Environment.TickCount64"/>; 0 before the first):
+    /// every connection it did not close was within both deadlines then. Lets a test wait for a sweep
+    /// rather than sleep through some.
+    /// </summary>
+    internal long LastSweep => Interlocked.Read(ref _lastSweep);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,6 +62,8 @@ internal sealed class IdleConnectionSweeper(ConnectionRegistry connections, IOpt
                         connection.Close(WebSocketCloseStatus.NormalClosure, "Idle timeout (ActorRpc:Endpoint:IdleTimeout)");
                     }
                 }
+
+                Interlocked.Exchange(ref _lastSweep, now);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
