@@ -80,7 +80,8 @@ public sealed class RpcLimitsOptions : IValidatableObject
     /// <summary>
     /// How many handlers may run at once on this node, over all WebSocket connections and HTTP
     /// exchanges together: a call counts from its dispatch until it is answered, given up
-    /// (HandlerTimeout, <c>$/cancelRequest</c>) or its connection ends. Past it a call is answered
+    /// (HandlerTimeout, <c>$/cancelRequest</c>) or its connection ends, and a handler this node runs
+    /// until it returns (one that ignores its cancelled token still counts). Past it a call is answered
     /// -32000 "Server busy" (its data names this setting), a notification is dropped and counted
     /// (<c>actorrpc.requests.refused</c>), and a POST that arrives while the node is full gets 503
     /// with <c>Retry-After</c> before anything runs. <b>Default:</b> 10,000.

@@ -20,9 +20,9 @@ internal sealed record MethodRoute(IActorRef Router, LocalTaskMethod? LocalTask 
     /// <summary>
     /// Starts a call of this method; the session learns its end from one
     /// <see cref="RouterProtocol.InvocationCompleted"/>, or, for a local task given a
-    /// <paramref name="completion"/>, from that.
+    /// <paramref name="completion"/>, from that. A local task holds <paramref name="place"/> until its handler returns.
     /// </summary>
-    public void Start(RpcCall call, IActorRef session, ICallCompletion? completion = null)
+    public void Start(RpcCall call, IActorRef session, ICallCompletion? completion = null, IHandlerPlace? place = null)
     {
         if (LocalTask is { } local)
         {
@@ -30,7 +30,7 @@ internal sealed record MethodRoute(IActorRef Router, LocalTaskMethod? LocalTask 
             // arrived. A thread's local queue is last in first out: a burst of pipelined requests read
             // in one session turn started in reverse (the load bench counted pipelined publishes out
             // of order); it saved no CPU measurable on this machine.
-            ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(local.Handler, call, session, local.Outcomes, completion: completion), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(local.Handler, call, session, local.Outcomes, completion: completion, place: place), preferLocal: false);
         }
         else
         {

@@ -16,13 +16,15 @@ namespace ActorRpc.Actors.Routing;
 /// <param name="outcomes">Writes the response.</param>
 /// <param name="finishedTo">For a call routed from another node: its router, which owns the call's token source.</param>
 /// <param name="completion">Where the session takes the outcome directly, instead of a message to <paramref name="replyTo"/>.</param>
+/// <param name="place">The call's place among the node's handlers, let go once the handler has returned and its outcome is handed on.</param>
 internal sealed class TaskInvocation(
     TaskMethodHandler handler,
     RpcCall call,
     IActorRef replyTo,
     CallOutcomes outcomes,
     IActorRef? finishedTo = null,
-    ICallCompletion? completion = null) : IThreadPoolWorkItem
+    ICallCompletion? completion = null,
+    IHandlerPlace? place = null) : IThreadPoolWorkItem
 {
     public void Execute() => _ = RunAsync();
 
@@ -55,5 +57,6 @@ internal sealed class TaskInvocation(
         }
 
         finishedTo?.Tell(new RouterProtocol.RoutedCallFinished(replyTo, call.Sequence), ActorRefs.NoSender);
+        place?.HandlerReturned();
     }
 }

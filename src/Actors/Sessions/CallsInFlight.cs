@@ -29,8 +29,12 @@ namespace ActorRpc.Actors.Sessions;
 /// kept from then on, so the many clients that never cancel pay nothing for it per call.
 /// </para>
 /// </remarks>
-/// <param name="handlers">The node's running handlers (ActorRpc:Limits:MaxNodeHandlers): every call added holds one place, given back as it leaves.</param>
-internal sealed class CallsInFlight(NodeHandlers handlers)
+/// <remarks>
+/// Every call added holds a place among the node's running handlers (ActorRpc:Limits:MaxNodeHandlers);
+/// each door lets go of the session's hold on it (<see cref="PendingCall.LeftSession"/>), and a task
+/// handler this node runs keeps its own until it returns.
+/// </remarks>
+internal sealed class CallsInFlight
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, PendingCall> _calls = [];
@@ -142,7 +146,7 @@ internal sealed class CallsInFlight(NodeHandlers handlers)
             return false;
         }
 
-        handlers.Finished();
+        call.LeftSession();
 
         // Success or error is on the handler's span, where the outcome is known.
         RpcTracing.Finish(call.Span, errorCode: null);
@@ -162,7 +166,7 @@ internal sealed class CallsInFlight(NodeHandlers handlers)
             return false;
         }
 
-        handlers.Finished();
+        call.LeftSession();
 
         // Cancelled off the session's thread: cancellation runs handlers' continuations.
         _ = call.Cancellation.CancelAsync();
@@ -187,10 +191,10 @@ internal sealed class CallsInFlight(NodeHandlers handlers)
             return calls;
         }
 
-        handlers.Finished(calls.Length);
         var tokens = new CancellationTokenSource[calls.Length];
         for (var i = 0; i < calls.Length; i++)
         {
+            calls[i].LeftSession();
             tokens[i] = calls[i].Cancellation;
             calls[i].Span?.SetTag("actorrpc.abandoned", true); // The session ended before the call's answer.
             RpcTracing.Finish(calls[i].Span, errorCode: null);

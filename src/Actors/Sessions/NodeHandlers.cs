@@ -3,8 +3,10 @@ namespace ActorRpc.Actors.Sessions;
 /// <summary>
 /// The handlers running on this node for its clients, over every WebSocket and HTTP exchange,
 /// held under <c>ActorRpc:Limits:MaxNodeHandlers</c>. One per node (a DI singleton): sessions take
-/// a place when they dispatch a call and give it back when the call leaves their calls in flight
-/// (answered, given up, or abandoned with the session); the HTTP endpoint refuses a POST while
+/// a place when they dispatch a call, and it goes back when the call has left their calls in flight
+/// (answered, given up, or abandoned with the session) and, for a task handler this node runs, the
+/// handler has returned (<see cref="PendingCall"/>): a handler that ignores its cancelled token still
+/// counts. The HTTP endpoint refuses a POST while
 /// <see cref="IsFull"/>. Thread-safe and lock-free: it is on every call's path.
 /// </summary>
 /// <param name="limit">ActorRpc:Limits:MaxNodeHandlers.</param>

@@ -19,8 +19,14 @@ internal sealed record PendingCall(
     IActorRef? Router,
     CancellationTokenSource Cancellation,
     long Deadline,
-    System.Diagnostics.Activity? Span)
+    System.Diagnostics.Activity? Span) : Routing.IHandlerPlace
 {
+    // Who holds the call's place among the node's handlers (MaxNodeHandlers): the session until the call
+    // leaves CallsInFlight, and, for a task this node runs, the handler until it returns. The place goes
+    // back when both have let go, so a handler that ignores its cancelled token (given up at
+    // HandlerTimeout, by $/cancelRequest, with its connection) still counts while it runs.
+    private int _placeHolders = 1;
+
     public bool IsNotification => Id.IsEmpty;
 
     /// <summary>
@@ -28,6 +34,30 @@ internal sealed record PendingCall(
     /// settles; 0 for a batch's entry, whose batch settles its bytes (see <see cref="BatchResponse"/>).
     /// </summary>
     public long MessageBytes { get; init; }
+
+    /// <summary>The node's count of running handlers, where the call's place goes back.</summary>
+    public required NodeHandlers Handlers { get; init; }
+
+    /// <summary>This node runs the call's handler as a task, which holds the place too until it returns (<see cref="Routing.IHandlerPlace"/>).</summary>
+    public bool HandlerRunsHere
+    {
+        get => Volatile.Read(ref _placeHolders) > 1;
+        init => _placeHolders = value ? 2 : 1;
+    }
+
+    /// <summary>The call left the session's calls in flight: the session's hold on the place ends.</summary>
+    public void LeftSession() => ReleasePlace();
+
+    /// <inheritdoc/>
+    public void HandlerReturned() => ReleasePlace();
+
+    private void ReleasePlace()
+    {
+        if (Interlocked.Decrement(ref _placeHolders) == 0)
+        {
+            Handlers.Finished();
+        }
+    }
 
     /// <summary>
     /// What the client gets once the handler finished with <paramref name="handlerFrame"/>: nothing

@@ -106,7 +106,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private int InFlightCount => _inFlight?.Count ?? 0;
 
-    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight(_dependencies.NodeHandlers);
+    private CallsInFlight InFlight => _inFlight ??= new CallsInFlight();
 
     // WebSocket sessions only: an HTTP exchange ends when its last call does, which the session itself must see.
     private DirectCompletions? DirectCompletions =>
@@ -301,7 +301,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         if (!_dependencies.NodeHandlers.TryStart())
         {
-            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already. A place taken is given back by CallsInFlight as the call leaves.
+            // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already. A place taken goes back once the call has left CallsInFlight and, for a task run here, its handler has returned (PendingCall).
             _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
             return Answer(entry, RpcError.ServerBusy);
         }
@@ -312,7 +312,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         // A task the session starts itself has only its token to cancel; other calls have a router to tell.
         var router = route.LocalTask is null ? route.Router : null;
-        inFlight.Add(new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span) { MessageBytes = messageBytes });
+        var pending = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span)
+        {
+            MessageBytes = messageBytes,
+            Handlers = _dependencies.NodeHandlers,
+            HandlerRunsHere = route.LocalTask is not null,
+        };
+        inFlight.Add(pending);
         if (!entry.IsNotification)
         {
             batch?.Expect();
@@ -330,7 +336,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
         var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token) { TraceParent = span?.Context ?? default };
-        route.Start(call, Self, batch is null ? DirectCompletions : null);
+        route.Start(call, Self, batch is null ? DirectCompletions : null, pending);
         return new Dispatched(null, null, Routed: true);
     }
 

@@ -9,7 +9,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void TryComplete_Twice_OnlyTheFirstTakesTheCall()
     {
-        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
+        var calls = new CallsInFlight();
         calls.Add(Call(1, "1"));
 
         Assert.True(calls.TryComplete(1, out var call));
@@ -21,7 +21,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void TryComplete_AfterTryGiveUp_FindsTheCallGone()
     {
-        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
+        var calls = new CallsInFlight();
         var given = Call(1, "1");
         calls.Add(given);
 
@@ -35,7 +35,7 @@ public sealed class CallsInFlightSpec
     [Fact]
     public void AbandonAll_TakesEveryCallOutAndCancelsThem()
     {
-        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
+        var calls = new CallsInFlight();
         calls.Add(Call(1, "1"));
         calls.Add(Call(2, ""));
 
@@ -52,11 +52,11 @@ public sealed class CallsInFlightSpec
     {
         // Review of issue 12: the place was given back by each caller of the three doors, not by the doors.
         var handlers = new NodeHandlers(10);
-        var calls = new CallsInFlight(handlers);
+        var calls = new CallsInFlight();
         for (var sequence = 1; sequence <= 4; sequence++)
         {
             Assert.True(handlers.TryStart());
-            calls.Add(Call(sequence, $"{sequence}"));
+            calls.Add(Call(sequence, $"{sequence}", handlers: handlers));
         }
 
         Assert.True(calls.TryComplete(1, out _));
@@ -70,6 +70,45 @@ public sealed class CallsInFlightSpec
 
         calls.AbandonAll();
         calls.AbandonAll();
+        Assert.Equal(0, handlers.Running);
+    }
+
+    [Fact]
+    public void GivenUpOrAbandoned_TaskHandlerStillRunning_KeepsItsPlaceUntilItReturns()
+    {
+        // Attacker review of issue 12: a handler that ignores its cancelled token must not free its place
+        // (call, $/cancelRequest, repeat would run any number of handlers past MaxNodeHandlers).
+        var handlers = new NodeHandlers(10);
+        var calls = new CallsInFlight();
+        Assert.True(handlers.TryStart());
+        Assert.True(handlers.TryStart());
+        var givenUp = Call(1, "1", handlers: handlers, handlerRunsHere: true);
+        var abandoned = Call(2, "2", handlers: handlers, handlerRunsHere: true);
+        calls.Add(givenUp);
+        calls.Add(abandoned);
+
+        Assert.True(calls.TryGiveUp(1, -32800, out _));
+        calls.AbandonAll();
+        Assert.Equal(2, handlers.Running);
+
+        givenUp.HandlerReturned();
+        Assert.Equal(1, handlers.Running);
+        abandoned.HandlerReturned();
+        Assert.Equal(0, handlers.Running);
+    }
+
+    [Fact]
+    public void Completed_TaskHandler_PlaceBackOnceBothLetGo()
+    {
+        var handlers = new NodeHandlers(10);
+        var calls = new CallsInFlight();
+        Assert.True(handlers.TryStart());
+        var call = Call(1, "1", handlers: handlers, handlerRunsHere: true);
+        calls.Add(call);
+
+        Assert.True(calls.TryComplete(1, out _)); // the handler's outcome reached the session first
+        Assert.Equal(1, handlers.Running);
+        call.HandlerReturned();
         Assert.Equal(0, handlers.Running);
     }
 
@@ -143,7 +182,7 @@ public sealed class CallsInFlightSpec
     {
         // Issue #12: each cancel scanned and unescaped every call in flight, so a flood of cancels was quadratic.
         const int inFlight = 5000;
-        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
+        var calls = new CallsInFlight();
         for (var i = 1; i <= inFlight; i++)
         {
             calls.Add(Call(i, $"\"id-\\u00{i % 100:D2}-{i}\""));
@@ -177,7 +216,7 @@ public sealed class CallsInFlightSpec
 
     private static CallsInFlight With(params PendingCall[] pending)
     {
-        var calls = new CallsInFlight(NodeHandlers.CreateUnlimited());
+        var calls = new CallsInFlight();
         foreach (var call in pending)
         {
             calls.Add(call);
@@ -189,6 +228,11 @@ public sealed class CallsInFlightSpec
     private static ReadOnlySpan<byte> Id(string json) => Encoding.UTF8.GetBytes(json);
 
     // id "" is a notification.
-    private static PendingCall Call(long sequence, string id, CancellationTokenSource? token = null, long deadline = long.MaxValue) =>
-        new(sequence, Encoding.UTF8.GetBytes(id), Batch: null, Router: null, token ?? new CancellationTokenSource(), deadline, Span: null);
+    private static PendingCall Call(
+        long sequence, string id, CancellationTokenSource? token = null, long deadline = long.MaxValue, NodeHandlers? handlers = null, bool handlerRunsHere = false) =>
+        new(sequence, Encoding.UTF8.GetBytes(id), Batch: null, Router: null, token ?? new CancellationTokenSource(), deadline, Span: null)
+        {
+            Handlers = handlers ?? NodeHandlers.CreateUnlimited(),
+            HandlerRunsHere = handlerRunsHere,
+        };
 }
