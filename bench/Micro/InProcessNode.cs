@@ -109,8 +109,9 @@ internal sealed class SignallingTransport : ISessionTransport
         }
     }
 
-    public bool TryNotify(byte[] frame)
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
     {
+        refusedBy = OutboundLimit.None;
         if (Interlocked.Decrement(ref _notificationsToAwait) == 0)
         {
             _signal.Set();

@@ -125,7 +125,7 @@ internal sealed class CallsInFlight
     /// </summary>
     public static CancellationTokenSource NewToken() => new();
 
-    /// <summary>Adds a call whose place among the node's handlers the caller took (<see cref="NodeHandlers.TryStart"/>); the call gives it back as it leaves.</summary>
+    /// <summary>Adds a call whose place among the node's handlers the caller took (<see cref="NodeHandlers.TryAcquire"/>); it goes back as the call leaves and, for a task run here, its handler returns (<see cref="PendingCall"/>).</summary>
     public void Add(PendingCall call)
     {
         lock (_lock)

@@ -78,22 +78,11 @@ internal interface ISessionTransport
     /// Queues a notification frame. False when the client already has
     /// <c>MaxOutboundQueue</c> notifications waiting, or the frame would take its queued bytes past
     /// <c>MaxOutboundBytes</c> or the node's past <c>MaxNodeBufferedBytes</c> (a slow consumer); the
-    /// frame is then not queued. <see cref="TryNotify(byte[], out OutboundLimit)"/> also says which.
+    /// frame is then not queued, and <paramref name="refusedBy"/> says which setting refused it
+    /// (<see cref="OutboundLimit.None"/> when taken), so the session logs the exact limit.
     /// A closing connection drops the frame and says true.
     /// </summary>
-    bool TryNotify(byte[] frame);
-
-    /// <summary>
-    /// <see cref="TryNotify(byte[])"/>, also saying which setting refused the frame
-    /// (<see cref="OutboundLimit.None"/> when taken), so the session logs the exact limit. The default
-    /// serves a transport whose only bound is its queue (an HTTP exchange never refuses).
-    /// </summary>
-    bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
-    {
-        var taken = TryNotify(frame);
-        refusedBy = taken ? OutboundLimit.None : OutboundLimit.MaxOutboundQueue;
-        return taken;
-    }
+    bool TryNotify(byte[] frame, out OutboundLimit refusedBy);
 
     /// <summary>
     /// Queues the reply to one message; <paramref name="requests"/> and <paramref name="messageBytes"/>

@@ -23,14 +23,14 @@ internal sealed class NodeHandlers(int limit)
     /// <summary>ActorRpc:Limits:MaxNodeHandlers.</summary>
     public int Limit { get; } = limit;
 
-    /// <summary>Handlers running now.</summary>
-    public int Running => Volatile.Read(ref _running);
+    /// <summary>Handlers running now (places taken).</summary>
+    public int Count => Volatile.Read(ref _running);
 
     /// <summary>True while every place is taken: a POST then gets 503 before anything runs.</summary>
-    public bool IsFull => Running >= Limit;
+    public bool IsFull => Count >= Limit;
 
     /// <summary>Takes a place for one handler; false, taking nothing, when none is left.</summary>
-    public bool TryStart()
+    public bool TryAcquire()
     {
         if (Interlocked.Increment(ref _running) <= Limit)
         {
@@ -41,15 +41,6 @@ internal sealed class NodeHandlers(int limit)
         return false;
     }
 
-    /// <summary>Gives back the place of one handler taken by <see cref="TryStart"/>.</summary>
-    public void Finished() => Interlocked.Decrement(ref _running);
-
-    /// <summary>Gives back the places of <paramref name="count"/> handlers.</summary>
-    public void Finished(int count)
-    {
-        if (count > 0)
-        {
-            Interlocked.Add(ref _running, -count);
-        }
-    }
+    /// <summary>Gives back the place of one handler taken by <see cref="TryAcquire"/>.</summary>
+    public void Release() => Interlocked.Decrement(ref _running);
 }

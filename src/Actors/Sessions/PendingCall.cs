@@ -55,7 +55,7 @@ internal sealed record PendingCall(
     {
         if (Interlocked.Decrement(ref _placeHolders) == 0)
         {
-            Handlers.Finished();
+            Handlers.Release();
         }
     }
 

@@ -299,7 +299,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return Answer(entry, RpcError.MethodNotFound(method));
         }
 
-        if (!_dependencies.NodeHandlers.TryStart())
+        if (!_dependencies.NodeHandlers.TryAcquire())
         {
             // The node runs ActorRpc:Limits:MaxNodeHandlers handlers already. A place taken goes back once the call has left CallsInFlight and, for a task run here, its handler has returned (PendingCall).
             _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);

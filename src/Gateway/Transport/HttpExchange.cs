@@ -16,7 +16,11 @@ internal sealed class HttpExchange : ISessionTransport
     public Task<HttpExchangeResult> Result => _result.Task;
 
     // HTTP has no notifications to push: the session never subscribes on an exchange.
-    public bool TryNotify(byte[] frame) => true;
+    public bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
+    {
+        refusedBy = OutboundLimit.None;
+        return true;
+    }
 
     // Kept as it is, pooled or not (a batch's is pooled): the endpoint writes it to the response and
     // then returns it, so a batch's answer is never copied. Bounded by MaxResponseSize.

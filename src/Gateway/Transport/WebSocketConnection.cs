@@ -88,8 +88,6 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
     /// <summary>Whether a close was asked for; the connection ends once the handshake is done or times out.</summary>
     public bool IsClosing => _sender.IsClosing;
 
-    public bool TryNotify(byte[] frame) => _sender.TryNotify(frame);
-
     public bool TryNotify(byte[] frame, out OutboundLimit refusedBy) => _sender.TryNotify(frame, out refusedBy);
 
     public void Reply(ResponseFrame frame, int requests, long messageBytes = 0) => _sender.Reply(frame, requests, messageBytes);

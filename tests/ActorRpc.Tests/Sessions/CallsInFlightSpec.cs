@@ -55,22 +55,22 @@ public sealed class CallsInFlightSpec
         var calls = new CallsInFlight();
         for (var sequence = 1; sequence <= 4; sequence++)
         {
-            Assert.True(handlers.TryStart());
+            Assert.True(handlers.TryAcquire());
             calls.Add(Call(sequence, $"{sequence}", handlers: handlers));
         }
 
         Assert.True(calls.TryComplete(1, out _));
         Assert.False(calls.TryComplete(1, out _));
         Assert.False(calls.TryGiveUp(1, -32800, out _));
-        Assert.Equal(3, handlers.Running);
+        Assert.Equal(3, handlers.Count);
 
         Assert.True(calls.TryGiveUp(2, -32001, out _));
         Assert.False(calls.TryComplete(2, out _));
-        Assert.Equal(2, handlers.Running);
+        Assert.Equal(2, handlers.Count);
 
         calls.AbandonAll();
         calls.AbandonAll();
-        Assert.Equal(0, handlers.Running);
+        Assert.Equal(0, handlers.Count);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public sealed class CallsInFlightSpec
         // (call, $/cancelRequest, repeat would run any number of handlers past MaxNodeHandlers).
         var handlers = new NodeHandlers(10);
         var calls = new CallsInFlight();
-        Assert.True(handlers.TryStart());
-        Assert.True(handlers.TryStart());
+        Assert.True(handlers.TryAcquire());
+        Assert.True(handlers.TryAcquire());
         var givenUp = Call(1, "1", handlers: handlers, handlerRunsHere: true);
         var abandoned = Call(2, "2", handlers: handlers, handlerRunsHere: true);
         calls.Add(givenUp);
@@ -89,12 +89,12 @@ public sealed class CallsInFlightSpec
 
         Assert.True(calls.TryGiveUp(1, -32800, out _));
         calls.AbandonAll();
-        Assert.Equal(2, handlers.Running);
+        Assert.Equal(2, handlers.Count);
 
         givenUp.HandlerReturned();
-        Assert.Equal(1, handlers.Running);
+        Assert.Equal(1, handlers.Count);
         abandoned.HandlerReturned();
-        Assert.Equal(0, handlers.Running);
+        Assert.Equal(0, handlers.Count);
     }
 
     [Fact]
@@ -102,14 +102,14 @@ public sealed class CallsInFlightSpec
     {
         var handlers = new NodeHandlers(10);
         var calls = new CallsInFlight();
-        Assert.True(handlers.TryStart());
+        Assert.True(handlers.TryAcquire());
         var call = Call(1, "1", handlers: handlers, handlerRunsHere: true);
         calls.Add(call);
 
         Assert.True(calls.TryComplete(1, out _)); // the handler's outcome reached the session first
-        Assert.Equal(1, handlers.Running);
+        Assert.Equal(1, handlers.Count);
         call.HandlerReturned();
-        Assert.Equal(0, handlers.Running);
+        Assert.Equal(0, handlers.Count);
     }
 
     [Fact]

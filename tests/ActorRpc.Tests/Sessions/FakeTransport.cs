@@ -27,11 +27,6 @@ internal sealed class FakeTransport : ISessionTransport
     public bool TryNotify(byte[] frame, out OutboundLimit refusedBy)
     {
         refusedBy = Full ? RefusedBy : OutboundLimit.None;
-        return TryNotify(frame);
-    }
-
-    public bool TryNotify(byte[] frame)
-    {
         if (Full)
         {
             return false;

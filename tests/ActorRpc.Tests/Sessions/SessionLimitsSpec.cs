@@ -19,7 +19,7 @@ public sealed class SessionLimitsSpec : SessionSpecBase
     {
         using var refused = new RefusedRequests("known", "other");
         var handlers = new NodeHandlers(1);
-        Assert.True(handlers.TryStart()); // another connection's handler holds the node's only place
+        Assert.True(handlers.TryAcquire()); // another connection's handler holds the node's only place
         var session = StartSession(singleExchange: false, metrics: refused.Metrics, nodeHandlers: handlers);
 
         Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
@@ -35,10 +35,10 @@ public sealed class SessionLimitsSpec : SessionSpecBase
         Assert.Equal(1, refused.Count(RpcMetrics.ServerBusy, "notification"));
         Assert.Equal(0, Transport.InFlight);
 
-        handlers.Finished();
+        handlers.Release();
         Send(session, """{"jsonrpc":"2.0","method":"known","id":2}""");
         await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
-        Assert.Equal(1, handlers.Running);
+        Assert.Equal(1, handlers.Count);
     }
 
     [Fact]
@@ -50,16 +50,16 @@ public sealed class SessionLimitsSpec : SessionSpecBase
 
         Send(session, """{"jsonrpc":"2.0","method":"known","id":1}""");
         var first = await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
-        Assert.Equal(1, handlers.Running);
+        Assert.Equal(1, handlers.Count);
         first.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(first.Call.Sequence, "a"u8.ToArray()));
-        await AwaitAssertAsync(() => Assert.Equal(0, handlers.Running));
+        await AwaitAssertAsync(() => Assert.Equal(0, handlers.Count));
 
         Send(session, """[{"jsonrpc":"2.0","method":"known","id":2},{"jsonrpc":"2.0","method":"other"}]""");
         await ReceiveInvokesAsync(2);
-        Assert.Equal(2, handlers.Running);
+        Assert.Equal(2, handlers.Count);
         session.Tell(SessionProtocol.ConnectionClosed.Instance);
         await ExpectTerminatedAsync(session);
-        Assert.Equal(0, handlers.Running);
+        Assert.Equal(0, handlers.Count);
     }
 
     [Fact]
