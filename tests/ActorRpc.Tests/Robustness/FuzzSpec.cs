@@ -8,6 +8,7 @@ using System.Text.Unicode;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
+using static ActorRpc.Tests.Robustness.FuzzRun;
 
 namespace ActorRpc.Tests.Robustness;
 
@@ -20,30 +21,16 @@ namespace ActorRpc.Tests.Robustness;
 [Collection(Reliability.MeasuringCollection.Name)]
 public sealed class FuzzSpec(ITestOutputHelper output)
 {
-    // Small limits, so cases reach them (and the 1009 path) without megabyte messages.
-    private const int MaxMessageSize = 64 * 1024;
-    private const int MaxBatchSize = 50;
-    private const int MaxJsonDepth = 64;
-    private const int DefaultSeed = 4_2024;
     private const int Connections = 8;
     private const int MaxCases = 30_000;
     private const int MinCases = 10_000;
-    private const int MaxReportedFailures = 20;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
 
     [Fact]
     public async Task RandomAndMutatedMessages_OverConcurrentSockets_EveryReplyValidAndServerStillAnswers()
     {
-        var seed = Environment.GetEnvironmentVariable("ACTORRPC_FUZZ_SEED") is { Length: > 0 } text
-            ? int.Parse(text, CultureInfo.InvariantCulture)
-            : DefaultSeed;
-        output.WriteLine($"Fuzz seed {seed} (replay with ACTORRPC_FUZZ_SEED={seed})");
-
-        await using var server = await RpcServer.StartAsync(
-            null,
-            $"--ActorRpc:Limits:MaxMessageSize={MaxMessageSize}",
-            $"--ActorRpc:Limits:MaxBatchSize={MaxBatchSize}",
-            $"--ActorRpc:Limits:MaxJsonDepth={MaxJsonDepth}");
+        var seed = Seed(output, "Fuzz");
+        await using var server = await StartServerAsync();
         var stats = new FuzzStats();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(worker => Task.Run(() =>
@@ -77,11 +64,6 @@ public sealed class FuzzSpec(ITestOutputHelper output)
         var unexpected = server.Logs.Entries.Where(IsUnexpectedLog).ToList();
         Assert.True(unexpected.Count == 0, "The server logged unexpected problems:\n" + string.Join("\n", unexpected.Take(10)));
     }
-
-    /// <summary>Warnings and errors are unexpected, except the demo's deliberate divide failures (by zero, or overflow).</summary>
-    private static bool IsUnexpectedLog(CapturingLoggerProvider.LogEntry entry) =>
-        entry.Level >= LogLevel.Warning
-        && !(entry.Message.Contains("Method [divide] failed", StringComparison.Ordinal) && entry.Exception is ArithmeticException);
 
     private static async Task RunWorkerAsync(RpcServer server, FuzzCaseGenerator generator, int worker, FuzzStats stats, Stopwatch clock)
     {
@@ -272,32 +254,11 @@ public sealed class FuzzSpec(ITestOutputHelper output)
         }
     }
 
-    private static string Preview(byte[] bytes, int length = 300)
+    private sealed class FuzzStats() : FuzzCases(MaxCases)
     {
-        var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, length));
-        return bytes.Length > length ? $"{text}… ({bytes.Length} bytes)" : text;
-    }
-
-    private sealed class FuzzStats
-    {
-        public readonly ConcurrentQueue<string> Failures = new();
         public readonly ConcurrentDictionary<WebSocketCloseStatus, int> Closes = new();
         public int Replies;
         public int Silent;
         public int Connects;
-        private int _cases;
-
-        public int Cases => Volatile.Read(ref _cases);
-
-        public bool TryTakeCase()
-        {
-            if (Interlocked.Increment(ref _cases) <= MaxCases)
-            {
-                return true;
-            }
-
-            Interlocked.Decrement(ref _cases);
-            return false;
-        }
     }
 }

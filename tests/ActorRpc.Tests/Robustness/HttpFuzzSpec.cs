@@ -9,6 +9,7 @@ using System.Text.Json;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
+using static ActorRpc.Tests.Robustness.FuzzRun;
 
 namespace ActorRpc.Tests.Robustness;
 
@@ -22,14 +23,9 @@ namespace ActorRpc.Tests.Robustness;
 [Collection(Reliability.MeasuringCollection.Name)]
 public sealed class HttpFuzzSpec(ITestOutputHelper output)
 {
-    private const int MaxMessageSize = 64 * 1024;
-    private const int MaxBatchSize = 50;
-    private const int MaxJsonDepth = 64;
-    private const int DefaultSeed = 4_2024;
     private const int Clients = 8;
     private const int MaxCases = 8_000;
     private const int MinCases = 2_000;
-    private const int MaxReportedFailures = 20;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(30);
 
     // What clients send: mostly JSON, sometimes what a cross-site form or a careless client sends.
@@ -46,16 +42,8 @@ public sealed class HttpFuzzSpec(ITestOutputHelper output)
     [Fact]
     public async Task RandomAndMutatedBodies_PostedConcurrently_EveryAnswerDocumentedAndServerStillAnswers()
     {
-        var seed = Environment.GetEnvironmentVariable("ACTORRPC_FUZZ_SEED") is { Length: > 0 } text
-            ? int.Parse(text, CultureInfo.InvariantCulture)
-            : DefaultSeed;
-        output.WriteLine($"HTTP fuzz seed {seed} (replay with ACTORRPC_FUZZ_SEED={seed})");
-
-        await using var server = await RpcServer.StartAsync(
-            null,
-            $"--ActorRpc:Limits:MaxMessageSize={MaxMessageSize}",
-            $"--ActorRpc:Limits:MaxBatchSize={MaxBatchSize}",
-            $"--ActorRpc:Limits:MaxJsonDepth={MaxJsonDepth}");
+        var seed = Seed(output, "HTTP fuzz");
+        await using var server = await StartServerAsync();
         var stats = new Stats();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(() =>
@@ -83,10 +71,6 @@ public sealed class HttpFuzzSpec(ITestOutputHelper output)
         var unexpected = server.Logs.Entries.Where(IsUnexpectedLog).ToList();
         Assert.True(unexpected.Count == 0, "The server logged unexpected problems:\n" + string.Join("\n", unexpected.Take(10)));
     }
-
-    private static bool IsUnexpectedLog(CapturingLoggerProvider.LogEntry entry) =>
-        entry.Level >= LogLevel.Warning
-        && !(entry.Message.Contains("Method [divide] failed", StringComparison.Ordinal) && entry.Exception is ArithmeticException);
 
     private static async Task RunClientAsync(RpcServer server, FuzzCaseGenerator generator, Random random, Stats stats, Stopwatch clock)
     {
@@ -164,29 +148,8 @@ public sealed class HttpFuzzSpec(ITestOutputHelper output)
         return ("application/json", true);
     }
 
-    private static string Preview(byte[] bytes, int length = 300)
+    private sealed class Stats() : FuzzCases(MaxCases)
     {
-        var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, length));
-        return bytes.Length > length ? $"{text}… ({bytes.Length} bytes)" : text;
-    }
-
-    private sealed class Stats
-    {
-        public readonly ConcurrentQueue<string> Failures = new();
         public readonly ConcurrentDictionary<HttpStatusCode, int> Statuses = new();
-        private int _cases;
-
-        public int Cases => Volatile.Read(ref _cases);
-
-        public bool TryTakeCase()
-        {
-            if (Interlocked.Increment(ref _cases) <= MaxCases)
-            {
-                return true;
-            }
-
-            Interlocked.Decrement(ref _cases);
-            return false;
-        }
     }
 }
