@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace ActorRpc;
 
 /// <summary>
@@ -8,6 +10,7 @@ public sealed class RpcContext
 {
     private readonly ReadOnlyMemory<byte> _rawId;
     private string? _requestId;
+    private ClaimsPrincipal? _user;
 
     /// <summary>Creates the context of one call (for tests of handlers; the server builds its own).</summary>
     /// <param name="sessionId">The connection's id.</param>
@@ -53,4 +56,18 @@ public sealed class RpcContext
 
     /// <summary>The application's services.</summary>
     public IServiceProvider Services { get; }
+
+    /// <summary>
+    /// Who called: the user ASP.NET Core authentication found when the connection opened (or that a
+    /// later <c>authenticate</c> call set), on whichever node the handler runs. A caller without a
+    /// user, or whose token's lifetime has ended, is an anonymous principal (no authenticated
+    /// identity), never null.
+    /// </summary>
+    public ClaimsPrincipal User
+    {
+        // Made when first read: most handlers never look, and every call has a context. Never a
+        // shared instance, since a ClaimsPrincipal can be changed (AddIdentity) by the code holding it.
+        get => _user ??= new ClaimsPrincipal(new ClaimsIdentity());
+        init => _user = value;
+    }
 }

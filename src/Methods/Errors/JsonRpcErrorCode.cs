@@ -6,7 +6,8 @@ namespace ActorRpc;
 /// -32099..-32000 are "server defined", left to applications (<see cref="RpcException"/>).
 /// <see cref="RequestCanceled"/> (-32800) is the code StreamJsonRpc and LSP clients already know.
 /// ActorRpc itself uses the server-defined codes <see cref="ServerBusy"/> (-32000) and
-/// <see cref="RequestTimedOut"/> (-32001), and <see cref="TooManyRequests"/> (-32029, for HTTP's 429);
+/// <see cref="RequestTimedOut"/> (-32001), <see cref="AuthenticationRequired"/> (-32010, HTTP's 401),
+/// <see cref="NotPermitted"/> (-32011, HTTP's 403) and <see cref="TooManyRequests"/> (-32029, for HTTP's 429);
 /// the rest of -32099..-32000 is the application's.
 /// </summary>
 public enum JsonRpcErrorCode
@@ -43,6 +44,19 @@ public enum JsonRpcErrorCode
     /// not run. <c>data.retryAfterMs</c> says when a token is back. Server-defined (-32000 - 29, after HTTP's 429).
     /// </summary>
     TooManyRequests = -32029,
+
+    /// <summary>
+    /// The method (or topic) needs a user and the caller has none: no token, or its token's lifetime
+    /// ended on the open connection. Send a token (or call <c>authenticate</c>) and try again.
+    /// Server-defined, so in -32099..-32000.
+    /// </summary>
+    AuthenticationRequired = -32010,
+
+    /// <summary>
+    /// The caller's user lacks what the method's (or topic's) authorization policy, role or
+    /// permission asks for. Server-defined, so in -32099..-32000.
+    /// </summary>
+    NotPermitted = -32011,
 
     /// <summary>
     /// The request was cancelled before its handler finished, by the client's <c>$/cancelRequest</c>
