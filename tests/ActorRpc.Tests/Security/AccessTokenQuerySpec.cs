@@ -78,8 +78,10 @@ public sealed class AccessTokenQuerySpec
         }
     }
 
-    // ASP.NET Core's own request logging (Microsoft.AspNetCore.Hosting) writes the URL with its query
-    // string, as it does for SignalR's access_token; that is the application's logging setup, not ours.
+    // ASP.NET Core's own request logging (Microsoft.AspNetCore.Hosting.Diagnostics, "Request starting
+    // ... ?access_token=...", at Information) writes the URL with its query string, as it does for
+    // SignalR's access_token: the application's logging levels decide that (appsettings.json keeps
+    // Microsoft.AspNetCore at Warning), not our code.
     private static bool IsFrameworks(CapturingLoggerProvider.LogEntry entry) =>
         entry.Category.StartsWith("Microsoft.", StringComparison.Ordinal) || entry.Category.StartsWith("System.", StringComparison.Ordinal);
 }

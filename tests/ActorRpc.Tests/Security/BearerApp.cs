@@ -77,9 +77,10 @@ public sealed class BearerApp : IAsyncDisposable
     /// Starts the application. <paramref name="requireAuthorization"/> maps the endpoint with
     /// <c>.RequireAuthorization()</c>; <paramref name="tls"/> serves HTTPS only, with that certificate;
     /// <paramref name="debugLogs"/> gets every log entry from Trace up, the actor system's from Debug up
-    /// (the application then brings its own actor system, configured for that).
+    /// (the application then brings its own actor system, configured for that);
+    /// <paramref name="defaultClockSkew"/> leaves JwtBearer's five minutes of clock skew, as applications have it.
     /// </summary>
-    public static async Task<BearerApp> StartAsync(bool requireAuthorization = false, TestCertificate? tls = null, CapturingLoggerProvider? debugLogs = null)
+    public static async Task<BearerApp> StartAsync(bool requireAuthorization = false, TestCertificate? tls = null, CapturingLoggerProvider? debugLogs = null, bool defaultClockSkew = false)
     {
         var app = await LibraryApp.StartAsync(
             builder =>
@@ -87,8 +88,9 @@ public sealed class BearerApp : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(TestTokens.BearerConfiguration());
                 if (debugLogs is not null)
                 {
-                    builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                    // A rule for this provider wins over appsettings.json's Logging:LogLevel, which stops at Information.
                     builder.Logging.AddProvider(debugLogs);
+                    builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
                     builder.Services.AddAkka("actorrpc", akka => akka
                         .ConfigureLoggers(loggers =>
                         {
@@ -103,7 +105,11 @@ public sealed class BearerApp : IAsyncDisposable
                 builder.Services.AddAuthentication().AddJwtBearer();
 
                 // Tokens expire on the second, not five minutes later, so expiry tests wait seconds.
-                builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.TokenValidationParameters.ClockSkew = TimeSpan.Zero);
+                if (!defaultClockSkew)
+                {
+                    builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.TokenValidationParameters.ClockSkew = TimeSpan.Zero);
+                }
+
                 builder.Services.AddAuthorization();
                 builder.Services.AddActorRpc()
                     .AddMethod("ping", () => "pong")
