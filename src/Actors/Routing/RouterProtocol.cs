@@ -71,15 +71,11 @@ internal static class RouterProtocol
             AuthenticatedOrNull(invoke.Call.Context.User));
 
         public Invoke ToInvoke(IServiceProvider services, CancellationToken cancellationToken) => new(
-            new RpcCall(Sequence, Method, Id, Params, Context(services), cancellationToken)
+            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services, User), cancellationToken)
             {
                 TraceParent = RpcTracing.FromTraceParent(TraceParent, TraceState),
             },
             ReplyTo);
-
-        private RpcContext Context(IServiceProvider services) => User is null
-            ? new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services)
-            : new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services) { User = User };
 
         // A principal without an authenticated identity grants nothing a guard looks for: it
         // crosses as nothing, and the other node makes its own anonymous principal.
