@@ -1,13 +1,12 @@
-using System.Security.Cryptography;
+using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ActorRpc.Tests.Infrastructure;
 
 /// <summary>
-/// Bearer tokens for tests: HS256 JWTs signed with a key made once per test run, and the
-/// configuration that makes ASP.NET Core's JwtBearer accept them with nothing but
-/// <c>AddAuthentication().AddJwtBearer()</c> (it binds <c>Authentication:Schemes:Bearer</c> itself).
+/// HS256 JWTs for tests, and the configuration that makes ASP.NET Core's JwtBearer accept them
+/// (<c>AddAuthentication().AddJwtBearer()</c> binds <c>Authentication:Schemes:Bearer</c> by itself).
 /// </summary>
 public static class TestTokens
 {
@@ -15,17 +14,13 @@ public static class TestTokens
 
     public const string Audience = "actorrpc";
 
-    /// <summary>The signing key the configuration trusts: 256 bits, as HS256 requires.</summary>
-    public static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
-
-    private static readonly JsonWebTokenHandler Handler = new();
+    /// <summary>The signing key every node of a test trusts: 32 bytes, the least HS256 accepts.</summary>
+    public static readonly byte[] Key = "actorrpc-tests-signing-key-32-bytes-long!"u8.ToArray();
 
     /// <summary>
-    /// A signed token for user <paramref name="name"/> (claims <c>unique_name</c> and <c>name</c>),
-    /// with a <c>role</c> claim per role and a <c>permission</c> claim per permission. It lives
-    /// <paramref name="lifetime"/> (an hour unless told) from now; a negative lifetime makes a token
-    /// that expired that long ago (its not-before and issued-at times earlier still). The key,
-    /// audience and issuer default to the ones <see cref="BearerConfiguration"/> trusts.
+    /// A signed token for <paramref name="name"/> (claim <c>unique_name</c>, which JwtBearer maps to
+    /// the identity's name), with a <c>role</c> claim per role and a <c>permission</c> claim per permission.
+    /// A negative <paramref name="lifetime"/> makes a token that has already expired.
     /// </summary>
     public static string Mint(
         string name,
@@ -36,54 +31,38 @@ public static class TestTokens
         string? audience = null,
         string? issuer = null)
     {
+        List<Claim> claims = [new("unique_name", name)];
+        claims.AddRange((roles ?? []).Select(role => new Claim("role", role)));
+        claims.AddRange((permissions ?? []).Select(permission => new Claim("permission", permission)));
+
         var now = DateTime.UtcNow;
-        var lasts = lifetime ?? TimeSpan.FromHours(1);
-        var expires = now + lasts;
-        var issued = lasts > TimeSpan.Zero ? now : expires - TimeSpan.FromMinutes(5);
+        var expires = now + (lifetime ?? TimeSpan.FromHours(1));
 
-        var claims = new Dictionary<string, object>
-        {
-            [JwtRegisteredClaimNames.UniqueName] = name,
-            [JwtRegisteredClaimNames.Name] = name,
-        };
-
-        // An array value becomes one claim per element when the token is read.
-        if (roles?.ToArray() is { Length: > 0 } roleValues)
-        {
-            claims["role"] = roleValues;
-        }
-
-        if (permissions?.ToArray() is { Length: > 0 } permissionValues)
-        {
-            claims["permission"] = permissionValues;
-        }
-
-        return Handler.CreateToken(new SecurityTokenDescriptor
+        // Valid from a minute before it expires at the latest, so an expired token is otherwise well formed.
+        var notBefore = (expires < now ? expires : now).AddMinutes(-1);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
             Audience = audience ?? Audience,
-            Claims = claims,
-            IssuedAt = issued,
-            NotBefore = issued,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = notBefore,
+            NotBefore = notBefore,
             Expires = expires,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? Key), SecurityAlgorithms.HmacSha256),
         });
     }
 
-    /// <summary>
-    /// The <c>Authentication:Schemes:Bearer</c> settings that trust <see cref="Mint"/>'s tokens
-    /// (or tokens of another <paramref name="key"/>, <paramref name="audience"/> or <paramref name="issuer"/>),
-    /// for <c>builder.Configuration.AddInMemoryCollection(...)</c>.
-    /// </summary>
-    public static IEnumerable<KeyValuePair<string, string?>> BearerConfiguration(byte[]? key = null, string? audience = null, string? issuer = null)
+    /// <summary>The <c>Authentication:Schemes:Bearer</c> settings that accept <see cref="Mint"/>'s tokens.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> BearerConfiguration(byte[]? key = null, string? issuer = null, string? audience = null)
     {
-        const string Section = "Authentication:Schemes:Bearer:";
-        return
-        [
-            new(Section + "ValidIssuer", issuer ?? Issuer),
-            new(Section + "ValidAudiences:0", audience ?? Audience),
-            new(Section + "SigningKeys:0:Issuer", issuer ?? Issuer),
-            new(Section + "SigningKeys:0:Value", Convert.ToBase64String(key ?? Key)),
-        ];
+        const string section = "Authentication:Schemes:Bearer";
+        yield return new($"{section}:ValidIssuer", issuer ?? Issuer);
+        yield return new($"{section}:ValidAudiences:0", audience ?? Audience);
+        yield return new($"{section}:SigningKeys:0:Issuer", issuer ?? Issuer);
+        yield return new($"{section}:SigningKeys:0:Value", Convert.ToBase64String(key ?? Key));
     }
+
+    /// <summary><see cref="BearerConfiguration"/> as command-line settings (<c>--key=value</c>), as <see cref="RpcServer.StartAsync"/> takes them.</summary>
+    public static string[] BearerArguments(byte[]? key = null, string? issuer = null, string? audience = null) =>
+        [.. BearerConfiguration(key, issuer, audience).Select(setting => $"--{setting.Key}={setting.Value}")];
 }
