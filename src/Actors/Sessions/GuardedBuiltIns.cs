@@ -78,6 +78,23 @@ internal static class GuardedBuiltIns
         return access;
     }
 
+    /// <summary>Which of <paramref name="topics"/> (a connection's subscriptions) <paramref name="user"/> may not subscribe to.</summary>
+    public static async Task<IReadOnlyList<string>> RefusedTopicsAsync(IEnumerable<string> topics, ClaimsPrincipal? user, SessionDependencies dependencies)
+    {
+        var caller = user ?? new ClaimsPrincipal(new ClaimsIdentity());
+        var refused = new List<string>();
+        foreach (var topic in topics)
+        {
+            if (dependencies.Topics.Find(topic)?.Guard is { } guard
+                && await dependencies.Authorizer.AuthorizeAsync(caller, guard, topic).ConfigureAwait(false) != RpcAccess.Allowed)
+            {
+                refused.Add(topic);
+            }
+        }
+
+        return refused;
+    }
+
     private static async Task<string[]> VisibleTopicsAsync(ClaimsPrincipal user, SessionDependencies dependencies)
     {
         var visible = new List<string>();

@@ -76,6 +76,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private MessageRateLimit? _rateLimit;
     private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
     private SessionIdentity _identity;
+    private int _identityVersion;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
@@ -136,6 +137,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             case GuardedBuiltInDecided decided:
                 OnGuardedBuiltInDecided(decided);
                 break;
+            case IdentityExpired:
+                OnIdentityExpired();
+                break;
+            case SubscriptionsRechecked rechecked:
+                OnSubscriptionsRechecked(rechecked);
+                break;
             case SessionProtocol.ConnectionClosed:
                 StopSession();
                 break;
@@ -143,6 +150,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    protected override void PreStart()
+    {
+        WatchIdentity();
+        base.PreStart();
     }
 
     protected override void PostStop()
@@ -326,6 +339,92 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         return new Dispatched(null, null, Routed: true);
     }
 
+    /// <summary>
+    /// A WebSocket whose user's token has a lifetime is woken when it ends (<see cref="IdentityExpired"/>):
+    /// its calls run as anonymous from then on by themselves (<see cref="CurrentUser"/>), but its
+    /// subscriptions to guarded topics must be looked at again.
+    /// </summary>
+    private void WatchIdentity()
+    {
+        Timers.Cancel(IdentityExpired.Instance);
+        if (_info.SingleExchange || _identity.ExpiresAt is not { } expires)
+        {
+            return;
+        }
+
+        // At most a day at a time: the scheduler's wheel is not made for long delays; the check re-arms.
+        var delay = expires - DateTimeOffset.UtcNow;
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : delay;
+        Timers.StartSingleTimer(IdentityExpired.Instance, IdentityExpired.Instance, delay);
+    }
+
+    private void ChangeIdentity(SessionIdentity identity)
+    {
+        _identity = identity;
+        WatchIdentity();
+        RecheckSubscriptions();
+    }
+
+    private void OnIdentityExpired()
+    {
+        if (_identity.ExpiresAt is { } expires && expires > DateTimeOffset.UtcNow)
+        {
+            WatchIdentity(); // Woken early (a long lifetime, re-armed a day at a time).
+            return;
+        }
+
+        if (Log.IsDebugEnabled)
+        {
+            Log.Debug("Session [{0}]: its user's token expired; its calls run as anonymous from now on", _info.SessionId);
+        }
+
+        RecheckSubscriptions();
+    }
+
+    /// <summary>
+    /// The connection's user changed (its token expired, or <c>authenticate</c> named another):
+    /// subscriptions to guarded topics the user may no longer hold end, so a stream does not outlive
+    /// the right to it. Decided off this thread, like a subscribe; a later change wins.
+    /// </summary>
+    private void RecheckSubscriptions()
+    {
+        var version = ++_identityVersion;
+        if (!_dependencies.Topics.HasGuards || _subscriptions.IsEmpty)
+        {
+            return;
+        }
+
+        GuardedBuiltIns.RefusedTopicsAsync(_subscriptions, CurrentUser(), _dependencies).PipeTo(
+            Self,
+            success: refused => new SubscriptionsRechecked(version, refused),
+            failure: exception => new SubscriptionsRechecked(version, null, exception));
+    }
+
+    private void OnSubscriptionsRechecked(SubscriptionsRechecked rechecked)
+    {
+        if (rechecked.Failure is { } failure)
+        {
+            Log.Error(failure, "Session [{0}] could not look at its guarded subscriptions again after its user changed", _info.SessionId);
+        }
+
+        if (rechecked.Version != _identityVersion || rechecked.Refused is not { Count: > 0 } refused)
+        {
+            return; // The user changed again meanwhile; that change's own check decides.
+        }
+
+        var ended = refused.Where(_subscriptions.Contains).ToList();
+        _subscriptions = _subscriptions.Except(ended);
+        foreach (var topic in ended)
+        {
+            _dependencies.TopicsActor.Tell(new TopicProtocol.Unsubscribe(topic, Self));
+        }
+
+        if (ended.Count > 0)
+        {
+            Log.Info("Session [{0}]: {1} subscriptions to guarded topics ended, its user may no longer hold them", _info.SessionId, ended.Count);
+        }
+    }
+
     /// <summary>The connection's user for a call made now: null when anonymous, or once its token's lifetime has ended.</summary>
     private System.Security.Claims.ClaimsPrincipal? CurrentUser() =>
         _identity.User is null ? null : _identity.UserAt(DateTimeOffset.UtcNow);
@@ -397,7 +496,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         switch (decided.Decision)
         {
             case GuardDecision.Authenticated { Identity: { } identity }:
-                _identity = identity;
+                ChangeIdentity(identity);
                 if (Log.IsDebugEnabled)
                 {
                     Log.Debug("Session [{0}] authenticated as [{1}]", _info.SessionId, ClientText.Bound(AuthenticateResult.NameOf(identity.User) ?? "(no name)"));
@@ -689,6 +788,20 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     /// <summary>What dispatching an entry gave: its frame now (or none), its error code, or that it was routed and answers later.</summary>
     private readonly record struct Dispatched(byte[]? Frame, int? ErrorCode, bool Routed);
+
+    /// <summary>The connection's user's token lifetime ends (or a day has passed; see <see cref="WatchIdentity"/>).</summary>
+    private sealed class IdentityExpired : INoSerializationVerificationNeeded
+    {
+        private IdentityExpired()
+        {
+        }
+
+        public static IdentityExpired Instance { get; } = new();
+    }
+
+    /// <summary>Which subscriptions the user of <paramref name="Version"/> may no longer hold.</summary>
+    private sealed record SubscriptionsRechecked(int Version, IReadOnlyList<string>? Refused, Exception? Failure = null)
+        : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>A guarded built-in's decision (or the exception its deciding threw), back on the session's thread.</summary>
     private sealed record GuardedBuiltInDecided(

@@ -18,7 +18,10 @@ internal sealed record SessionIdentity(ClaimsPrincipal? User, DateTimeOffset? Ex
     /// The user a call made at <paramref name="now"/> runs as: null (anonymous) once the token's
     /// lifetime has ended, so guarded calls answer -32010 while unguarded ones go on working.
     /// </summary>
-    public ClaimsPrincipal? UserAt(DateTimeOffset now) => ExpiresAt is { } expires && now >= expires ? null : User;
+    public ClaimsPrincipal? UserAt(DateTimeOffset now) => IsExpiredAt(now) ? null : User;
+
+    /// <summary>Whether the user's token's lifetime has ended at <paramref name="now"/> (never for an anonymous connection).</summary>
+    public bool IsExpiredAt(DateTimeOffset now) => User is not null && ExpiresAt is { } expires && now >= expires;
 
     /// <summary>
     /// The identity of <paramref name="user"/>: anonymous unless one of its identities is

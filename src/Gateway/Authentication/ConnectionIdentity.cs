@@ -19,7 +19,16 @@ internal static class ConnectionIdentity
         if (user.Identities.Any(identity => identity.IsAuthenticated))
         {
             var ticket = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult;
-            return SessionIdentity.From(user, ticket?.Properties?.ExpiresUtc);
+            var identity = SessionIdentity.From(user, ticket?.Properties?.ExpiresUtc);
+            if (identity.IsExpiredAt(DateTimeOffset.UtcNow))
+            {
+                // Within the scheme's clock skew (JwtBearer's is 5 minutes): valid to the scheme, yet
+                // the connection's user would be anonymous from its first call. Refused as expired.
+                await context.ChallengeAsync().ConfigureAwait(false);
+                return null;
+            }
+
+            return identity;
         }
 
         // The middleware keeps only successes; a failure is learnt by asking the default scheme,
@@ -37,6 +46,13 @@ internal static class ConnectionIdentity
             return null;
         }
 
-        return SessionIdentity.From(result.Principal, result.Properties?.ExpiresUtc);
+        var authenticated = SessionIdentity.From(result.Principal, result.Properties?.ExpiresUtc);
+        if (authenticated.IsExpiredAt(DateTimeOffset.UtcNow))
+        {
+            await context.ChallengeAsync(scheme.Name).ConfigureAwait(false);
+            return null;
+        }
+
+        return authenticated;
     }
 }

@@ -168,6 +168,43 @@ public sealed class SessionIdentitySpec : SessionSpecBase
         Assert.Equal(["admin", "news"], (await ResponseAsync(1)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
     }
 
+    [Fact]
+    public async Task TokenExpires_SubscriptionsToGuardedTopicsEndAndOthersStay()
+    {
+        var gate = new GatedRequirement("admin");
+        gate.Open();
+        var session = StartSession(
+            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", DateTimeOffset.UtcNow.AddSeconds(1.5), permission: "admin"));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin","news"],"id":1}""");
+        Assert.Equal(["admin", "news"], (await ResponseAsync(0)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+
+        // Woken when the token's lifetime ends: the stream of the guarded topic does not outlive it.
+        Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>(TestTimeouts.Long)).Topic);
+        Send(session, """{"jsonrpc":"2.0","method":"get_subscriptions","id":2}""");
+        Assert.Equal(["news"], (await ResponseAsync(1)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task AuthenticateAsUserWithoutTheRight_SubscriptionsToGuardedTopicsEnd()
+    {
+        var gate = new GatedRequirement("admin");
+        gate.Open();
+        var session = StartSession(
+            singleExchange: false,
+            topics: GuardedCatalog(gate),
+            identity: Identity("alice", null, permission: "admin"),
+            authenticator: new FakeAuthenticator(Identity("bob", null)));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        await ResponseAsync(0);
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+
+        Send(session, """{"jsonrpc":"2.0","method":"authenticate","params":{"token":"bob"},"id":2}""");
+        Assert.Equal("bob", (await ResponseAsync(1)).GetProperty("result").GetProperty("name").GetString());
+        Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>(TestTimeouts.Long)).Topic);
+    }
+
     private static TopicCatalog GuardedCatalog(GatedRequirement requirement) =>
         new RpcTopicsBuilder()
             .AddTopic("news")
