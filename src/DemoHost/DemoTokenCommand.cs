@@ -62,7 +62,7 @@ public static class DemoTokenCommand
 
         var permissionClaimType = configuration[$"{ActorRpcOptions.SectionName}:Authorization:PermissionClaimType"] is { Length: > 0 } type
             ? type
-            : new RpcAuthorizationOptions().PermissionClaimType;
+            : RpcAuthorizationOptions.DefaultPermissionClaimType;
         output.WriteLine(Mint(request, signing, permissionClaimType, DateTime.UtcNow));
         return 0;
     }
