@@ -64,6 +64,15 @@ public sealed class DemoAuthenticationSpec(DemoAuthenticationSpec.SecuredDemoNod
     }
 
     [Fact]
+    public async Task WhoAmI_WebSocketWithAccessTokenQuery_AnswersTheTokensUser()
+    {
+        // The browser's way (and the README's websocat alternative): no header on a WebSocket.
+        var uri = new UriBuilder(node.Server.WebSocketUri) { Query = $"access_token={TestTokens.Mint("erin", permissions: ["publish"])}" }.Uri;
+        await using var socket = await RpcTestSocket.ConnectAsync(uri);
+        JsonAssert.Equivalent("""{"name":"erin","permissions":["publish"]}""", JsonAssert.Result(await socket.CallAsync("whoami")).GetRawText());
+    }
+
+    [Fact]
     public async Task Post_TokenSignedWithAnotherKey_401()
     {
         using var response = await node.Server.Http.SendAsync(Post("ping", TestTokens.Mint("mallory", key: new byte[32])));
