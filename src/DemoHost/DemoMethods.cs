@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace ActorRpc.DemoHost;
 
@@ -6,13 +9,16 @@ namespace ActorRpc.DemoHost;
 /// The methods the default host ships, so a fresh server can be tried (and tested) at once:
 /// each one shows one behaviour of the protocol.
 /// </summary>
-public sealed class DemoMethods(ITopicPublisher publisher)
+public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOptions> options)
 {
     /// <summary>The demo topic clients publish to with <see cref="Publish"/>.</summary>
     public const string NewsTopic = "news";
 
     /// <summary>The demo topic the server's clock ticker feeds.</summary>
     public const string ClockTopic = "clock";
+
+    /// <summary>The demo topic only callers with the permission <see cref="DemoPolicies.AdminPermission"/> may subscribe to.</summary>
+    public const string AdminTopic = "admin";
 
     /// <summary>The error code of <see cref="ComputerSaysNo"/>, a server-defined one.</summary>
     public const int ComputerSaysNoCode = -32050;
@@ -82,9 +88,11 @@ public sealed class DemoMethods(ITopicPublisher publisher)
     /// <summary>
     /// Notifies every subscriber of <paramref name="topic"/>, on every node, with <paramref name="data"/>
     /// (an object or array); with <paramref name="retain"/> the data becomes the topic's state.
-    /// Returns true once the notification is handed to the node.
+    /// Returns true once the notification is handed to the node. On a node that authenticates, the
+    /// caller needs the permission <c>publish</c> (<see cref="DemoPolicies.Publish"/>).
     /// </summary>
     [RpcMethod]
+    [Authorize(Policy = DemoPolicies.Publish)]
     public bool Publish(string topic, JsonElement data, bool retain = false)
     {
         try
@@ -98,6 +106,28 @@ public sealed class DemoMethods(ITopicPublisher publisher)
         }
     }
 
+    /// <summary>
+    /// Who the caller is: the user's name (its identity's name, else its <c>name</c> or <c>sub</c>
+    /// claim) and its permissions (the values of its claims of the type
+    /// <c>ActorRpc:Authorization:PermissionClaimType</c>), sorted. Anonymous callers get -32010.
+    /// </summary>
+    [RpcMethod("whoami")]
+    [Authorize]
+    public WhoAmIResult WhoAmI(RpcContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var user = context.User;
+
+        // JwtBearer maps `sub` to NameIdentifier when it reads a token (MapInboundClaims).
+        var name = user.Identity?.Name
+            ?? user.FindFirst("name")?.Value
+            ?? user.FindFirst("sub")?.Value
+            ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+        var permissionClaimType = options.Value.Authorization.PermissionClaimType;
+        string[] permissions = [.. user.FindAll(permissionClaimType).Select(claim => claim.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return new WhoAmIResult(name, permissions);
+    }
+
     private static void RequireNumber(JsonElement value, string name)
     {
         if (value.ValueKind != JsonValueKind.Number)
@@ -106,3 +136,8 @@ public sealed class DemoMethods(ITopicPublisher publisher)
         }
     }
 }
+
+/// <summary>The answer of <see cref="DemoMethods.WhoAmI"/>: <c>{"name": ..., "permissions": [...]}</c>.</summary>
+/// <param name="Name">The caller's name, or null when its token names no one.</param>
+/// <param name="Permissions">The caller's permissions, sorted (ordinal).</param>
+public sealed record WhoAmIResult(string? Name, IReadOnlyList<string> Permissions);

@@ -3,8 +3,9 @@ namespace ActorRpc.DemoHost;
 /// <summary>
 /// The demo node, built from ActorRpc's public API the way an application would build its own:
 /// every demo method and topic, a server-side actor feeding the clock topic, health endpoints,
-/// Prometheus metrics (on a management port of their own when <c>Management:Port</c> is set) and a
-/// CORS policy for browser POSTs. Program.cs and the tests start here.
+/// Prometheus metrics (on a management port of their own when <c>Management:Port</c> is set), a
+/// CORS policy for browser POSTs, and JWT bearer authentication when it is configured
+/// (<see cref="DemoAuthentication"/>). Program.cs and the tests start here.
 /// </summary>
 public static class DemoNode
 {
@@ -20,13 +21,7 @@ public static class DemoNode
     /// <summary>Creates the node. <paramref name="configure"/> runs after the demo's own registrations, so it can add methods, topics or configuration.</summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-
-            // appsettings.json ships next to the binary, so the node reads it whatever the working directory.
-            ContentRootPath = AppContext.BaseDirectory,
-        });
+        var builder = CreateBuilder(args);
 
         // Only when nothing chose an address: --urls, ASPNETCORE_URLS, the container images' ASPNETCORE_HTTP_PORTS, or Kestrel endpoints.
         var configuration = builder.Configuration;
@@ -41,10 +36,15 @@ public static class DemoNode
         // After the default address, which it adds to rather than replaces.
         var managementPort = ManagementPort.Listen(builder, DefaultUrl);
 
+        // JWT bearer tokens when Authentication:Schemes:Bearer is configured (the Development
+        // environment's appsettings has a key); the policies of the guarded demo methods in any case.
+        builder.AddDemoAuthentication();
+
         builder.Services.AddActorRpc()
             .AddMethods<DemoMethods>()
             .AddTopic(DemoMethods.NewsTopic)
-            .AddTopic(DemoMethods.ClockTopic);
+            .AddTopic(DemoMethods.ClockTopic)
+            .AddTopic(DemoMethods.AdminTopic, topic => topic.RequirePermission(DemoPolicies.AdminPermission));
 
         // A server-side actor publishing through the notify API, as any application actor would.
         builder.Services.AddHostedService<ClockTicker>();
@@ -65,4 +65,18 @@ public static class DemoNode
         app.MapActorRpc(RpcPath).RequireCors(CorsPolicy);
         return app;
     }
+
+    /// <summary>
+    /// The node's builder before anything is registered: its configuration is what the node reads
+    /// (the token command reads its signing key from it, so a token matches the node started with
+    /// the same arguments).
+    /// </summary>
+    internal static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+
+        // appsettings.json (and appsettings.Development.json) ship next to the binary, so the node
+        // reads them whatever the working directory.
+        ContentRootPath = AppContext.BaseDirectory,
+    });
 }

@@ -121,10 +121,10 @@ public sealed class ConfigurationSpec
     [Fact]
     public async Task AddMethod_Delegate_CallableWithContext()
     {
-        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddMethod("whoami", (RpcContext context) => new { context.SessionId, context.Transport, context.RemoteAddress, context.RequestId }));
+        await using var server = await RpcServer.StartAsync(builder => builder.Services.AddActorRpc().AddMethod("call_context", (RpcContext context) => new { context.SessionId, context.Transport, context.RemoteAddress, context.RequestId }));
         await using var socket = await server.ConnectAsync();
 
-        var result = JsonAssert.Result(await socket.CallAsync("whoami"));
+        var result = JsonAssert.Result(await socket.CallAsync("call_context"));
         Assert.Equal("websocket", result.GetProperty("transport").GetString());
         Assert.Equal(32, result.GetProperty("sessionId").GetString()!.Length);
         Assert.StartsWith("127.0.0.1:", result.GetProperty("remoteAddress").GetString(), StringComparison.Ordinal);
