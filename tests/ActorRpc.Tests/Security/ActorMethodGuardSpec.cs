@@ -21,6 +21,10 @@ public sealed class ActorMethodGuardSpec
         {
             GuardAssert.AuthenticationRequired(await anonymous.CallAsync("job", new[] { 1 }));
             GuardAssert.AuthenticationRequired(await anonymous.CallAsync("job"));
+
+            // A refused notification is dropped as quietly as any notification's answer.
+            await anonymous.SendAsync("""{"jsonrpc":"2.0","method":"job","params":[1]}""");
+            await anonymous.ExpectNoMessageAsync();
         }
 
         await using (var lacking = await TestCaller.User("ada", permissions: ["jobs.read"]).ConnectAsync(app))

@@ -121,6 +121,34 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Batch_EachCallGuardedOnItsOwn()
+    {
+        await using var socket = await TestCaller.User("ada").ConnectAsync(App);
+        await socket.SendAsync("""
+            [{"jsonrpc":"2.0","method":"signed_in","id":1},
+             {"jsonrpc":"2.0","method":"write_order","id":2},
+             {"jsonrpc":"2.0","method":"open","id":3},
+             {"jsonrpc":"2.0","method":"admin_only"}]
+            """);
+        JsonAssert.BatchEquivalent(
+            """
+            [{"jsonrpc":"2.0","id":1,"result":"ada"},
+             {"jsonrpc":"2.0","id":2,"error":{"code":-32011,"message":"Not permitted"}},
+             {"jsonrpc":"2.0","id":3,"result":"open"}]
+            """,
+            await socket.ReceiveAsync());
+
+        await using var anonymous = await Anonymous.ConnectAsync(App);
+        await anonymous.SendAsync("""[{"jsonrpc":"2.0","method":"signed_in","id":"a"},{"jsonrpc":"2.0","method":"open","id":"b"}]""");
+        JsonAssert.BatchEquivalent(
+            """
+            [{"jsonrpc":"2.0","id":"a","error":{"code":-32010,"message":"Authentication required"}},
+             {"jsonrpc":"2.0","id":"b","result":"open"}]
+            """,
+            await anonymous.ReceiveAsync());
+    }
+
+    [Fact]
     public async Task Handler_SeesCallersNameAndClaims()
     {
         var caller = TestCaller.User("ada", roles: ["admin", "staff"], permissions: ["orders.write", "orders.read"], claims: ["badge=gold"]);
