@@ -33,7 +33,7 @@ internal sealed class InProcessNode : IDisposable
 
     public InProcessNode()
     {
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _services = new ServiceCollection().AddMetrics().AddLogging().AddAuthorizationCore().BuildServiceProvider();
         System = ActorSystem.Create("micro", Quiet);
         SerializerOptions = RpcMethodsOptions.CreateDefaultSerializerOptions();
         Metrics = new RpcMetrics(_services.GetRequiredService<IMeterFactory>(), ["ping", "add"], TopicCatalog.Empty);
@@ -46,7 +46,8 @@ internal sealed class InProcessNode : IDisposable
             ["add"] = Route("add", nameof(DemoMethods.Add), settings),
         });
         Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics,
-            RpcCompatibility.None, PatternTopicBudget.CreateUnlimited(), NodeHandlers.CreateUnlimited());
+            RpcCompatibility.None, PatternTopicBudget.CreateUnlimited(), NodeHandlers.CreateUnlimited(),
+            ActorRpc.Methods.Authorization.RpcAuthorizer.Create(_services), NoSessionAuthenticator.Instance);
     }
 
     public ActorSystem System { get; }

@@ -99,7 +99,9 @@ public static class ActorRpcAkkaExtensions
                 metrics,
                 options.Protocol.Compatibility,
                 patternTopics,
-                services.GetRequiredService<NodeHandlers>());
+                services.GetRequiredService<NodeHandlers>(),
+                services.GetRequiredService<ActorRpc.Methods.Authorization.RpcAuthorizer>(),
+                services.GetService<ISessionAuthenticator>() ?? NoSessionAuthenticator.Instance);
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), ActorNames.Sessions));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,11 @@ internal static class BuilderRegistrations
     public static RpcMethodsBuilder Methods(IServiceCollection services) => GetOrAdd(services, static () => new RpcMethodsBuilder(), static services =>
     {
         services.AddOptions<RpcMethodsOptions>();
+        services.AddOptions<RpcAuthorizationOptions>();
+
+        // Guards use the application's own authorization services and policies (AddAuthorization adds to these).
+        services.AddAuthorization();
+        services.AddSingleton(sp => RpcAuthorizer.Create(sp, sp.GetRequiredService<IOptions<RpcAuthorizationOptions>>().Value.PermissionClaimType));
         services.AddSingleton(sp => sp.GetRequiredService<RpcMethodsBuilder>().Build(sp, sp.GetRequiredService<IOptions<RpcMethodsOptions>>().Value));
     });
 

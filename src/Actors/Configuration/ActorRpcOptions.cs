@@ -28,4 +28,7 @@ public sealed class ActorRpcOptions
 
     /// <summary>How strictly requests are read (<c>ActorRpc:Protocol</c>).</summary>
     public RpcProtocolOptions Protocol { get; } = new();
+
+    /// <summary>How guards read the caller's user (<c>ActorRpc:Authorization</c>).</summary>
+    public RpcAuthorizationOptions Authorization { get; } = new();
 }

@@ -19,6 +19,15 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
     public static readonly RpcError ServerBusy = new(
         (int)JsonRpcErrorCode.ServerBusy, "Server busy", new LimitData(LimitKeys.MaxNodeHandlers));
 
+    /// <summary>-32010: the method or topic needs a user and the caller has none (or its token expired).</summary>
+    public static readonly RpcError AuthenticationRequired = new((int)JsonRpcErrorCode.AuthenticationRequired, "Authentication required");
+
+    /// <summary>-32011: the caller's user lacks what the method's or topic's guard asks.</summary>
+    public static readonly RpcError NotPermitted = new((int)JsonRpcErrorCode.NotPermitted, "Not permitted");
+
+    /// <summary>-32600 for <c>authenticate</c> over HTTP: an exchange has no connection to keep a user on; send the token with the POST.</summary>
+    public static readonly RpcError AuthenticateNeedsWebSocket = new((int)JsonRpcErrorCode.InvalidRequest, "authenticate needs a WebSocket");
+
     /// <summary>-32600 for <c>subscribe</c> over HTTP: an exchange ends with its answer, so nothing could be delivered.</summary>
     public static readonly RpcError SubscriptionsNeedWebSocket = new((int)JsonRpcErrorCode.InvalidRequest, "subscriptions need a WebSocket");
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using Microsoft.Extensions.DependencyInjection;
 using ActorRpc.Actors.Diagnostics;
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Definition;
 
@@ -34,6 +36,7 @@ internal sealed class MethodRouterActor : UntypedActor
     private readonly Dictionary<IActorRef, Exception> _handlerFailures = [];
     private readonly Dictionary<(IActorRef ReplyTo, long Sequence), CancellationTokenSource> _routedCalls = [];
     private readonly TimeSpan _routedCallTimeout;
+    private RpcAuthorizer? _authorizer;
 
     public MethodRouterActor(RpcMethodDescriptor method, RouterSettings settings, CallOutcomes? outcomes)
     {
@@ -92,6 +95,9 @@ internal sealed class MethodRouterActor : UntypedActor
                 }
 
                 break;
+            case AuthorizationDecided decided:
+                Authorized(decided.Invoke, decided.Access, decided.Failure);
+                break;
             case HandlerStopped stopped:
                 var cause = _handlerFailures.Remove(stopped.Handler, out var failure2)
                     ? failure2
@@ -115,10 +121,52 @@ internal sealed class MethodRouterActor : UntypedActor
             case TaskMethodHandler handler:
                 ThreadPool.UnsafeQueueUserWorkItem(new TaskInvocation(handler, invoke.Call, invoke.ReplyTo, _outcomes), preferLocal: false);
                 break;
+            case ActorMethodHandler handler when _method.Guard is { } guard:
+                Authorize(guard, invoke);
+                break;
             case ActorMethodHandler handler:
                 StartHandlerActor(handler, invoke);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Checks an actor method's guard before its handler actor starts (a task method's handler checks
+    /// its own, <see cref="GuardedTaskMethodHandler"/>). Usually decided at once; a policy with an
+    /// asynchronous handler answers through the mailbox, never by waiting here.
+    /// </summary>
+    private void Authorize(RpcGuard guard, RouterProtocol.Invoke invoke)
+    {
+        _authorizer ??= _services.GetRequiredService<RpcAuthorizer>();
+        var access = _authorizer.AuthorizeAsync(invoke.Call.Context.User, guard, invoke.Call.Context);
+        if (access.IsCompletedSuccessfully)
+        {
+            Authorized(invoke, access.Result, failure: null);
+            return;
+        }
+
+        access.AsTask().PipeTo(
+            Self,
+            success: decided => new AuthorizationDecided(invoke, decided, null),
+            failure: exception => new AuthorizationDecided(invoke, RpcAccess.NotPermitted, exception));
+    }
+
+    private void Authorized(RouterProtocol.Invoke invoke, RpcAccess access, Exception? failure)
+    {
+        if (invoke.Call.CancellationToken.IsCancellationRequested)
+        {
+            return; // The session gave the call up meanwhile and has answered it.
+        }
+
+        if (failure is null && access == RpcAccess.Allowed)
+        {
+            StartHandlerActor((ActorMethodHandler)_method.Handler, invoke);
+            return;
+        }
+
+        // A refusal is an RpcException like any handler's; a policy that threw is an internal error, logged.
+        var error = failure ?? RpcAuthorizer.Refusal(access)!;
+        Complete(invoke, _outcomes.Failed(invoke.Call, error, _outcomes.Started(invoke.Call)));
     }
 
     private void DispatchRouted(RouterProtocol.RemoteInvoke remote)
@@ -220,6 +268,10 @@ internal sealed class MethodRouterActor : UntypedActor
 
     private static void Complete(RouterProtocol.Invoke invoke, byte[]? frame) =>
         invoke.ReplyTo.Tell(new RouterProtocol.InvocationCompleted(invoke.Call.Sequence, frame));
+
+    /// <summary>An actor method's guard decided (or threw) after the router moved on.</summary>
+    private sealed record AuthorizationDecided(RouterProtocol.Invoke Invoke, RpcAccess Access, Exception? Failure)
+        : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>A handler actor of this router stopped; if its call is still open, it failed.</summary>
     private sealed record HandlerStopped(IActorRef Handler) : INoSerializationVerificationNeeded, IDeadLetterSuppression;

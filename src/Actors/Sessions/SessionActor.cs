@@ -75,6 +75,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private DirectCompletions? _directCompletions;
     private MessageRateLimit? _rateLimit;
     private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
+    private SessionIdentity _identity;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
@@ -87,6 +88,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         _info = info;
         _transport = transport;
         _dependencies = dependencies;
+        _identity = info.Identity;
         var timeout = dependencies.Limits.HandlerTimeout;
         _timeoutMs = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
     }
@@ -130,6 +132,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 break;
             case CheckDeadlines:
                 OnCheckDeadlines();
+                break;
+            case GuardedBuiltInDecided decided:
+                OnGuardedBuiltInDecided(decided);
                 break;
             case SessionProtocol.ConnectionClosed:
                 StopSession();
@@ -287,6 +292,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var method = entry.Method!;
+        if (GuardedBuiltIns.Applies(method, _dependencies.Topics, _info.SingleExchange))
+        {
+            return StartGuardedBuiltIn(entry, batch, span, messageBytes);
+        }
+
         var builtIn = SessionBuiltIns.Answer(
             method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics, _info.SingleExchange);
         if (builtIn is not null)
@@ -306,19 +316,36 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return Answer(entry, RpcError.ServerBusy);
         }
 
-        var sequence = ++_nextSequence;
-        var inFlight = InFlight;
-        var cancellation = CallsInFlight.NewToken();
-        var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         // A task the session starts itself has only its token to cancel; other calls have a router to tell.
         var router = route.LocalTask is null ? route.Router : null;
+        var pending = Track(entry, batch, router, handlerRunsHere: route.LocalTask is not null, span, messageBytes);
+        var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services, CurrentUser());
+
+        var call = new RpcCall(pending.Sequence, method, entry.Id, entry.Params, context, pending.Cancellation.Token) { TraceParent = span?.Context ?? default };
+        route.Start(call, Self, batch is null ? DirectCompletions : null, pending);
+        return new Dispatched(null, null, Routed: true);
+    }
+
+    /// <summary>The connection's user for a call made now: null when anonymous, or once its token's lifetime has ended.</summary>
+    private System.Security.Claims.ClaimsPrincipal? CurrentUser() =>
+        _identity.User is null ? null : _identity.UserAt(DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// Makes a dispatched entry a call in flight: numbered, with its own token and deadline, counted
+    /// in its batch, and watched by the periodic deadline check. Its node-handler place is already taken.
+    /// </summary>
+    private PendingCall Track(in JsonRpcEntry entry, BatchResponse? batch, IActorRef? router, bool handlerRunsHere, Activity? span, long messageBytes)
+    {
+        var sequence = ++_nextSequence;
+        var cancellation = CallsInFlight.NewToken();
+        var deadline = _timeoutMs == long.MaxValue ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
         var pending = new PendingCall(sequence, entry.Id, batch, router, cancellation, deadline, span)
         {
             MessageBytes = messageBytes,
             Handlers = _dependencies.NodeHandlers,
-            HandlerRunsHere = route.LocalTask is not null,
+            HandlerRunsHere = handlerRunsHere,
         };
-        inFlight.Add(pending);
+        InFlight.Add(pending);
         if (!entry.IsNotification)
         {
             batch?.Expect();
@@ -334,10 +361,77 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             Timers.StartPeriodicTimer(CheckDeadlines.Instance, CheckDeadlines.Instance, DeadlineCheckInterval(_timeoutMs));
         }
 
-        var context = new RpcContext(_info.SessionId, _info.RemoteAddress, _info.Transport, method, entry.Id, _dependencies.Services);
-        var call = new RpcCall(sequence, method, entry.Id, entry.Params, context, cancellation.Token) { TraceParent = span?.Context ?? default };
-        route.Start(call, Self, batch is null ? DirectCompletions : null, pending);
+        return pending;
+    }
+
+    /// <summary>
+    /// Starts a built-in that waits for the application's authorization or authentication
+    /// (<see cref="GuardedBuiltIns"/>): tracked like a routed call (it holds a handler place, may time
+    /// out or be cancelled), decided off this thread, answered in <see cref="OnGuardedBuiltInDecided"/>.
+    /// </summary>
+    private Dispatched StartGuardedBuiltIn(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes)
+    {
+        if (!_dependencies.NodeHandlers.TryAcquire())
+        {
+            _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
+            return Answer(entry, RpcError.ServerBusy);
+        }
+
+        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
+        var (sequence, method, parameters, started) = (pending.Sequence, entry.Method!, entry.Params, Stopwatch.GetTimestamp());
+        GuardedBuiltIns.DecideAsync(method, parameters, CurrentUser(), _dependencies, pending.Cancellation.Token).PipeTo(
+            Self,
+            success: decision => new GuardedBuiltInDecided(sequence, method, parameters, started, decision, null),
+            failure: exception => new GuardedBuiltInDecided(sequence, method, parameters, started, null, exception));
         return new Dispatched(null, null, Routed: true);
+    }
+
+    private void OnGuardedBuiltInDecided(GuardedBuiltInDecided decided)
+    {
+        if (_inFlight is null || !_inFlight.TryComplete(decided.Sequence, out var call))
+        {
+            return; // Given up on meanwhile (timed out, cancelled) and answered.
+        }
+
+        Dispatched answer;
+        switch (decided.Decision)
+        {
+            case GuardDecision.Authenticated { Identity: { } identity }:
+                _identity = identity;
+                if (Log.IsDebugEnabled)
+                {
+                    Log.Debug("Session [{0}] authenticated as [{1}]", _info.SessionId, ClientText.Bound(AuthenticateResult.NameOf(identity.User) ?? "(no name)"));
+                }
+
+                answer = new Dispatched(
+                    call.IsNotification ? null : JsonRpcResponseWriter.Result(call.Id, AuthenticateResult.Of(identity), _dependencies.SerializerOptions),
+                    null,
+                    Routed: false);
+                break;
+            case GuardDecision.Authenticated { Error: { } error }:
+                answer = call.IsNotification ? new Dispatched(null, error.Code, false) : new Dispatched(ErrorFrame(call.Id, error), error.Code, false);
+                break;
+            case { } decision:
+                var builtIn = SessionBuiltIns.Answer(
+                    decided.Method,
+                    decided.Params,
+                    _subscriptions,
+                    _dependencies.Topics,
+                    _dependencies.Limits.MaxSubscriptionsPerSession,
+                    _dependencies.PatternTopics,
+                    _info.SingleExchange,
+                    decision)!;
+                answer = CarryOut(builtIn, call.Id);
+                break;
+            default:
+                // A policy or authentication handler of the application threw (or a policy name is unknown).
+                Log.Error(decided.Failure, "Session [{0}] could not decide [{1}], request [{2}]", _info.SessionId, decided.Method, RequestIdText(call.Id));
+                answer = new Dispatched(call.IsNotification ? null : ErrorFrame(call.Id, RpcError.InternalError), RpcError.InternalError.Code, false);
+                break;
+        }
+
+        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(decided.Method), answer.ErrorCode, decided.Started);
+        Finish(call, Reply(call, answer.Frame));
     }
 
     /// <summary>The answer to an entry that fails here: an error frame, or nothing for a notification.</summary>
@@ -595,6 +689,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     /// <summary>What dispatching an entry gave: its frame now (or none), its error code, or that it was routed and answers later.</summary>
     private readonly record struct Dispatched(byte[]? Frame, int? ErrorCode, bool Routed);
+
+    /// <summary>A guarded built-in's decision (or the exception its deciding threw), back on the session's thread.</summary>
+    private sealed record GuardedBuiltInDecided(
+        long Sequence, string Method, ReadOnlyMemory<byte> Params, long Started, GuardDecision? Decision, Exception? Failure)
+        : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>Time to look for calls past their deadline.</summary>
     private sealed class CheckDeadlines : INoSerializationVerificationNeeded, IDeadLetterSuppression

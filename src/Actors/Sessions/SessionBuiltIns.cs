@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using ActorRpc.Actors.Protocol;
 using ActorRpc.Actors.Topics;
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Definition;
 using ActorRpc.Methods.Errors;
 using ActorRpc.Methods.Topics;
@@ -9,8 +10,10 @@ using ActorRpc.Methods.Topics;
 namespace ActorRpc.Actors.Sessions;
 
 /// <summary>
-/// The methods about the connection itself, answered by the session at once: <c>subscribe</c>,
-/// <c>unsubscribe</c>, <c>get_subscriptions</c>, <c>get_topics</c> and <c>$/cancelRequest</c>.
+/// The methods about the connection itself, answered by the session: <c>subscribe</c>,
+/// <c>unsubscribe</c>, <c>get_subscriptions</c>, <c>get_topics</c>, <c>$/cancelRequest</c>, and
+/// <c>authenticate</c> over HTTP (refused; over a WebSocket it is <see cref="GuardedBuiltIns"/>'). Where
+/// a topic is guarded, <c>subscribe</c> and <c>get_topics</c> are answered once its guards decided.
 /// A pure function of the request and the session's subscriptions, so every rule is testable
 /// without an actor; the session only carries out the <see cref="BuiltInAnswer"/> (tells the
 /// topics actor, gives up the cancelled call, writes the frame).
@@ -32,7 +35,11 @@ internal static class SessionBuiltIns
     /// <param name="topicCatalog">The topics clients may subscribe to.</param>
     /// <param name="maxSubscriptionsPerSession">ActorRpc:Limits:MaxSubscriptionsPerSession.</param>
     /// <param name="patternTopics">The node's live pattern topics (ActorRpc:Limits:MaxPatternTopics).</param>
-    /// <param name="singleExchange">The session is an HTTP exchange, which ends with its answer: <c>subscribe</c> is refused.</param>
+    /// <param name="singleExchange">The session is an HTTP exchange, which ends with its answer: <c>subscribe</c> and <c>authenticate</c> are refused.</param>
+    /// <param name="decision">
+    /// For a built-in that depends on who calls (<see cref="GuardedBuiltIns"/>): what its guards
+    /// decided. Without it a guarded topic is never subscribed to, nor listed.
+    /// </param>
     public static BuiltInAnswer? Answer(
         string method,
         ReadOnlyMemory<byte> parameters,
@@ -40,17 +47,23 @@ internal static class SessionBuiltIns
         TopicCatalog topicCatalog,
         int maxSubscriptionsPerSession,
         PatternTopicBudget patternTopics,
-        bool singleExchange) =>
+        bool singleExchange,
+        GuardDecision? decision = null) =>
         method switch
         {
             CancelRequest.MethodName => AnswerCancelRequest(parameters, subscriptions),
             // Over HTTP no notification could ever reach the subscriber, and each subscription would
             // cost a registration gossiped to every node for an exchange that is already over.
             RpcMethodCatalog.SubscribeName when singleExchange => BuiltInAnswer.Failed(RpcError.SubscriptionsNeedWebSocket, subscriptions),
-            RpcMethodCatalog.SubscribeName => Subscribe(parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession, patternTopics),
+            RpcMethodCatalog.SubscribeName => Subscribe(
+                parameters, subscriptions, topicCatalog, maxSubscriptionsPerSession, patternTopics, (decision as GuardDecision.Subscribe)?.Access),
             RpcMethodCatalog.UnsubscribeName => Unsubscribe(parameters, subscriptions),
             RpcMethodCatalog.GetSubscriptionsName => BuiltInAnswer.Topics([.. subscriptions], subscriptions),
-            RpcMethodCatalog.GetTopicsName => BuiltInAnswer.Topics([.. topicCatalog.Listed], subscriptions),
+            RpcMethodCatalog.GetTopicsName => BuiltInAnswer.Topics(
+                (decision as GuardDecision.VisibleTopics)?.Topics ?? [.. topicCatalog.Listed.Where(name => topicCatalog.GuardOfListed(name) is null)],
+                subscriptions),
+            // A POST carries its token in its Authorization header; a WebSocket's answer is the session's (GuardedBuiltIns).
+            RpcMethodCatalog.AuthenticateName when singleExchange => BuiltInAnswer.Failed(RpcError.AuthenticateNeedsWebSocket, subscriptions),
             _ => null,
         };
 
@@ -66,7 +79,12 @@ internal static class SessionBuiltIns
     }
 
     private static BuiltInAnswer Subscribe(
-        ReadOnlyMemory<byte> parameters, ImmutableSortedSet<string> subscriptions, TopicCatalog catalog, int limit, PatternTopicBudget patternTopics)
+        ReadOnlyMemory<byte> parameters,
+        ImmutableSortedSet<string> subscriptions,
+        TopicCatalog catalog,
+        int limit,
+        PatternTopicBudget patternTopics,
+        RpcAccess? access)
     {
         if (!TopicParams.TryParse(parameters, out var topics, out var error))
         {
@@ -76,6 +94,17 @@ internal static class SessionBuiltIns
         if (topics.FirstOrDefault(t => !catalog.IsAllowed(t)) is { } unknown)
         {
             return BuiltInAnswer.Failed(RpcError.InvalidParams($"Invalid params: unknown topic '{ClientText.Bound(unknown)}'; see get_topics."), subscriptions);
+        }
+
+        // Guards come after the names are known and before anything is counted: a refused topic
+        // refuses the whole call. With no decision (never expected: GuardedBuiltIns decides where
+        // a topic is guarded), a guarded topic is refused rather than let through.
+        switch (access ?? (topics.Any(t => catalog.Find(t)?.Guard is not null) ? RpcAccess.NotPermitted : RpcAccess.Allowed))
+        {
+            case RpcAccess.AuthenticationRequired:
+                return BuiltInAnswer.Failed(RpcError.AuthenticationRequired, subscriptions);
+            case RpcAccess.NotPermitted:
+                return BuiltInAnswer.Failed(RpcError.NotPermitted, subscriptions);
         }
 
         // A topic named twice in one request counts twice here, as it always has: the limit is a guard, not a quota.

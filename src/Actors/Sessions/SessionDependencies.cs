@@ -17,6 +17,8 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="Compatibility">Which clients' departures from JSON-RPC 2.0 are accepted (ActorRpc:Protocol:Compatibility).</param>
 /// <param name="PatternTopics">The node's live pattern topics, admitted on subscribe (ActorRpc:Limits:MaxPatternTopics).</param>
 /// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers).</param>
+/// <param name="Authorizer">Decides who may subscribe to guarded topics (and which ones <c>get_topics</c> lists).</param>
+/// <param name="Authenticator">Validates the token of <c>authenticate</c>.</param>
 /// <remarks>
 /// Every member is required: a limit a host may leave out is a limit production forgets (issue #12
 /// review). The node-wide counts are the node's DI singletons; specs and benchmarks that want none
@@ -33,4 +35,6 @@ internal sealed record SessionDependencies(
     RpcMetrics Metrics,
     RpcCompatibility Compatibility,
     Topics.PatternTopicBudget PatternTopics,
-    NodeHandlers NodeHandlers);
+    NodeHandlers NodeHandlers,
+    ActorRpc.Methods.Authorization.RpcAuthorizer Authorizer,
+    ISessionAuthenticator Authenticator);

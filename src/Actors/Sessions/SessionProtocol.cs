@@ -11,6 +11,9 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="SingleExchange">True for HTTP: one message in, at most one frame out, then the session ends.</param>
 internal sealed record SessionInfo(string SessionId, string? RemoteAddress, string Transport, bool SingleExchange)
 {
+    /// <summary>Who the client is, as ASP.NET Core authentication found it at the upgrade or POST.</summary>
+    public SessionIdentity Identity { get; init; } = SessionIdentity.Anonymous;
+
     /// <summary>The transport name of WebSocket sessions.</summary>
     public const string WebSocketTransport = "websocket";
 

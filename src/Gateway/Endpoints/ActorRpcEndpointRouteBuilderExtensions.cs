@@ -37,7 +37,8 @@ public static class ActorRpcEndpointRouteBuilderExtensions
         var builder = endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], pipeline.Build())
             .WithDisplayName($"ActorRpc {pattern}")
             // A WebSocket lives as long as its client; calls have their own HandlerTimeout.
-            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute());
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute())
+            .WithMetadata(ActorRpcEndpointMetadata.Instance);
         return new ActorRpcEndpointConventionBuilder(builder);
     }
 

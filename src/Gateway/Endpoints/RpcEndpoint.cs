@@ -4,6 +4,7 @@ using Akka.Hosting;
 using ActorRpc.Actors;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
+using ActorRpc.Gateway.Authentication;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Logging;
 using ActorRpc.Gateway.Transport;
@@ -62,6 +63,12 @@ internal sealed class RpcEndpoint(
             return;
         }
 
+        if (await ConnectionIdentity.ReadAsync(context).ConfigureAwait(false) is not { } identity)
+        {
+            GatewayLog.CredentialsRefused(_logger, RemoteAddress(context));
+            return; // 401: the scheme's challenge is written.
+        }
+
         if (!connections.TryReserve(endpoint.MaxConnections))
         {
             GatewayLog.ConnectionRefused(_logger, endpoint.MaxConnections);
@@ -71,7 +78,7 @@ internal sealed class RpcEndpoint(
 
         try
         {
-            await ServeWebSocketAsync(context, endpoint).ConfigureAwait(false);
+            await ServeWebSocketAsync(context, endpoint, identity).ConfigureAwait(false);
         }
         finally
         {
@@ -79,7 +86,7 @@ internal sealed class RpcEndpoint(
         }
     }
 
-    private async Task ServeWebSocketAsync(HttpContext context, RpcEndpointOptions endpoint)
+    private async Task ServeWebSocketAsync(HttpContext context, RpcEndpointOptions endpoint, SessionIdentity identity)
     {
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
@@ -89,7 +96,7 @@ internal sealed class RpcEndpoint(
             SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(endpoint.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
-        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false);
+        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false) { Identity = identity };
         var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger, nodeBuffers, context.Features.Get<WebSocketFrameScanner>());
         var started = await StartSessionAsync(info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
@@ -134,6 +141,12 @@ internal sealed class RpcEndpoint(
             return;
         }
 
+        if (await ConnectionIdentity.ReadAsync(context).ConfigureAwait(false) is not { } identity)
+        {
+            GatewayLog.CredentialsRefused(_logger, RemoteAddress(context));
+            return; // 401: the scheme's challenge is written.
+        }
+
         if (handlers.IsFull)
         {
             // Refused before the body is read or anything runs; its calls would each get -32000 anyway.
@@ -152,7 +165,7 @@ internal sealed class RpcEndpoint(
 
         try
         {
-            await ServePostAsync(context).ConfigureAwait(false);
+            await ServePostAsync(context, identity).ConfigureAwait(false);
         }
         finally
         {
@@ -161,7 +174,7 @@ internal sealed class RpcEndpoint(
         }
     }
 
-    private async Task ServePostAsync(HttpContext context)
+    private async Task ServePostAsync(HttpContext context, SessionIdentity identity)
     {
         var maxMessageSize = limits.Value.MaxMessageSize;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
@@ -202,7 +215,7 @@ internal sealed class RpcEndpoint(
 
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         var exchange = new HttpExchange();
-        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true);
+        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true) { Identity = identity };
         var started = await StartSessionAsync(info, exchange, context.RequestAborted).ConfigureAwait(false);
         // The request's spans continue the HTTP request's trace, when it is traced.
         started.Session.Tell(new SessionProtocol.InboundMessage(body, Activity.Current?.Context ?? default));

@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using ActorRpc;
 using ActorRpc.Actors;
+using ActorRpc.Gateway.Authentication;
 using ActorRpc.Gateway.Hosting;
 using ActorRpc.Gateway.Transport;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -80,6 +81,13 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddSingleton<IOptions<RpcEndpointOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Endpoint));
         services.AddSingleton<IOptions<RpcProtocolOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Protocol));
         services.AddSingleton<IOptions<RpcMethodsOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Methods));
+        services.AddSingleton<IOptions<RpcAuthorizationOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Authorization));
+
+        // Who the caller is: read from HttpContext.User at the upgrade or POST; `authenticate` asks the
+        // default scheme; JwtBearer also reads ActorRpc endpoints' access_token query parameter.
+        services.AddSingleton<ActorRpc.Actors.Sessions.ISessionAuthenticator, SchemeTokenAuthenticator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>, AccessTokenQuery>());
+        services.AddHostedService<GuardPolicyStartupCheck>();
 
         services.AddActorRpcActors();
         services.AddSingleton<ConnectionRegistry>();

@@ -56,4 +56,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(34, LogLevel.Debug, "POST from {RemoteAddress} refused with 408: its body did not arrive within {MessageTimeout} (ActorRpc:Endpoint:MessageTimeout)")]
     public static partial void PostBodyTimedOut(ILogger logger, string? remoteAddress, TimeSpan messageTimeout);
+
+    [LoggerMessage(35, LogLevel.Debug, "Request from {RemoteAddress} refused with 401: its credentials did not validate (the authentication scheme logs why)")]
+    public static partial void CredentialsRefused(ILogger logger, string? remoteAddress);
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ActorRpc.Methods;
 using ActorRpc;
+using ActorRpc.Methods.Authorization;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,13 +25,14 @@ public static class ActorRpcMethodsBuilderExtensions
     /// <param name="builder">The ActorRpc builder.</param>
     /// <param name="prefix">Put before each name, with the prefix separator; null for none.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role (other nodes route calls to them); null for every node.</param>
-    /// <returns>The same builder.</returns>
-    public static IActorRpcBuilder AddMethods<T>(this IActorRpcBuilder builder, string? prefix = null, string? role = null)
+    /// <returns>A builder of the same node that also says who may call these methods (<see cref="RpcMethodConventionBuilder"/>).</returns>
+    public static RpcMethodConventionBuilder AddMethods<T>(this IActorRpcBuilder builder, string? prefix = null, string? role = null)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role);
-        return builder;
+        var guard = new RpcGuardSpec();
+        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role, guard);
+        return new RpcMethodConventionBuilder(builder.Services, guard);
     }
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
@@ -38,12 +40,13 @@ public static class ActorRpcMethodsBuilderExtensions
     /// <param name="instance">The object whose methods serve the calls.</param>
     /// <param name="prefix">Put before each name, with the prefix separator; null for none.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role; null for every node.</param>
-    /// <returns>The same builder.</returns>
-    public static IActorRpcBuilder AddMethods(this IActorRpcBuilder builder, object instance, string? prefix = null, string? role = null)
+    /// <returns>A builder of the same node that also says who may call these methods (<see cref="RpcMethodConventionBuilder"/>).</returns>
+    public static RpcMethodConventionBuilder AddMethods(this IActorRpcBuilder builder, object instance, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role);
-        return builder;
+        var guard = new RpcGuardSpec();
+        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role, guard);
+        return new RpcMethodConventionBuilder(builder.Services, guard);
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
@@ -51,12 +54,13 @@ public static class ActorRpcMethodsBuilderExtensions
     /// <param name="type">The type whose static methods serve the calls.</param>
     /// <param name="prefix">Put before each name, with the prefix separator; null for none.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role; null for every node.</param>
-    /// <returns>The same builder.</returns>
-    public static IActorRpcBuilder AddStaticMethods(this IActorRpcBuilder builder, Type type, string? prefix = null, string? role = null)
+    /// <returns>A builder of the same node that also says who may call these methods (<see cref="RpcMethodConventionBuilder"/>).</returns>
+    public static RpcMethodConventionBuilder AddStaticMethods(this IActorRpcBuilder builder, Type type, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role);
-        return builder;
+        var guard = new RpcGuardSpec();
+        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role, guard);
+        return new RpcMethodConventionBuilder(builder.Services, guard);
     }
 
     /// <summary>
@@ -68,12 +72,13 @@ public static class ActorRpcMethodsBuilderExtensions
     /// <param name="name">The wire name.</param>
     /// <param name="handler">The delegate that serves the calls.</param>
     /// <param name="role">Run it only on cluster nodes of this role; null for every node.</param>
-    /// <returns>The same builder.</returns>
-    public static IActorRpcBuilder AddMethod(this IActorRpcBuilder builder, string name, Delegate handler, string? role = null)
+    /// <returns>A builder of the same node that also says who may call these methods (<see cref="RpcMethodConventionBuilder"/>).</returns>
+    public static RpcMethodConventionBuilder AddMethod(this IActorRpcBuilder builder, string name, Delegate handler, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role);
-        return builder;
+        var guard = new RpcGuardSpec();
+        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role, guard);
+        return new RpcMethodConventionBuilder(builder.Services, guard);
     }
 
     /// <summary>
@@ -86,12 +91,13 @@ public static class ActorRpcMethodsBuilderExtensions
     /// <param name="name">The wire name.</param>
     /// <param name="props">The props of the per-call actor.</param>
     /// <param name="role">Run it only on cluster nodes of this role; null for every node.</param>
-    /// <returns>The same builder.</returns>
-    public static IActorRpcBuilder AddActorMethod(this IActorRpcBuilder builder, string name, Props props, string? role = null)
+    /// <returns>A builder of the same node that also says who may call these methods (<see cref="RpcMethodConventionBuilder"/>).</returns>
+    public static RpcMethodConventionBuilder AddActorMethod(this IActorRpcBuilder builder, string name, Props props, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role);
-        return builder;
+        var guard = new RpcGuardSpec();
+        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role, guard);
+        return new RpcMethodConventionBuilder(builder.Services, guard);
     }
 }
 #pragma warning restore RS0026

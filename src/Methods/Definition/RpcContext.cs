@@ -25,9 +25,11 @@ public sealed class RpcContext
         _requestId = requestId;
     }
 
-    /// <summary>Creates the context of one call from the raw UTF-8 JSON of its id (empty for a notification).</summary>
-    internal RpcContext(string sessionId, string? remoteAddress, string transport, string method, ReadOnlyMemory<byte> rawId, IServiceProvider services)
+    /// <summary>Creates the context of one call from the raw UTF-8 JSON of its id (empty for a notification), by <paramref name="user"/> (null: anonymous).</summary>
+    internal RpcContext(
+        string sessionId, string? remoteAddress, string transport, string method, ReadOnlyMemory<byte> rawId, IServiceProvider services, ClaimsPrincipal? user = null)
     {
+        _user = user;
         SessionId = sessionId;
         RemoteAddress = remoteAddress;
         Transport = transport;
@@ -56,6 +58,10 @@ public sealed class RpcContext
 
     /// <summary>The application's services.</summary>
     public IServiceProvider Services { get; }
+
+    /// <summary>This context as a call of <paramref name="method"/> would see it: how discovery asks each method's guard.</summary>
+    internal RpcContext ForMethod(string method) =>
+        new(SessionId, RemoteAddress, Transport, method, _rawId, Services, User);
 
     /// <summary>
     /// Who called: the user ASP.NET Core authentication found when the connection opened (or that a

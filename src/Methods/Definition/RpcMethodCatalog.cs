@@ -1,3 +1,4 @@
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
 
 namespace ActorRpc.Methods.Definition;
@@ -20,22 +21,58 @@ internal sealed class RpcMethodCatalog
     /// <summary>Built-in: lists the connection's subscriptions.</summary>
     public const string GetSubscriptionsName = "get_subscriptions";
 
+    /// <summary>Built-in: replaces the connection's user with the one a new token names (<c>{"token": "..."}</c>).</summary>
+    public const string AuthenticateName = "authenticate";
+
     /// <summary>The built-ins a session answers itself, since they concern the connection's own state.</summary>
-    public static IReadOnlyList<string> SessionBuiltIns { get; } = [SubscribeName, UnsubscribeName, GetTopicsName, GetSubscriptionsName];
+    public static IReadOnlyList<string> SessionBuiltIns { get; } = [SubscribeName, UnsubscribeName, GetTopicsName, GetSubscriptionsName, AuthenticateName];
+
+    private readonly (string Name, RpcGuard? Guard)[] _listed;
 
     private RpcMethodCatalog(IReadOnlyList<RpcMethodDescriptor> methods)
     {
         Methods = methods;
-        Names = methods.Select(m => m.Name).Concat(SessionBuiltIns).Order(StringComparer.Ordinal).ToArray();
+        _listed = methods.Select(m => (m.Name, m.Guard))
+            .Concat(SessionBuiltIns.Select(name => (name, (RpcGuard?)null)))
+            .OrderBy(m => m.Item1, StringComparer.Ordinal)
+            .ToArray();
+        Names = _listed.Select(m => m.Name).ToArray();
+        HasGuards = methods.Any(m => m.Guard is not null);
     }
 
     /// <summary>All methods, in registration order, built-ins last.</summary>
     public IReadOnlyList<RpcMethodDescriptor> Methods { get; }
 
-    /// <summary>All method names, sorted ordinally: what <c>get_methods</c> returns.</summary>
+    /// <summary>All method names, sorted ordinally: what <c>get_methods</c> returns to a caller who may call every one.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    internal static RpcMethodCatalog Create(IReadOnlyList<RpcMethodDescriptor> registered, RpcMethodsOptions options)
+    /// <summary>Whether any method has a guard.</summary>
+    public bool HasGuards { get; }
+
+    /// <summary>
+    /// What <c>get_methods</c> answers <paramref name="context"/>'s caller: the names it may call
+    /// (each guard evaluated as a call of that method would be), sorted ordinally.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> VisibleToAsync(RpcContext context, RpcAuthorizer? authorizer)
+    {
+        if (!HasGuards || authorizer is null)
+        {
+            return Names;
+        }
+
+        var visible = new List<string>(_listed.Length);
+        foreach (var (name, guard) in _listed)
+        {
+            if (guard is null || await authorizer.AuthorizeAsync(context.User, guard, context.ForMethod(name)).ConfigureAwait(false) == RpcAccess.Allowed)
+            {
+                visible.Add(name);
+            }
+        }
+
+        return visible;
+    }
+
+    internal static RpcMethodCatalog Create(IReadOnlyList<RpcMethodDescriptor> registered, RpcMethodsOptions options, RpcAuthorizer? authorizer)
     {
         var duplicates = registered.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -49,7 +86,7 @@ internal sealed class RpcMethodCatalog
         }
 
         RpcMethodCatalog? catalog = null;
-        Func<IReadOnlyList<string>> getMethods = () => catalog!.Names;
+        Func<RpcContext, Task<IReadOnlyList<string>>> getMethods = context => catalog!.VisibleToAsync(context, authorizer);
         var builtIn = new RpcMethodDescriptor(
             GetMethodsName,
             new ReflectedMethodHandler(getMethods.Method, getMethods.Target, options.SerializerOptions));

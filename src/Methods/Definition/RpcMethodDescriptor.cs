@@ -1,3 +1,5 @@
+using ActorRpc.Methods.Authorization;
+
 namespace ActorRpc.Methods.Definition;
 
 /// <summary>One callable method: its wire name and how it runs.</summary>
@@ -7,4 +9,9 @@ namespace ActorRpc.Methods.Definition;
 /// The cluster role of the nodes that run it, or null for every node. A node without the role
 /// routes calls to a node that has it; when no such node is up, the method is not found (-32601).
 /// </param>
-internal sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null);
+/// <param name="Guard">
+/// Who may call it; null for anyone. A task-backed method's <paramref name="Handler"/> already
+/// checks it (<see cref="GuardedTaskMethodHandler"/>); an actor-backed method's router checks it
+/// before the handler actor starts.
+/// </param>
+internal sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null, RpcGuard? Guard = null);

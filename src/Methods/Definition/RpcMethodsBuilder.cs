@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Actor;
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +13,7 @@ namespace ActorRpc.Methods.Definition;
 /// </summary>
 internal sealed class RpcMethodsBuilder
 {
-    private readonly List<Func<IServiceProvider, RpcMethodsOptions, IEnumerable<RpcMethodDescriptor>>> _registrations = [];
+    private readonly List<Registration> _registrations = [];
 
     /// <summary>
     /// Registers every <see cref="RpcMethodAttribute"/> method of <typeparamref name="T"/>, named
@@ -21,63 +22,91 @@ internal sealed class RpcMethodsBuilder
     /// </summary>
     /// <param name="prefix">Put before each name, with <see cref="RpcMethodsOptions.PrefixSeparator"/>.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role (others route to them).</param>
-    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null)
-        where T : class
-    {
-        _registrations.Add((services, options) =>
-            Discover(typeof(T), () => ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, role, options));
-        return this;
-    }
+    /// <param name="guard">What the registration's callers must be (<see cref="RpcMethodConventionBuilder"/>); null for nothing beyond the attributes.</param>
+    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
+        where T : class =>
+        Add(guard, (services, options, registration) =>
+            Discover(typeof(T), () => ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, role, options, registration));
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
-    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null)
+    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        _registrations.Add((_, options) => Discover(instance.GetType(), () => instance, prefix, role, options));
-        return this;
+        return Add(guard, (_, options, registration) => Discover(instance.GetType(), () => instance, prefix, role, options, registration));
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
-    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null)
+    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
     {
         ArgumentNullException.ThrowIfNull(type);
-        _registrations.Add((_, options) => Discover(type, null, prefix, role, options));
-        return this;
+        return Add(guard, (_, options, registration) => Discover(type, null, prefix, role, options, registration));
     }
 
     /// <summary>
     /// Registers one delegate under <paramref name="name"/> (used as is, no naming policy).
-    /// Its parameters bind like a method's.
+    /// Its parameters bind like a method's; attributes on it (a lambda's <c>[Authorize]</c>) guard it.
     /// </summary>
-    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null)
+    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null, RpcGuardSpec? guard = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
-        _registrations.Add((_, options) =>
-            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role)]);
-        return this;
+        return Add(guard, (_, options, registration) =>
+            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role, GuardOf(handler.Method, registration))]);
     }
 
     /// <summary>
     /// Registers a method served by an actor: every call starts one actor from <paramref name="props"/>,
     /// which receives an <see cref="RpcInvocation"/> and answers with an <see cref="RpcReply"/>.
     /// </summary>
-    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null)
+    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null, RpcGuardSpec? guard = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(props);
-        _registrations.Add((_, _) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role)]);
+        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, registration.Build())]);
+    }
+
+    /// <summary>
+    /// Builds the catalog: every registration plus the built-in methods. A guarded task method's
+    /// handler checks its guard with the node's <see cref="RpcAuthorizer"/> before anything else.
+    /// </summary>
+    internal RpcMethodCatalog Build(IServiceProvider services, RpcMethodsOptions options)
+    {
+        var methods = _registrations.SelectMany(registration => registration.Describe(services, options, registration.Guard)).ToList();
+
+        // Only a node with guards needs ASP.NET Core authorization's services.
+        var authorizer = methods.Any(m => m.Guard is not null) ? services.GetRequiredService<RpcAuthorizer>() : null;
+        for (var i = 0; i < methods.Count; i++)
+        {
+            if (methods[i] is { Guard: { } guard, Handler: TaskMethodHandler task })
+            {
+                methods[i] = methods[i] with { Handler = new GuardedTaskMethodHandler(task, guard, authorizer!) };
+            }
+        }
+
+        return RpcMethodCatalog.Create(methods, options, authorizer);
+    }
+
+    private RpcMethodsBuilder Add(RpcGuardSpec? guard, Func<IServiceProvider, RpcMethodsOptions, RpcGuardSpec, IEnumerable<RpcMethodDescriptor>> describe)
+    {
+        _registrations.Add(new Registration(describe, guard ?? new RpcGuardSpec()));
         return this;
     }
 
-    /// <summary>Builds the catalog: every registration plus the built-in methods.</summary>
-    internal RpcMethodCatalog Build(IServiceProvider services, RpcMethodsOptions options)
+    // The method's own attributes, its class's, and what its registration asks.
+    private static RpcGuard? GuardOf(MethodInfo method, RpcGuardSpec registration, Type? type = null)
     {
-        var methods = _registrations.SelectMany(register => register(services, options)).ToList();
-        return RpcMethodCatalog.Create(methods, options);
+        var spec = new RpcGuardSpec();
+        if ((type ?? method.DeclaringType) is { } owner)
+        {
+            spec.AddAttributesOf(owner);
+        }
+
+        spec.AddAttributesOf(method);
+        return spec.With(registration).Build();
     }
 
-    private static IEnumerable<RpcMethodDescriptor> Discover(Type type, Func<object>? instance, string? prefix, string? role, RpcMethodsOptions options)
+    private static IEnumerable<RpcMethodDescriptor> Discover(
+        Type type, Func<object>? instance, string? prefix, string? role, RpcMethodsOptions options, RpcGuardSpec guard)
     {
         var flags = BindingFlags.Public | BindingFlags.Static | (instance is null ? 0 : BindingFlags.Instance);
         var target = instance?.Invoke();
@@ -96,7 +125,8 @@ internal sealed class RpcMethodsBuilder
             yield return new RpcMethodDescriptor(
                 fullName,
                 new ReflectedMethodHandler(method, method.IsStatic ? null : target, options.SerializerOptions),
-                role);
+                role,
+                GuardOf(method, guard, type));
         }
 
         if (!found)
@@ -104,4 +134,9 @@ internal sealed class RpcMethodsBuilder
             throw new InvalidOperationException($"{type.Name} has no public method marked [RpcMethod].");
         }
     }
+
+    /// <summary>One Add call: how it describes its methods, and what its callers must be.</summary>
+    private sealed record Registration(
+        Func<IServiceProvider, RpcMethodsOptions, RpcGuardSpec, IEnumerable<RpcMethodDescriptor>> Describe,
+        RpcGuardSpec Guard);
 }

@@ -14,7 +14,19 @@ internal sealed class TopicCatalog
         _topics = topics;
         _patterns = patterns;
         Listed = [.. topics.Keys.Concat(patterns.Select(p => p.Key)).Order(StringComparer.Ordinal)];
+        HasGuards = topics.Values.Concat(patterns.Select(p => p.Value)).Any(o => o.Guard is not null);
     }
+
+    /// <summary>Whether any topic or pattern says who may subscribe.</summary>
+    public bool HasGuards { get; }
+
+    /// <summary>Every guard of the catalog, for the start-up check of their policies.</summary>
+    public IEnumerable<Authorization.RpcGuard> Guards =>
+        _topics.Values.Concat(_patterns.Select(p => p.Value)).Select(o => o.Guard).OfType<Authorization.RpcGuard>();
+
+    /// <summary>The guard of a listed name (a topic or a pattern); null for anyone.</summary>
+    public Authorization.RpcGuard? GuardOfListed(string name) =>
+        _topics.TryGetValue(name, out var options) ? options.Guard : _patterns.FirstOrDefault(p => p.Key == name).Value?.Guard;
 
     /// <summary>An empty catalog: no topic may be subscribed to.</summary>
     public static TopicCatalog Empty { get; } = new(new Dictionary<string, RpcTopicOptions>(StringComparer.Ordinal), []);

@@ -32,6 +32,9 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
 
     protected TestProbe Router { get; }
 
+    /// <summary>The services handlers and guards see: ASP.NET Core authorization's, and nothing else.</summary>
+    protected IServiceProvider Services { get; } = new ServiceCollection().AddLogging().AddAuthorizationCore().BuildServiceProvider();
+
     protected TestProbe Topics { get; }
 
     internal FakeTransport Transport { get; } = new();
@@ -41,20 +44,27 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
         RpcLimitsOptions? limits = null,
         TopicCatalog? topics = null,
         Actors.Diagnostics.RpcMetrics? metrics = null,
-        NodeHandlers? nodeHandlers = null)
+        NodeHandlers? nodeHandlers = null,
+        ISessionAuthenticator? authenticator = null,
+        SessionIdentity? identity = null)
     {
         var dependencies = new SessionDependencies(
             _directory,
             limits ?? new RpcLimitsOptions(),
             RpcMethodsOptions.CreateDefaultSerializerOptions(),
-            new ServiceCollection().BuildServiceProvider(),
+            Services,
             topics ?? TopicCatalog.Empty,
             Topics.Ref,
             metrics ?? Infrastructure.TestMetrics.Create("known", "other"),
             RpcCompatibility.None,
             PatternTopicBudget.CreateUnlimited(),
-            nodeHandlers ?? NodeHandlers.CreateUnlimited());
-        var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange);
+            nodeHandlers ?? NodeHandlers.CreateUnlimited(),
+            ActorRpc.Methods.Authorization.RpcAuthorizer.Create(Services),
+            authenticator ?? NoSessionAuthenticator.Instance);
+        var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange)
+        {
+            Identity = identity ?? SessionIdentity.Anonymous,
+        };
         return Sys.ActorOf(SessionActor.Props(info, Transport, dependencies));
     }
 

@@ -1,0 +1,75 @@
+using ActorRpc.Methods.Authorization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorRpc;
+
+/// <summary>
+/// What <c>AddMethods</c>, <c>AddMethod</c> and <c>AddActorMethod</c> return: says who may call the
+/// methods of that one registration, as an endpoint convention builder does for an ASP.NET Core
+/// endpoint, and carries on registering (it is an <see cref="IActorRpcBuilder"/> of the same node).
+/// What it asks adds to the methods' own <c>[Authorize]</c> and <c>[RequirePermission]</c>
+/// attributes; an <c>[AllowAnonymous]</c> on a method still lets anyone call that method.
+/// </summary>
+/// <example>
+/// <code>
+/// builder.Services.AddActorRpc()
+///     .AddMethods&lt;Orders&gt;("orders").RequirePermission("orders.write")
+///     .AddMethod("stats", () => Stats.Now).RequireAuthorization("Staff");
+/// </code>
+/// </example>
+public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
+{
+    private readonly RpcGuardSpec _guard;
+
+    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardSpec guard)
+    {
+        Services = services;
+        _guard = guard;
+    }
+
+    /// <inheritdoc/>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Lets only callers satisfying the named authorization policies (all of them) call these
+    /// methods; with no name, the default policy (an authenticated user, unless the application
+    /// changed it). Anonymous callers get -32010, users the policy refuses -32011.
+    /// </summary>
+    /// <param name="policyNames">Policies registered with <c>AddAuthorization</c>; a name that does not exist fails start-up.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder RequireAuthorization(params string[] policyNames)
+    {
+        _guard.RequireAuthorization(policyNames);
+        return this;
+    }
+
+    /// <summary>Lets only callers satisfying <paramref name="policy"/> call these methods.</summary>
+    /// <param name="policy">The policy, built with <c>AuthorizationPolicyBuilder</c>.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder RequireAuthorization(AuthorizationPolicy policy)
+    {
+        _guard.RequireAuthorization(policy);
+        return this;
+    }
+
+    /// <summary>
+    /// Lets only callers holding every one of <paramref name="permissions"/> call these methods: claims
+    /// of type <see cref="RpcAuthorizationOptions.PermissionClaimType"/> (<c>permission</c> by default).
+    /// </summary>
+    /// <param name="permissions">The permission values required.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder RequirePermission(params string[] permissions)
+    {
+        _guard.RequirePermission(permissions);
+        return this;
+    }
+
+    /// <summary>Lets anyone call these methods, whatever their attributes or this builder ask.</summary>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder AllowAnonymous()
+    {
+        _guard.AllowAnyone();
+        return this;
+    }
+}
