@@ -107,6 +107,18 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
         GuardAssert.AuthenticationRequired(await Anonymous.CallAsync(App, "perm.secret"));
         GuardAssert.NotPermitted(await TestCaller.User("ada").CallAsync(App, "perm.secret"));
         Assert.Equal("secret", GuardAssert.Allowed(await TestCaller.User("ada", permissions: ["classy"]).CallAsync(App, "perm.secret")).GetString());
+
+        // A method's own [AllowAnonymous] still opens it, as it opens an ASP.NET Core endpoint.
+        Assert.Equal("lobby", GuardAssert.Allowed(await Anonymous.CallAsync(App, "perm.lobby")).GetString());
+    }
+
+    [Fact]
+    public async Task RequireAuthorizationWithTwoPolicies_BothNeeded()
+    {
+        GuardAssert.AuthenticationRequired(await Anonymous.CallAsync(App, "staff_with_badge"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada", roles: ["staff"]).CallAsync(App, "staff_with_badge"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada", claims: ["badge=gold"]).CallAsync(App, "staff_with_badge"));
+        GuardAssert.Allowed(await TestCaller.User("ada", roles: ["staff"], claims: ["badge=gold"]).CallAsync(App, "staff_with_badge"));
     }
 
     [Fact]
@@ -121,6 +133,7 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
         protected override void Register(IActorRpcBuilder rpc) => rpc
             .AddMethod("before", () => "before")
             .AddMethod("staff_report", () => "report").RequireAuthorization("staff")
+            .AddMethod("staff_with_badge", () => "both").RequireAuthorization("staff", "badge")
             .AddMethod("members_only", () => "members").RequireAuthorization()
             .AddMethod("badge_holders", () => "badge").RequireAuthorization(new AuthorizationPolicyBuilder().RequireClaim("badge").Build())
             .AddMethod("read_reports", (int count) => count).RequirePermission("reports.read")
@@ -133,7 +146,11 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
             .AddMethods<ClassGuardedMethods>("lifted").AllowAnonymous()
             .AddMethod("after", () => "after");
 
-        protected override void Policies(AuthorizationOptions options) => options.AddPolicy("staff", policy => policy.RequireRole("staff"));
+        protected override void Policies(AuthorizationOptions options)
+        {
+            options.AddPolicy("staff", policy => policy.RequireRole("staff"));
+            options.AddPolicy("badge", policy => policy.RequireClaim("badge"));
+        }
     }
 }
 

@@ -19,8 +19,17 @@ public sealed class GuardedMethods
         options.AddPolicy(GoldBadgePolicy, policy => policy.RequireClaim("badge", "gold"));
     }
 
+    private static int _countedCalls;
+
+    /// <summary>How many times <see cref="Counted"/> ran (only one test calls it).</summary>
+    public static int CountedCalls => Volatile.Read(ref _countedCalls);
+
     [RpcMethod]
     public static string Open() => "open";
+
+    [RpcMethod]
+    [Authorize]
+    public static int Counted() => Interlocked.Increment(ref _countedCalls);
 
     [RpcMethod]
     [Authorize]

@@ -121,6 +121,23 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task RefusedNotification_NoAnswerAndHandlerNeverRuns()
+    {
+        var before = GuardedMethods.CountedCalls;
+        await using (var anonymous = await Anonymous.ConnectAsync(App))
+        {
+            await anonymous.SendAsync("""{"jsonrpc":"2.0","method":"counted"}""");
+            await anonymous.ExpectNoMessageAsync();
+            GuardAssert.AuthenticationRequired(await anonymous.CallAsync("counted"));
+        }
+
+        Assert.Equal(before, GuardedMethods.CountedCalls);
+        await using var user = await TestCaller.User("ada").ConnectAsync(App);
+        GuardAssert.Allowed(await user.CallAsync("counted"));
+        Assert.Equal(before + 1, GuardedMethods.CountedCalls);
+    }
+
+    [Fact]
     public async Task Batch_EachCallGuardedOnItsOwn()
     {
         await using var socket = await TestCaller.User("ada").ConnectAsync(App);
@@ -198,6 +215,20 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
             GuardAssert.NotPermitted(await TestCaller.User("ada", claims: ["scope=orders.read"]).CallAsync(app, method));
             GuardAssert.Allowed(await TestCaller.User("ada", claims: ["scope=orders.write"]).CallAsync(app, method));
         }
+    }
+
+    [Fact]
+    public async Task HttpPost_GetMethods_ListsWhatThatCallerMayCall()
+    {
+        var anonymous = Strings(GuardAssert.Allowed(await PostAsync(Anonymous, "get_methods")));
+        var writer = Strings(GuardAssert.Allowed(await PostAsync(TestCaller.User("ada", permissions: ["orders.write"]), "get_methods")));
+
+        Assert.Contains("open", anonymous);
+        Assert.DoesNotContain("signed_in", anonymous);
+        Assert.DoesNotContain("write_order", anonymous);
+        Assert.Contains("signed_in", writer);
+        Assert.Contains("write_order", writer);
+        Assert.DoesNotContain("admin_only", writer);
     }
 
     private async Task<JsonElement> PostAsync(TestCaller caller, string method)

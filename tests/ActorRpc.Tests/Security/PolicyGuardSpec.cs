@@ -67,8 +67,29 @@ public sealed class PolicyGuardSpec
         GuardAssert.NotPermitted(await socket.CallAsync("write_things"));
         GuardAssert.AuthenticationRequired(await TestCaller.Anonymous.CallAsync(app, "read_things"));
 
+        // Discovery asks each guard as a call of that method would: the resource names the method listed.
+        var listed = JsonAssert.Result(await socket.CallAsync("get_methods")).EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("read_things", listed);
+        Assert.DoesNotContain("write_things", listed);
+
         await using var fresh = await TestCaller.User("bob").ConnectAsync(app);
         Assert.Equal("same", GuardAssert.Allowed(await fresh.CallAsync("sessions_match")).GetString()); // its first call: id 1
+    }
+
+    [Fact]
+    public async Task DefaultPolicyChangedByTheApp_RequireAuthorizationAndAuthorizeUseIt()
+    {
+        await using var app = await GuardApp.StartAsync(
+            rpc => rpc.AddMethod("convention", () => 1).RequireAuthorization()
+                .AddMethod("attribute", [Authorize] () => 2),
+            options => options.DefaultPolicy = new AuthorizationPolicyBuilder().RequireRole("member").Build());
+
+        foreach (var method in new[] { "convention", "attribute" })
+        {
+            GuardAssert.AuthenticationRequired(await TestCaller.Anonymous.CallAsync(app, method));
+            GuardAssert.NotPermitted(await TestCaller.User("ada").CallAsync(app, method));
+            GuardAssert.Allowed(await TestCaller.User("ada", roles: ["member"]).CallAsync(app, method));
+        }
     }
 
     [Theory]

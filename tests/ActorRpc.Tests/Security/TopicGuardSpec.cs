@@ -136,6 +136,37 @@ public sealed class TopicGuardSpec(TopicGuardSpec.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task PipelinedSubscribeThenUnsubscribe_LastWordWins()
+    {
+        // Sent back to back without waiting, as a UI toggling a feed does: the client's last word
+        // is "unsubscribe", so it must end unsubscribed, as it does on a node without guarded topics
+        // (the next test). Here "subscribe" waits for the guards' decision while "unsubscribe" is
+        // answered at once, so the subscribe lands last.
+        foreach (var topic in new[] { "public", "members" })
+        {
+            Assert.Empty(await PipelineSubscribeThenUnsubscribeAsync(App, topic));
+        }
+    }
+
+    [Fact]
+    public async Task PipelinedSubscribeThenUnsubscribe_NodeWithoutGuardedTopics_LastWordWins()
+    {
+        await using var app = await GuardApp.StartAsync(rpc => rpc.AddTopic("public"));
+        Assert.Empty(await PipelineSubscribeThenUnsubscribeAsync(app, "public"));
+    }
+
+    /// <summary>Sends subscribe and unsubscribe of <paramref name="topic"/> without waiting in between; returns the subscriptions after both answered.</summary>
+    private static async Task<string[]> PipelineSubscribeThenUnsubscribeAsync(LibraryApp app, string topic)
+    {
+        await using var ada = await TestCaller.User("ada").ConnectAsync(app);
+        await ada.SendAsync($$"""{"jsonrpc":"2.0","method":"subscribe","params":["{{topic}}"],"id":"s"}""");
+        await ada.SendAsync($$"""{"jsonrpc":"2.0","method":"unsubscribe","params":["{{topic}}"],"id":"u"}""");
+        JsonAssert.Result(await ada.ReceiveJsonAsync());
+        JsonAssert.Result(await ada.ReceiveJsonAsync());
+        return Topics(GuardAssert.Allowed(await ada.CallAsync("get_subscriptions")));
+    }
+
+    [Fact]
     public async Task GuardedTopic_AllowedSubscriber_ReceivesNotifications()
     {
         await using var admin = await TestCaller.User("root", permissions: ["admin"]).ConnectAsync(App);
