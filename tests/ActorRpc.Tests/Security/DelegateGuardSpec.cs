@@ -122,6 +122,16 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ConventionsOnInstanceAndStaticRegistrations_Apply()
+    {
+        GuardAssert.AuthenticationRequired(await Anonymous.CallAsync(App, "inst.hello"));
+        GuardAssert.Allowed(await TestCaller.User("ada").CallAsync(App, "inst.hello"));
+        GuardAssert.AuthenticationRequired(await Anonymous.CallAsync(App, "static.hello"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada").CallAsync(App, "static.hello"));
+        GuardAssert.Allowed(await TestCaller.User("ada", permissions: ["static"]).CallAsync(App, "static.hello"));
+    }
+
+    [Fact]
     public async Task AllowAnonymousOnAddMethods_LiftsTheClassesAuthorize()
     {
         Assert.Equal("secret", GuardAssert.Allowed(await Anonymous.CallAsync(App, "lifted.secret")).GetString());
@@ -144,6 +154,8 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
             .AddMethods<PlainMethods>("open")
             .AddMethods<ClassGuardedMethods>("perm").RequirePermission("classy")
             .AddMethods<ClassGuardedMethods>("lifted").AllowAnonymous()
+            .AddMethods(new PlainMethods(), "inst").RequireAuthorization()
+            .AddStaticMethods(typeof(PlainMethods), "static").RequirePermission("static")
             .AddMethod("after", () => "after");
 
         protected override void Policies(AuthorizationOptions options)

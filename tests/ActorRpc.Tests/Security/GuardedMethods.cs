@@ -89,3 +89,15 @@ public sealed class ClassGuardedMethods
     [AllowAnonymous]
     public static string Lobby() => "lobby";
 }
+
+/// <summary>[RequirePermission] on the class, and another on one method: that method needs both.</summary>
+[RequirePermission("reports")]
+public sealed class ReportMethods
+{
+    [RpcMethod]
+    public static string List() => "list";
+
+    [RpcMethod]
+    [RequirePermission("reports.export")]
+    public static string Export() => "export";
+}

@@ -87,6 +87,17 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task RequirePermissionOnClassAndMethod_BothNeeded()
+    {
+        GuardAssert.AuthenticationRequired(await Anonymous.CallAsync(App, "reports.export"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada", permissions: ["reports"]).CallAsync(App, "reports.export"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada", permissions: ["reports.export"]).CallAsync(App, "reports.export"));
+        GuardAssert.Allowed(await TestCaller.User("ada", permissions: ["reports", "reports.export"]).CallAsync(App, "reports.export"));
+        GuardAssert.NotPermitted(await TestCaller.User("ada").CallAsync(App, "reports.list"));
+        GuardAssert.Allowed(await TestCaller.User("ada", permissions: ["reports"]).CallAsync(App, "reports.list"));
+    }
+
+    [Fact]
     public async Task GuardedMethod_BadParams_GuardAnswersFirst()
     {
         await using (var anonymous = await Anonymous.ConnectAsync(App))
@@ -231,27 +242,13 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
         Assert.DoesNotContain("admin_only", writer);
     }
 
-    private async Task<JsonElement> PostAsync(TestCaller caller, string method)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc")
-        {
-            Content = new StringContent($$"""{"jsonrpc":"2.0","method":"{{method}}","id":1}""", System.Text.Encoding.UTF8, "application/json"),
-        };
-        foreach (var (name, value) in caller.Headers())
-        {
-            request.Headers.Add(name, value);
-        }
-
-        using var response = await App.Http.SendAsync(request).DefaultTimeout();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.Clone();
-    }
+    private Task<JsonElement> PostAsync(TestCaller caller, string method) => caller.PostAsync(App, method);
 
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     public sealed class Fixture : GuardAppFixture
     {
-        protected override void Register(IActorRpcBuilder rpc) => rpc.AddMethods<GuardedMethods>().AddMethods<ClassGuardedMethods>("classy");
+        protected override void Register(IActorRpcBuilder rpc) => rpc.AddMethods<GuardedMethods>().AddMethods<ClassGuardedMethods>("classy").AddMethods<ReportMethods>("reports");
 
         protected override void Policies(AuthorizationOptions options) => GuardedMethods.AddPolicies(options);
     }

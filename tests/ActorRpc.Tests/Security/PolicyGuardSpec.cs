@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akka.Actor;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,27 +18,44 @@ public sealed class PolicyGuardSpec
         var handler = new GatedRequirementHandler();
         await using var app = await GuardApp.StartAsync(
             rpc => rpc.AddMethod("gated", (RpcContext context) => context.User.Identity?.Name).RequireAuthorization("gated")
-                .AddMethod("open", () => "open"),
+                .AddActorMethod("gated_actor", Props.Create(() => new NameActor())).RequireAuthorization("gated")
+                .AddMethod("open", () => "open")
+                .AddTopic("gated_topic", topic => topic.RequireAuthorization("gated")),
             options => options.AddPolicy("gated", policy => policy.AddRequirements(new GatedRequirement())),
             services => services.AddSingleton<IAuthorizationHandler>(handler));
 
-        // The slow caller's guard waits on the gate: its call stays in flight.
+        // The slow caller's guards wait on the gate: its three calls (a task method, an actor
+        // method, a subscribe) stay in flight.
         await using var slow = await TestCaller.User(GatedRequirementHandler.SlowUser, permissions: [GatedRequirementHandler.Permission]).ConnectAsync(app);
-        await slow.SendAsync("""{"jsonrpc":"2.0","method":"gated","id":"held"}""");
-        await Eventually.AssertAsync(() => Assert.Equal(1, handler.Waiting));
+        await slow.SendAsync("""{"jsonrpc":"2.0","method":"gated","id":"task"}""");
+        await slow.SendAsync("""{"jsonrpc":"2.0","method":"gated_actor","id":"actor"}""");
+        await slow.SendAsync("""{"jsonrpc":"2.0","method":"subscribe","params":["gated_topic"],"id":"topic"}""");
+        await Eventually.AssertAsync(() => Assert.Equal(3, handler.Waiting));
 
-        // Meanwhile, the same guarded method answers others, allowed and refused, and the held
-        // caller's own connection serves another call.
-        Assert.Equal("fast", GuardAssert.Allowed(await TestCaller.User("fast", permissions: [GatedRequirementHandler.Permission]).CallAsync(app, "gated")).GetString());
+        // Meanwhile, the same guards answer others, allowed and refused (decided asynchronously
+        // too), and the held caller's own connection serves another call.
+        var fast = TestCaller.User("fast", permissions: [GatedRequirementHandler.Permission]);
+        Assert.Equal("fast", GuardAssert.Allowed(await fast.CallAsync(app, "gated")).GetString());
+        Assert.Equal("fast", GuardAssert.Allowed(await fast.CallAsync(app, "gated_actor")).GetString());
+        GuardAssert.Allowed(await fast.CallAsync(app, "subscribe", new[] { "gated_topic" }));
         GuardAssert.NotPermitted(await TestCaller.User("lacking").CallAsync(app, "gated"));
+        GuardAssert.NotPermitted(await TestCaller.User("lacking").CallAsync(app, "gated_actor"));
+        GuardAssert.NotPermitted(await TestCaller.User("lacking").CallAsync(app, "subscribe", new[] { "gated_topic" }));
         GuardAssert.AuthenticationRequired(await TestCaller.Anonymous.CallAsync(app, "gated"));
         Assert.Equal("open", GuardAssert.Allowed(await slow.CallAsync("open")).GetString());
         await slow.ExpectNoMessageAsync();
 
         handler.Gate.SetResult();
-        var held = await slow.ReceiveJsonAsync();
-        Assert.Equal("held", held.GetProperty("id").GetString());
-        Assert.Equal(GatedRequirementHandler.SlowUser, GuardAssert.Allowed(held).GetString());
+        var held = new Dictionary<string, JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await slow.ReceiveJsonAsync();
+            held[response.GetProperty("id").GetString()!] = GuardAssert.Allowed(response);
+        }
+
+        Assert.Equal(GatedRequirementHandler.SlowUser, held["task"].GetString());
+        Assert.Equal(GatedRequirementHandler.SlowUser, held["actor"].GetString());
+        Assert.Equal(["gated_topic"], held["topic"].EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -134,6 +152,11 @@ public sealed class PolicyGuardSpec
         [RpcMethod]
         [Authorize(Policy = "no-such-policy-attribute")]
         public static int Guarded() => 1;
+    }
+
+    private sealed class NameActor : ReceiveActor
+    {
+        public NameActor() => Receive<RpcInvocation>(call => Sender.Tell(new RpcReply(call.Context.User.Identity?.Name)));
     }
 
     private sealed class GatedRequirement : IAuthorizationRequirement;

@@ -55,6 +55,23 @@ public sealed record TestCaller(string? Name, IReadOnlyList<string> Roles, IRead
         return await socket.CallAsync(method, parameters);
     }
 
+    /// <summary>Makes one call over HTTP POST as this caller and returns the response.</summary>
+    public async Task<System.Text.Json.JsonElement> PostAsync(LibraryApp app, string method, object? parameters = null)
+    {
+        var body = parameters is null
+            ? System.Text.Json.JsonSerializer.Serialize(new { jsonrpc = "2.0", method, id = 1 })
+            : System.Text.Json.JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id = 1 });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in Headers())
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await app.Http.SendAsync(request).DefaultTimeout();
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+
     public override string ToString() => Name ?? "anonymous";
 
 }

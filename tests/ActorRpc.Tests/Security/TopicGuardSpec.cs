@@ -82,6 +82,18 @@ public sealed class TopicGuardSpec(TopicGuardSpec.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task HttpPost_GetTopicsForThatCaller_SubscribeStillNeedsWebSocket()
+    {
+        var anonymous = Topics(GuardAssert.Allowed(await Anonymous.PostAsync(App, "get_topics")));
+        var admin = Topics(GuardAssert.Allowed(await TestCaller.User("root", permissions: ["admin"]).PostAsync(App, "get_topics")));
+        Assert.DoesNotContain("admin", anonymous);
+        Assert.Contains("public", anonymous);
+        Assert.Contains("admin", admin);
+
+        JsonAssert.Error(await TestCaller.User("root", permissions: ["admin"]).PostAsync(App, "subscribe", new[] { "admin" }), -32600);
+    }
+
+    [Fact]
     public async Task AllowedAndRefusedTogether_RefusedAsAWhole_SubscribesToNeither()
     {
         await using var control = await TestCaller.Anonymous.ConnectAsync(App);
