@@ -59,6 +59,28 @@ public sealed class PolicyGuardSpec
     }
 
     [Fact]
+    public async Task Refusals_AreNoWarningsInTheLog()
+    {
+        // A refusal is an ordinary answer to a client (as 401/403 are): nothing for operators to act on.
+        await using var app = await GuardApp.StartAsync(rpc => rpc
+            .AddMethod("task", () => 1).RequirePermission("p")
+            .AddActorMethod("actor", Props.Create(() => new NameActor())).RequirePermission("p")
+            .AddTopic("topic", topic => topic.RequirePermission("p")));
+
+        foreach (var caller in new[] { TestCaller.Anonymous, TestCaller.User("ada") })
+        {
+            await using var socket = await caller.ConnectAsync(app);
+            GuardAssert.RefusedFor(caller, await socket.CallAsync("task"));
+            GuardAssert.RefusedFor(caller, await socket.CallAsync("actor"));
+            GuardAssert.RefusedFor(caller, await socket.CallAsync("subscribe", new[] { "topic" }));
+            GuardAssert.Allowed(await socket.CallAsync("get_methods"));
+            GuardAssert.Allowed(await socket.CallAsync("get_topics"));
+        }
+
+        Assert.Empty(app.Logs.Entries.Where(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(entry => entry.ToString()));
+    }
+
+    [Fact]
     public async Task PolicyResource_IsTheCallsRpcContext()
     {
         await using var app = await GuardApp.StartAsync(

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using ActorRpc.Tests.Infrastructure;
 
 namespace ActorRpc.Tests.Security;
@@ -49,26 +51,26 @@ public sealed record TestCaller(string? Name, IReadOnlyList<string> Roles, IRead
     });
 
     /// <summary>Connects, makes one call, and closes.</summary>
-    public async Task<System.Text.Json.JsonElement> CallAsync(LibraryApp app, string method, object? parameters = null)
+    public async Task<JsonElement> CallAsync(LibraryApp app, string method, object? parameters = null)
     {
         await using var socket = await ConnectAsync(app);
         return await socket.CallAsync(method, parameters);
     }
 
     /// <summary>Makes one call over HTTP POST as this caller and returns the response.</summary>
-    public async Task<System.Text.Json.JsonElement> PostAsync(LibraryApp app, string method, object? parameters = null)
+    public async Task<JsonElement> PostAsync(LibraryApp app, string method, object? parameters = null)
     {
         var body = parameters is null
-            ? System.Text.Json.JsonSerializer.Serialize(new { jsonrpc = "2.0", method, id = 1 })
-            : System.Text.Json.JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id = 1 });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            ? JsonSerializer.Serialize(new { jsonrpc = "2.0", method, id = 1 })
+            : JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id = 1 });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         foreach (var (name, value) in Headers())
         {
             request.Headers.Add(name, value);
         }
 
         using var response = await app.Http.SendAsync(request).DefaultTimeout();
-        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.Clone();
     }
 
