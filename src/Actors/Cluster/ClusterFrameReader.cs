@@ -7,7 +7,7 @@ namespace ActorRpc.Actors.Cluster;
 /// <summary>
 /// Reads the fields <see cref="ClusterMessageSerializer"/> wrote with a <see cref="BinaryWriter"/>
 /// (little-endian integers, a 4-byte length before byte arrays, a 7-bit encoded length before
-/// UTF-8 strings) from a frame another node sent, so from bytes nobody checked yet.
+/// UTF-8 strings, 7-bit encoded item counts) from a frame another node sent, so from bytes nobody checked yet.
 /// </summary>
 /// <remarks>
 /// A <see cref="BinaryReader"/> trusts its length prefixes: <c>ReadBytes(int.MaxValue)</c> allocates
@@ -55,7 +55,7 @@ internal ref struct ClusterFrameReader
     /// <summary>A 7-bit encoded byte count, then that many bytes of valid UTF-8.</summary>
     public string ReadString()
     {
-        var length = Read7BitEncodedLength();
+        var length = Read7BitEncodedLength("string length");
         if (length > Remaining)
         {
             throw Malformed($"a string of {length} bytes, but only {Remaining} are left");
@@ -72,29 +72,48 @@ internal ref struct ClusterFrameReader
         }
     }
 
+    /// <summary>
+    /// A 7-bit encoded item count (as <see cref="BinaryWriter.Write7BitEncodedInt"/> writes it),
+    /// checked against the bytes left: every item takes at least <paramref name="minBytesPerItem"/>,
+    /// so a count the frame cannot hold fails here, before anything is allocated for it.
+    /// </summary>
+    public int ReadCount(int minBytesPerItem)
+    {
+        var count = Read7BitEncodedLength("count");
+        if ((long)count * minBytesPerItem > Remaining)
+        {
+            throw Malformed($"a count of {count} items of at least {minBytesPerItem} bytes each, but only {Remaining} bytes are left");
+        }
+
+        return count;
+    }
+
+    /// <summary>The malformed-frame error, for a rule of the message rather than of the encoding (a count over its limit).</summary>
+    public readonly SerializationException Malformed(string problem) => new(Describe(problem));
+
     // BinaryWriter.Write(string) writes the byte count 7 bits at a time, low bits first, the top
     // bit of each byte saying another follows: at most 5 bytes for a 32-bit count.
-    private int Read7BitEncodedLength()
+    private int Read7BitEncodedLength(string what)
     {
         uint length = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {
-            var part = Take(1, "string length")[0];
+            var part = Take(1, what)[0];
             if (shift == 28 && part > 0b1111)
             {
-                throw Malformed("a string length that does not fit 32 bits");
+                throw Malformed($"a {what} that does not fit 32 bits");
             }
 
             length |= (uint)(part & 0x7F) << shift;
             if ((part & 0x80) == 0)
             {
                 return length > int.MaxValue
-                    ? throw Malformed($"a string of {length} bytes, but only {Remaining} are left")
+                    ? throw Malformed($"a {what} of {length}, more than a frame can hold ({Remaining} bytes are left)")
                     : (int)length;
             }
         }
 
-        throw Malformed("a string length that does not fit 32 bits");
+        throw Malformed($"a {what} that does not fit 32 bits");
     }
 
     private ReadOnlySpan<byte> Take(int count, string what)
@@ -108,8 +127,6 @@ internal ref struct ClusterFrameReader
         _position += count;
         return taken;
     }
-
-    private readonly SerializationException Malformed(string problem) => new(Describe(problem));
 
     private readonly string Describe(string problem) =>
         $"Malformed '{_manifest}' frame for {nameof(ClusterMessageSerializer)} ({_frame.Length} bytes): at offset {_position}, {problem}.";

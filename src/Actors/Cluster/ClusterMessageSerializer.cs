@@ -18,7 +18,8 @@ namespace ActorRpc.Actors.Cluster;
 /// Fields added later go at the end of a message and are read only when present, under the same
 /// manifest, so nodes of the previous and the next version understand each other during a rolling
 /// upgrade: a <see cref="RouterProtocol.RemoteInvoke"/> without trace fields (from an older node)
-/// reads as untraced, and an older node ignores the trailing trace fields of a newer one.
+/// reads as untraced, one without the caller's user (see <see cref="ClaimsPrincipalWire"/>) reads as
+/// an anonymous call, and an older node ignores the trailing fields of a newer one.
 /// </remarks>
 internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -71,6 +72,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                     writer.Write(Akka.Serialization.Serialization.SerializedActorPath(invoke.ReplyTo));
                     writer.Write(invoke.TraceParent ?? string.Empty);
                     writer.Write(invoke.TraceState ?? string.Empty);
+                    ClaimsPrincipalWire.Write(writer, invoke.User);
                     break;
                 case RouterProtocol.InvocationCompleted completed:
                     writer.Write(completed.Sequence);
@@ -113,6 +115,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                 var traced = !reader.AtEnd;
                 var traceParent = traced ? reader.ReadString() : string.Empty;
                 var traceState = traced ? reader.ReadString() : string.Empty;
+                var user = reader.AtEnd ? null : ClaimsPrincipalWire.Read(ref reader);
                 return new RouterProtocol.RemoteInvoke(
                     sequence,
                     method,
@@ -123,7 +126,8 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                     transport,
                     replyTo,
                     traceParent.Length == 0 ? null : traceParent,
-                    traceState.Length == 0 ? null : traceState);
+                    traceState.Length == 0 ? null : traceState,
+                    user);
             case InvocationCompletedManifest:
                 var completedSequence = reader.ReadInt64();
                 var hasFrame = reader.ReadBoolean();

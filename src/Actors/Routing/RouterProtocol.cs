@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using Akka.Actor;
 using Akka.Event;
 using ActorRpc.Actors.Diagnostics;
@@ -39,6 +40,9 @@ internal static class RouterProtocol
     /// A call routed to a node of the method's role. Everything in it crosses the network, so the
     /// receiving router rebuilds the handler's context with its own services. The session's span
     /// crosses as W3C <c>traceparent</c>/<c>tracestate</c> text, so the handler's span continues its trace.
+    /// The caller's <see cref="User"/> crosses as its claims, so the receiving node evaluates the
+    /// method's guard and the handler sees the same user; null for an anonymous caller, which costs
+    /// nothing on the wire and reads back as an anonymous principal.
     /// </summary>
     internal sealed record RemoteInvoke(
         long Sequence,
@@ -50,7 +54,8 @@ internal static class RouterProtocol
         string Transport,
         IActorRef ReplyTo,
         string? TraceParent = null,
-        string? TraceState = null)
+        string? TraceState = null,
+        ClaimsPrincipal? User = null)
     {
         public static RemoteInvoke From(Invoke invoke) => new(
             invoke.Call.Sequence,
@@ -62,14 +67,20 @@ internal static class RouterProtocol
             invoke.Call.Context.Transport,
             invoke.ReplyTo,
             RpcTracing.ToTraceParent(invoke.Call.TraceParent),
-            invoke.Call.TraceParent.TraceState);
+            invoke.Call.TraceParent.TraceState,
+            AuthenticatedOrNull(invoke.Call.Context.User));
 
         public Invoke ToInvoke(IServiceProvider services, CancellationToken cancellationToken) => new(
-            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services), cancellationToken)
+            new RpcCall(Sequence, Method, Id, Params, new RpcContext(SessionId, RemoteAddress, Transport, Method, Id, services, User), cancellationToken)
             {
                 TraceParent = RpcTracing.FromTraceParent(TraceParent, TraceState),
             },
             ReplyTo);
+
+        // A principal without an authenticated identity grants nothing a guard looks for: it
+        // crosses as nothing, and the other node makes its own anonymous principal.
+        private static ClaimsPrincipal? AuthenticatedOrNull(ClaimsPrincipal user) =>
+            user.Identities.Any(static identity => identity.IsAuthenticated) ? user : null;
     }
 
     /// <summary>

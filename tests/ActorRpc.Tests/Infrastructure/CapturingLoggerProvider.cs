@@ -3,15 +3,18 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Tests.Infrastructure;
 
-/// <summary>Keeps every log entry of a test server in memory, so tests can assert on what was logged.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>
+/// Keeps every log entry of a test server in memory, so tests can assert on what was logged: from
+/// Information up unless made with a lower <c>minimumLevel</c> (the application's own filters still apply).
+/// </summary>
+public sealed class CapturingLoggerProvider(LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
     private readonly ConcurrentDictionary<Waiter, byte> _waiters = new();
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this);
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, this, minimumLevel);
 
     /// <summary>Completes when an entry matching <paramref name="match"/> has been logged (Akka logs asynchronously).</summary>
     public Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match)
@@ -56,12 +59,12 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool Offer(LogEntry entry) => match(entry) && _found.TrySetResult(entry);
     }
 
-    private sealed class CapturingLogger(string category, CapturingLoggerProvider provider) : ILogger
+    private sealed class CapturingLogger(string category, CapturingLoggerProvider provider, LogLevel minimumLevel) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimumLevel && logLevel != LogLevel.None;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -27,10 +27,20 @@ public sealed class RpcTestSocket : IAsyncDisposable
     public static Task<RpcTestSocket> ConnectAsync(Uri uri) => ConnectAsync(uri, static _ => { });
 
     /// <summary>Connects with options set by <paramref name="configure"/> (headers, certificate validation).</summary>
-    public static async Task<RpcTestSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions> configure)
+    public static Task<RpcTestSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions> configure)
     {
         var socket = new ClientWebSocket();
         configure(socket.Options);
+        return ConnectAsync(socket, uri);
+    }
+
+    /// <summary>
+    /// Connects a socket the test made and configured, so that when the upgrade is refused the test
+    /// still holds it to read the refusal (<see cref="ClientWebSocket.HttpStatusCode"/> and headers,
+    /// with <see cref="ClientWebSocketOptions.CollectHttpResponseDetails"/> set).
+    /// </summary>
+    public static async Task<RpcTestSocket> ConnectAsync(ClientWebSocket socket, Uri uri)
+    {
         await socket.ConnectAsync(uri, CancellationToken.None).DefaultTimeout();
         return new RpcTestSocket(socket);
     }

@@ -140,6 +140,11 @@ public sealed class ClusterMessageSerializerFuzzSpec(ITestOutputHelper output) :
         yield return new RouterProtocol.RemoteInvoke(42, "math.add", "7"u8.ToArray(), "[1,2]"u8.ToArray(), "s1", "127.0.0.1:5000", "websocket", TestActor);
         yield return new RouterProtocol.RemoteInvoke(
             1, "m", "\"a\""u8.ToArray(), default, "s2", null, "http", TestActor, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "k=v");
+        yield return new RouterProtocol.RemoteInvoke(
+            2, "orders.place", "3"u8.ToArray(), "{}"u8.ToArray(), "s3", null, "websocket", TestActor, User: new System.Security.Claims.ClaimsPrincipal([
+                new System.Security.Claims.ClaimsIdentity([new("unique_name", "alice"), new("role", "admin"), new("permission", "orders.write", null, "https://issuer.test")], "Bearer", "unique_name", "role"),
+                new System.Security.Claims.ClaimsIdentity([new("amr", "mfa")], "Certificate"),
+            ]));
         yield return new RouterProtocol.InvocationCompleted(7, """{"jsonrpc":"2.0","id":1,"result":5}"""u8.ToArray());
         yield return new RouterProtocol.InvocationCompleted(8, null);
         yield return new RouterProtocol.CancelInvocation(9, TestActor);
