@@ -27,6 +27,16 @@ internal static class GuardedBuiltIns
         _ => false,
     };
 
+    /// <summary>
+    /// Whether <paramref name="method"/> reads or changes the connection's subscriptions or user, and
+    /// so waits its turn behind one of these that waits for a decision.
+    /// </summary>
+    public static bool KeepsOrder(string method) => method is RpcMethodCatalog.SubscribeName
+        or RpcMethodCatalog.UnsubscribeName
+        or RpcMethodCatalog.GetSubscriptionsName
+        or RpcMethodCatalog.GetTopicsName
+        or RpcMethodCatalog.AuthenticateName;
+
     /// <summary>Decides what the session needs to answer <paramref name="method"/> for <paramref name="user"/> (null: anonymous).</summary>
     public static async Task<GuardDecision> DecideAsync(
         string method, ReadOnlyMemory<byte> parameters, ClaimsPrincipal? user, SessionDependencies dependencies, CancellationToken cancellationToken)

@@ -77,6 +77,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
     private SessionIdentity _identity;
     private int _identityVersion;
+
+    // The built-ins about the connection's own state are carried out in the order they arrived: while
+    // one waits for a decision (GuardedBuiltIns), those after it wait their turn here.
+    private bool _deciding;
+    private Queue<WaitingBuiltIn>? _waiting;
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
@@ -305,6 +310,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var method = entry.Method!;
+        if (_deciding && GuardedBuiltIns.KeepsOrder(method))
+        {
+            return WaitTurn(entry, batch, span, messageBytes);
+        }
+
         if (GuardedBuiltIns.Applies(method, _dependencies.Topics, _info.SingleExchange))
         {
             return StartGuardedBuiltIn(entry, batch, span, messageBytes);
@@ -477,21 +487,82 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
-        var (sequence, method, parameters, started) = (pending.Sequence, entry.Method!, entry.Params, Stopwatch.GetTimestamp());
-        GuardedBuiltIns.DecideAsync(method, parameters, CurrentUser(), _dependencies, pending.Cancellation.Token).PipeTo(
+        Decide(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
+        return new Dispatched(null, null, Routed: true);
+    }
+
+    /// <summary>
+    /// Holds a built-in about the connection's state that arrived while another waits for its
+    /// decision (a subscribe then an unsubscribe, pipelined: the unsubscribe must have the last word).
+    /// Tracked like any call meanwhile: it holds a handler place and may time out or be cancelled.
+    /// </summary>
+    private Dispatched WaitTurn(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes)
+    {
+        if (!_dependencies.NodeHandlers.TryAcquire())
+        {
+            _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
+            return Answer(entry, RpcError.ServerBusy);
+        }
+
+        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
+        (_waiting ??= new Queue<WaitingBuiltIn>()).Enqueue(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
+        return new Dispatched(null, null, Routed: true);
+    }
+
+    private void Decide(WaitingBuiltIn builtIn)
+    {
+        _deciding = true;
+        var (sequence, method, parameters, started) = (builtIn.Call.Sequence, builtIn.Method, builtIn.Params, builtIn.Started);
+        GuardedBuiltIns.DecideAsync(method, parameters, CurrentUser(), _dependencies, builtIn.Call.Cancellation.Token).PipeTo(
             Self,
             success: decision => new GuardedBuiltInDecided(sequence, method, parameters, started, decision, null),
             failure: exception => new GuardedBuiltInDecided(sequence, method, parameters, started, null, exception));
-        return new Dispatched(null, null, Routed: true);
+    }
+
+    /// <summary>Carries out the built-ins that waited their turn, in order, until one needs a decision again.</summary>
+    private void RunWaiting()
+    {
+        while (!_deciding && _waiting is { Count: > 0 } waiting)
+        {
+            var next = waiting.Dequeue();
+            if (next.Call.Cancellation.IsCancellationRequested)
+            {
+                continue; // Given up on meanwhile (timed out, cancelled) and answered.
+            }
+
+            if (GuardedBuiltIns.Applies(next.Method, _dependencies.Topics, _info.SingleExchange))
+            {
+                Decide(next);
+                continue;
+            }
+
+            if (_inFlight is null || !_inFlight.TryComplete(next.Call.Sequence, out var call))
+            {
+                continue;
+            }
+
+            var builtIn = SessionBuiltIns.Answer(
+                next.Method, next.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics, _info.SingleExchange)!;
+            var answer = CarryOut(builtIn, call.Id);
+            _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(next.Method), answer.ErrorCode, next.Started);
+            Finish(call, Reply(call, answer.Frame));
+        }
     }
 
     private void OnGuardedBuiltInDecided(GuardedBuiltInDecided decided)
     {
-        if (_inFlight is null || !_inFlight.TryComplete(decided.Sequence, out var call))
+        _deciding = false;
+        if (_inFlight is not null && _inFlight.TryComplete(decided.Sequence, out var call))
         {
-            return; // Given up on meanwhile (timed out, cancelled) and answered.
+            CarryOutDecision(decided, call);
         }
 
+        // Given up on meanwhile (timed out, cancelled) and answered, or carried out: the next one's turn.
+        RunWaiting();
+    }
+
+    private void CarryOutDecision(GuardedBuiltInDecided decided, PendingCall call)
+    {
         Dispatched answer;
         switch (decided.Decision)
         {
@@ -802,6 +873,9 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>Which subscriptions the user of <paramref name="Version"/> may no longer hold.</summary>
     private sealed record SubscriptionsRechecked(int Version, IReadOnlyList<string>? Refused, Exception? Failure = null)
         : INoSerializationVerificationNeeded, IDeadLetterSuppression;
+
+    /// <summary>A built-in about the connection's state, tracked as <paramref name="Call"/>, that waits for (or is waiting its turn for) a decision.</summary>
+    private sealed record WaitingBuiltIn(PendingCall Call, string Method, ReadOnlyMemory<byte> Params, long Started);
 
     /// <summary>A guarded built-in's decision (or the exception its deciding threw), back on the session's thread.</summary>
     private sealed record GuardedBuiltInDecided(
