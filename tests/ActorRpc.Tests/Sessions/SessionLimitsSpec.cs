@@ -104,18 +104,19 @@ public sealed class SessionLimitsSpec : SessionSpecBase
     public async Task RateLimit_PastTheLimitThenTokenComesBackWithTime()
     {
         using var refused = new RefusedRequests("known");
-        var limits = new RpcLimitsOptions { MessagesPerSecond = 2, MessageBurst = 1 };
+        // A token every 2 s: wide enough that a loaded CI machine still sends the second message before the next token.
+        var limits = new RpcLimitsOptions { MessagesPerSecond = 0.5, MessageBurst = 1 };
         var session = StartSession(singleExchange: false, limits, metrics: refused.Metrics);
 
         Send(session, """{"jsonrpc":"2.0","method":"known"}""");
         await Router.ExpectMsgAsync<RouterProtocol.Invoke>();
 
-        // The limit is on: a second notification at once (the next token is 500 ms away) is dropped and counted.
+        // The limit is on: a second notification at once (the next token is 2 s away) is dropped and counted.
         Send(session, """{"jsonrpc":"2.0","method":"known"}""");
         await AwaitAssertAsync(() => Assert.Equal(1, refused.Count(RpcMetrics.RateLimited, "notification")));
         await Router.ExpectNoMsgAsync(TimeSpan.Zero);
 
-        // A token is back every 500 ms: a later notification runs again (never waited on: the next one is simply tried).
+        // A token is back every 2 s: a later notification runs again (never waited on: the next one is simply tried).
         await AwaitAssertAsync(
             async () =>
             {
