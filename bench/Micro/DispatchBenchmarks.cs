@@ -23,12 +23,15 @@ public class DispatchBenchmarks
     private InProcessNode _node = null!;
     private IActorRef _session = null!;
     private IActorRef _echo = null!;
+    private IActorRef _userSession = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _node = new InProcessNode();
         _session = _node.StartSession(_transport);
+        _userSession = _node.StartSession(
+            _transport, 1, new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new("name", "alice")], "bench")));
         _echo = _node.System.ActorOf(Props.Create(() => new ReplyingActor(_transport)));
 
         // Fail here rather than measure something else: the ping must come back as "pong".
@@ -37,6 +40,14 @@ public class DispatchBenchmarks
         if (reply != """{"jsonrpc":"2.0","id":1,"result":"pong"}""")
         {
             throw new InvalidOperationException("Unexpected reply to ping: " + reply);
+        }
+
+        // The guarded ping must run (not be refused) for the authenticated session.
+        Ping_Guarded_AuthenticatedUser();
+        reply = Encoding.UTF8.GetString(_transport.LastReply!);
+        if (reply != """{"jsonrpc":"2.0","id":1,"result":"pong"}""")
+        {
+            throw new InvalidOperationException("Unexpected reply to the guarded ping: " + reply);
         }
     }
 
@@ -57,10 +68,18 @@ public class DispatchBenchmarks
     [Benchmark]
     public void Add_Positional() => Call(Payloads.AddPositional);
 
-    internal void Call(byte[] payload)
+    /// <summary>Issue 13: <c>ping</c> from a connection with a user (its principal rides on the call's context).</summary>
+    [Benchmark]
+    public void Ping_AuthenticatedUser() => Call(Payloads.Ping, _userSession);
+
+    /// <summary>Issue 13: <c>ping</c> behind <c>[Authorize]</c>, the caller a user: the guard's whole cost per call.</summary>
+    [Benchmark]
+    public void Ping_Guarded_AuthenticatedUser() => Call(Payloads.PingGuarded, _userSession);
+
+    internal void Call(byte[] payload, IActorRef? session = null)
     {
         _transport.ExpectReply();
-        _session.Tell(new SessionProtocol.InboundMessage(payload));
+        (session ?? _session).Tell(new SessionProtocol.InboundMessage(payload));
         _transport.Wait();
     }
 

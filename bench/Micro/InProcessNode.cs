@@ -23,6 +23,7 @@ namespace ActorRpc.Bench.Micro;
 /// </summary>
 internal sealed class InProcessNode : IDisposable
 {
+    private readonly ActorRpc.Methods.Authorization.RpcAuthorizer _authorizer;
     private static readonly Config Quiet = ConfigurationFactory.ParseString("""
         akka.loglevel = WARNING
         akka.stdout-loglevel = WARNING
@@ -36,18 +37,20 @@ internal sealed class InProcessNode : IDisposable
         _services = new ServiceCollection().AddMetrics().AddLogging().AddAuthorizationCore().BuildServiceProvider();
         System = ActorSystem.Create("micro", Quiet);
         SerializerOptions = RpcMethodsOptions.CreateDefaultSerializerOptions();
-        Metrics = new RpcMetrics(_services.GetRequiredService<IMeterFactory>(), ["ping", "add"], TopicCatalog.Empty);
+        Metrics = new RpcMetrics(_services.GetRequiredService<IMeterFactory>(), ["ping", "add", "ping_guarded"], TopicCatalog.Empty);
 
         var settings = new RouterSettings(SerializerOptions, DetailedErrors: false, _services, TimeSpan.FromSeconds(30), Metrics);
+        _authorizer = ActorRpc.Methods.Authorization.RpcAuthorizer.Create(_services);
         var directory = new MethodDirectory();
         directory.Publish(new Dictionary<string, MethodRoute>
         {
             ["ping"] = Route("ping", nameof(DemoMethods.Ping), settings),
             ["add"] = Route("add", nameof(DemoMethods.Add), settings),
+            ["ping_guarded"] = Route("ping_guarded", nameof(DemoMethods.Ping), settings, GuardedByLogin),
         });
         Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics,
             RpcCompatibility.None, PatternTopicBudget.CreateUnlimited(), NodeHandlers.CreateUnlimited(),
-            ActorRpc.Methods.Authorization.RpcAuthorizer.Create(_services), NoSessionAuthenticator.Instance, TimeProvider.System);
+            _authorizer, NoSessionAuthenticator.Instance, TimeProvider.System);
     }
 
     public ActorSystem System { get; }
@@ -58,8 +61,18 @@ internal sealed class InProcessNode : IDisposable
 
     public SessionDependencies Dependencies { get; }
 
-    public IActorRef StartSession(ISessionTransport transport, int number = 0) => System.ActorOf(
-        SessionActor.Props(new SessionInfo($"bench-{number}", "127.0.0.1:1", SessionInfo.WebSocketTransport, SingleExchange: false), transport, Dependencies));
+    public IActorRef StartSession(ISessionTransport transport, int number = 0, System.Security.Claims.ClaimsPrincipal? user = null) => System.ActorOf(
+        SessionActor.Props(
+            new SessionInfo($"bench-{number}", "127.0.0.1:1", SessionInfo.WebSocketTransport, SingleExchange: false)
+            {
+                Identity = SessionIdentity.From(user, expiresUtc: DateTimeOffset.UtcNow.AddDays(1)),
+            },
+            transport,
+            Dependencies));
+
+    /// <summary>What <c>[Authorize]</c> asks: an authenticated user (ASP.NET Core's default policy).</summary>
+    private static ActorRpc.Methods.Authorization.RpcGuard GuardedByLogin { get; } =
+        new([new Microsoft.AspNetCore.Authorization.AuthorizeAttribute()], [], []);
 
     public void Dispose()
     {
@@ -68,10 +81,15 @@ internal sealed class InProcessNode : IDisposable
     }
 
     // As MethodHostActor builds it: the session starts the task itself, with the router's outcomes.
-    private MethodRoute Route(string name, string clrName, RouterSettings settings)
+    private MethodRoute Route(string name, string clrName, RouterSettings settings, ActorRpc.Methods.Authorization.RpcGuard? guard = null)
     {
         var method = typeof(DemoMethods).GetMethod(clrName, BindingFlags.Public | BindingFlags.Static)!;
-        var handler = new ReflectedMethodHandler(method, null, SerializerOptions);
+        TaskMethodHandler handler = new ReflectedMethodHandler(method, null, SerializerOptions);
+        if (guard is not null)
+        {
+            handler = new ActorRpc.Methods.Authorization.GuardedTaskMethodHandler(handler, guard, _authorizer);
+        }
+
         var outcomes = new CallOutcomes(Logging.GetLogger(System, name), settings);
         var router = System.ActorOf(MethodRouterActor.Props(new RpcMethodDescriptor(name, handler), settings, outcomes), name);
         return new MethodRoute(router, new LocalTaskMethod(handler, outcomes));

@@ -7,6 +7,9 @@ internal static class Payloads
 {
     public static readonly byte[] Ping = """{"jsonrpc":"2.0","method":"ping","id":1}"""u8.ToArray();
 
+    /// <summary>The same ping, of a method behind <c>[Authorize]</c>.</summary>
+    public static readonly byte[] PingGuarded = """{"jsonrpc":"2.0","method":"ping_guarded","id":1}"""u8.ToArray();
+
     public static readonly byte[] AddPositional = """{"jsonrpc":"2.0","method":"add","params":[1,2],"id":2}"""u8.ToArray();
 
     public static readonly byte[] AddNamed = """{"jsonrpc":"2.0","method":"add","params":{"a":1,"b":2},"id":3}"""u8.ToArray();
