@@ -27,7 +27,12 @@ namespace ActorRpc.Actors.Sessions;
 //   Stopping   anything                                        -> Stopping   nothing is written any more
 //
 // In Open, Answering and Answered the session takes InvocationCompleted and CheckDeadlines, and gives
-// calls up ($/cancelRequest, HandlerTimeout). Deliver writes only on an Open WebSocket. Stopping means
+// calls up ($/cancelRequest, HandlerTimeout). It also takes, in any of those states:
+//   GuardedBuiltInDecided   a built-in that depends on the caller (a guarded subscribe or get_topics,
+//                           authenticate) was decided off its thread: carried out, then the built-ins
+//                           about the connection's state that waited their turn (BuiltInTurns)
+//   IdentityExpired         the user's token lifetime ended: calls run as anonymous from now on
+//   SubscriptionsRechecked  after the user changed: guarded subscriptions it may no longer hold end Deliver writes only on an Open WebSocket. Stopping means
 // Context.Stop was asked for: PostStop abandons what still runs (giving back its handlers' places),
 // and a session that stops without passing through Stopping failed, so it closes its connection with 1011.
 
@@ -36,6 +41,8 @@ namespace ActorRpc.Actors.Sessions;
 /// can be answered at once (parse errors, invalid requests, unknown methods, the built-ins of
 /// <see cref="SessionBuiltIns"/>), dispatches the rest to method routers without waiting, and
 /// writes each response, or each batch's array once complete, through its <see cref="ISessionTransport"/>.
+/// Its calls run as the connection's user (<see cref="SessionIdentity"/>) until that user's token
+/// expires; built-ins that depend on who calls are decided off its thread (<see cref="GuardedBuiltIns"/>).
 /// </summary>
 /// <remarks>
 /// <para>
