@@ -20,9 +20,20 @@ internal sealed class TopicCatalog
     /// <summary>Whether any topic or pattern says who may subscribe.</summary>
     public bool HasGuards { get; }
 
-    /// <summary>Every guard of the catalog, for the start-up check of their policies.</summary>
-    public IEnumerable<Authorization.RpcGuard> Guards =>
-        _topics.Values.Concat(_patterns.Select(p => p.Value)).Select(o => o.Guard).OfType<Authorization.RpcGuard>();
+    /// <summary>Every guarded topic and pattern with its guard, for the start-up check of their policies.</summary>
+    public IEnumerable<(string Name, Authorization.RpcGuard Guard)> Guards
+    {
+        get
+        {
+            foreach (var (name, options) in _topics.Concat(_patterns))
+            {
+                if (options.Guard is { } guard)
+                {
+                    yield return (name, guard);
+                }
+            }
+        }
+    }
 
     /// <summary>The guard of a listed name (a topic or a pattern); null for anyone.</summary>
     public Authorization.RpcGuard? GuardOfListed(string name) =>
