@@ -47,7 +47,7 @@ internal sealed class InProcessNode : IDisposable
         });
         Dependencies = new SessionDependencies(directory, new RpcLimitsOptions(), SerializerOptions, _services, TopicCatalog.Empty, ActorRefs.Nobody, Metrics,
             RpcCompatibility.None, PatternTopicBudget.CreateUnlimited(), NodeHandlers.CreateUnlimited(),
-            ActorRpc.Methods.Authorization.RpcAuthorizer.Create(_services), NoSessionAuthenticator.Instance);
+            ActorRpc.Methods.Authorization.RpcAuthorizer.Create(_services), NoSessionAuthenticator.Instance, TimeProvider.System);
     }
 
     public ActorSystem System { get; }

@@ -101,7 +101,8 @@ public static class ActorRpcAkkaExtensions
                 patternTopics,
                 services.GetRequiredService<NodeHandlers>(),
                 services.GetRequiredService<ActorRpc.Methods.Authorization.RpcAuthorizer>(),
-                services.GetService<ISessionAuthenticator>() ?? NoSessionAuthenticator.Instance);
+                services.GetService<ISessionAuthenticator>() ?? NoSessionAuthenticator.Instance,
+                services.GetService<TimeProvider>() ?? TimeProvider.System);
             registry.Register<SessionManager>(system.ActorOf(SessionManagerActor.Props(dependencies), ActorNames.Sessions));
 
             await directory.WhenReady.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);

@@ -89,12 +89,20 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// Notifies every subscriber of <paramref name="topic"/>, on every node, with <paramref name="data"/>
     /// (an object or array); with <paramref name="retain"/> the data becomes the topic's state.
     /// Returns true once the notification is handed to the node. On a node that authenticates, the
-    /// caller needs the permission <c>publish</c> (<see cref="DemoPolicies.Publish"/>).
+    /// caller needs the permission <c>publish</c> (<see cref="DemoPolicies.Publish"/>); writing to
+    /// <see cref="AdminTopic"/> needs what reading it does, the permission <c>admin</c> (-32011 otherwise).
     /// </summary>
     [RpcMethod]
     [Authorize(Policy = DemoPolicies.Publish)]
-    public bool Publish(string topic, JsonElement data, bool retain = false)
+    public bool Publish(string topic, JsonElement data, RpcContext context, bool retain = false)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        if (topic == AdminTopic && !context.User.HasClaim(options.Value.Authorization.PermissionClaimType, DemoPolicies.AdminPermission))
+        {
+            // A topic guarded for its readers is guarded for its writers too: no one without the right spoofs what admins read.
+            throw new RpcException((int)JsonRpcErrorCode.NotPermitted, "Not permitted");
+        }
+
         try
         {
             publisher.Publish(topic, data, retain);

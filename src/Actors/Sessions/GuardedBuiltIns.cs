@@ -61,31 +61,29 @@ internal static class GuardedBuiltIns
         }
     }
 
-    // The worst answer over every declared topic asked for: all or nothing, like the rest of subscribe.
-    // Params and unknown topics are left to SessionBuiltIns, which answers them as for any subscribe.
+    // Whether the caller may subscribe to every declared topic asked for: all or nothing, like the rest
+    // of subscribe, so the first refusal decides. Params, unknown topics and too many topics are left to
+    // SessionBuiltIns, which answers them as for any subscribe (and before any guard runs: a request
+    // naming thousands of guarded topics costs no authorization).
     private static async Task<RpcAccess> SubscribeAccessAsync(ReadOnlyMemory<byte> parameters, ClaimsPrincipal user, SessionDependencies dependencies)
     {
-        if (!TopicParams.TryParse(parameters, out var topics, out _))
+        if (!TopicParams.TryParse(parameters, out var topics, out _)
+            || topics.Count > dependencies.Limits.MaxSubscriptionsPerSession
+            || topics.Any(topic => !dependencies.Topics.IsAllowed(topic)))
         {
             return RpcAccess.Allowed;
         }
 
-        var access = RpcAccess.Allowed;
         foreach (var topic in topics.Distinct(StringComparer.Ordinal))
         {
-            if (dependencies.Topics.Find(topic)?.Guard is not { } guard)
+            if (dependencies.Topics.GuardOf(topic) is { } guard
+                && await dependencies.Authorizer.AuthorizeAsync(user, guard, topic).ConfigureAwait(false) is not RpcAccess.Allowed and var refused)
             {
-                continue;
-            }
-
-            var decided = await dependencies.Authorizer.AuthorizeAsync(user, guard, topic).ConfigureAwait(false);
-            if (decided > access)
-            {
-                access = decided;
+                return refused;
             }
         }
 
-        return access;
+        return RpcAccess.Allowed;
     }
 
     /// <summary>Which of <paramref name="topics"/> (a connection's subscriptions) <paramref name="user"/> may not subscribe to.</summary>
@@ -95,7 +93,7 @@ internal static class GuardedBuiltIns
         var refused = new List<string>();
         foreach (var topic in topics)
         {
-            if (dependencies.Topics.Find(topic)?.Guard is { } guard
+            if (dependencies.Topics.GuardOf(topic) is { } guard
                 && await dependencies.Authorizer.AuthorizeAsync(caller, guard, topic).ConfigureAwait(false) != RpcAccess.Allowed)
             {
                 refused.Add(topic);

@@ -77,11 +77,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private ImmutableSortedSet<string> _subscriptions = SessionBuiltIns.NoSubscriptions;
     private SessionIdentity _identity;
     private int _identityVersion;
+    private bool _recheckRunning;
+    private bool _recheckAgain;
 
-    // The built-ins about the connection's own state are carried out in the order they arrived: while
-    // one waits for a decision (GuardedBuiltIns), those after it wait their turn here.
-    private bool _deciding;
-    private Queue<WaitingBuiltIn>? _waiting;
+    // The built-ins about the connection's own state are carried out in the order they arrived.
+    private readonly BuiltInTurns _turns = new();
     private ILoggingAdapter? _log;
     private readonly long _timeoutMs;
     private long _nextSequence;
@@ -310,7 +310,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var method = entry.Method!;
-        if (_deciding && GuardedBuiltIns.KeepsOrder(method))
+        if (_turns.IsDeciding && GuardedBuiltIns.KeepsOrder(method))
         {
             return WaitTurn(entry, batch, span, messageBytes);
         }
@@ -320,8 +320,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             return StartGuardedBuiltIn(entry, batch, span, messageBytes);
         }
 
-        var builtIn = SessionBuiltIns.Answer(
-            method, entry.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics, _info.SingleExchange);
+        var builtIn = AnswerBuiltIn(method, entry.Params, decision: null);
         if (builtIn is not null)
         {
             return CarryOut(builtIn, entry.Id);
@@ -363,7 +362,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         // At most a day at a time: the scheduler's wheel is not made for long delays; the check re-arms.
-        var delay = expires - DateTimeOffset.UtcNow;
+        var delay = expires - _dependencies.Clock.GetUtcNow();
         delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : delay;
         Timers.StartSingleTimer(IdentityExpired.Instance, IdentityExpired.Instance, delay);
     }
@@ -372,12 +371,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     {
         _identity = identity;
         WatchIdentity();
-        RecheckSubscriptions();
+        UserChanged();
     }
 
     private void OnIdentityExpired()
     {
-        if (_identity.ExpiresAt is { } expires && expires > DateTimeOffset.UtcNow)
+        if (_identity.ExpiresAt is { } expires && expires > _dependencies.Clock.GetUtcNow())
         {
             WatchIdentity(); // Woken early (a long lifetime, re-armed a day at a time).
             return;
@@ -388,6 +387,13 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
             Log.Debug("Session [{0}]: its user's token expired; its calls run as anonymous from now on", _info.SessionId);
         }
 
+        UserChanged();
+    }
+
+    /// <summary>The connection's user changed: what was decided for the previous one no longer stands (<see cref="_identityVersion"/>).</summary>
+    private void UserChanged()
+    {
+        _identityVersion++;
         RecheckSubscriptions();
     }
 
@@ -398,12 +404,21 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// </summary>
     private void RecheckSubscriptions()
     {
-        var version = ++_identityVersion;
+        var version = _identityVersion;
         if (!_dependencies.Topics.HasGuards || _subscriptions.IsEmpty)
         {
             return;
         }
 
+        if (_recheckRunning)
+        {
+            // One at a time per connection, however often it authenticates: the running one's answer is
+            // out of date when it comes (another version), and this one starts then.
+            _recheckAgain = true;
+            return;
+        }
+
+        _recheckRunning = true;
         GuardedBuiltIns.RefusedTopicsAsync(_subscriptions, CurrentUser(), _dependencies).PipeTo(
             Self,
             success: refused => new SubscriptionsRechecked(version, refused),
@@ -412,14 +427,30 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnSubscriptionsRechecked(SubscriptionsRechecked rechecked)
     {
-        if (rechecked.Failure is { } failure)
+        _recheckRunning = false;
+        if (rechecked.Version != _identityVersion)
         {
-            Log.Error(failure, "Session [{0}] could not look at its guarded subscriptions again after its user changed", _info.SessionId);
+            // The user changed again meanwhile: that change's check decides, and runs now.
+            if (_recheckAgain)
+            {
+                _recheckAgain = false;
+                RecheckSubscriptions();
+            }
+
+            return;
         }
 
-        if (rechecked.Version != _identityVersion || rechecked.Refused is not { Count: > 0 } refused)
+        var refused = rechecked.Refused;
+        if (rechecked.Failure is { } failure)
         {
-            return; // The user changed again meanwhile; that change's own check decides.
+            // Not knowing is no right: every guarded subscription ends.
+            Log.Error(failure, "Session [{0}] could not look at its guarded subscriptions again after its user changed; they end", _info.SessionId);
+            refused = [.. _subscriptions.Where(topic => _dependencies.Topics.GuardOf(topic) is not null)];
+        }
+
+        if (refused is not { Count: > 0 })
+        {
+            return;
         }
 
         var ended = refused.Where(_subscriptions.Contains).ToList();
@@ -437,7 +468,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     /// <summary>The connection's user for a call made now: null when anonymous, or once its token's lifetime has ended.</summary>
     private System.Security.Claims.ClaimsPrincipal? CurrentUser() =>
-        _identity.User is null ? null : _identity.UserAt(DateTimeOffset.UtcNow);
+        _identity.User is null ? null : _identity.UserAt(_dependencies.Clock.GetUtcNow());
 
     /// <summary>
     /// Makes a dispatched entry a call in flight: numbered, with its own token and deadline, counted
@@ -505,31 +536,26 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
         }
 
         var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
-        (_waiting ??= new Queue<WaitingBuiltIn>()).Enqueue(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
+        _turns.Wait(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
         return new Dispatched(null, null, Routed: true);
     }
 
+    /// <summary>Decides <paramref name="builtIn"/> off this thread for the connection's user as it is now (<see cref="_identityVersion"/>).</summary>
     private void Decide(WaitingBuiltIn builtIn)
     {
-        _deciding = true;
-        var (sequence, method, parameters, started) = (builtIn.Call.Sequence, builtIn.Method, builtIn.Params, builtIn.Started);
-        GuardedBuiltIns.DecideAsync(method, parameters, CurrentUser(), _dependencies, builtIn.Call.Cancellation.Token).PipeTo(
+        _turns.Deciding(builtIn.Call.Sequence);
+        var version = _identityVersion;
+        GuardedBuiltIns.DecideAsync(builtIn.Method, builtIn.Params, CurrentUser(), _dependencies, builtIn.Call.Cancellation.Token).PipeTo(
             Self,
-            success: decision => new GuardedBuiltInDecided(sequence, method, parameters, started, decision, null),
-            failure: exception => new GuardedBuiltInDecided(sequence, method, parameters, started, null, exception));
+            success: decision => new GuardedBuiltInDecided(builtIn, version, decision, null),
+            failure: exception => new GuardedBuiltInDecided(builtIn, version, null, exception));
     }
 
     /// <summary>Carries out the built-ins that waited their turn, in order, until one needs a decision again.</summary>
     private void RunWaiting()
     {
-        while (!_deciding && _waiting is { Count: > 0 } waiting)
+        while (_turns.TryNext(out var next))
         {
-            var next = waiting.Dequeue();
-            if (next.Call.Cancellation.IsCancellationRequested)
-            {
-                continue; // Given up on meanwhile (timed out, cancelled) and answered.
-            }
-
             if (GuardedBuiltIns.Applies(next.Method, _dependencies.Topics, _info.SingleExchange))
             {
                 Decide(next);
@@ -541,9 +567,7 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 continue;
             }
 
-            var builtIn = SessionBuiltIns.Answer(
-                next.Method, next.Params, _subscriptions, _dependencies.Topics, _dependencies.Limits.MaxSubscriptionsPerSession, _dependencies.PatternTopics, _info.SingleExchange)!;
-            var answer = CarryOut(builtIn, call.Id);
+            var answer = CarryOut(AnswerBuiltIn(next.Method, next.Params, decision: null)!, call.Id);
             _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(next.Method), answer.ErrorCode, next.Started);
             Finish(call, Reply(call, answer.Frame));
         }
@@ -551,18 +575,31 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
     private void OnGuardedBuiltInDecided(GuardedBuiltInDecided decided)
     {
-        _deciding = false;
-        if (_inFlight is not null && _inFlight.TryComplete(decided.Sequence, out var call))
+        var builtIn = decided.BuiltIn;
+        if (!_turns.Ended(builtIn.Call.Sequence))
+        {
+            return; // Its call was given up (timed out, cancelled) and answered, and the line moved on.
+        }
+
+        if (decided.IdentityVersion != _identityVersion && decided.Decision is GuardDecision.Subscribe or GuardDecision.VisibleTopics)
+        {
+            // The connection's user changed (its token expired, or authenticate) while this was decided:
+            // a subscribe or a listing granted to the previous user must not be carried out for this one.
+            Decide(builtIn);
+            return;
+        }
+
+        if (_inFlight is not null && _inFlight.TryComplete(builtIn.Call.Sequence, out var call))
         {
             CarryOutDecision(decided, call);
         }
 
-        // Given up on meanwhile (timed out, cancelled) and answered, or carried out: the next one's turn.
         RunWaiting();
     }
 
     private void CarryOutDecision(GuardedBuiltInDecided decided, PendingCall call)
     {
+        var method = decided.BuiltIn.Method;
         Dispatched answer;
         switch (decided.Decision)
         {
@@ -582,27 +619,30 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 answer = call.IsNotification ? new Dispatched(null, error.Code, false) : new Dispatched(ErrorFrame(call.Id, error), error.Code, false);
                 break;
             case { } decision:
-                var builtIn = SessionBuiltIns.Answer(
-                    decided.Method,
-                    decided.Params,
-                    _subscriptions,
-                    _dependencies.Topics,
-                    _dependencies.Limits.MaxSubscriptionsPerSession,
-                    _dependencies.PatternTopics,
-                    _info.SingleExchange,
-                    decision)!;
-                answer = CarryOut(builtIn, call.Id);
+                answer = CarryOut(AnswerBuiltIn(method, decided.BuiltIn.Params, decision)!, call.Id);
                 break;
             default:
                 // A policy or authentication handler of the application threw (or a policy name is unknown).
-                Log.Error(decided.Failure, "Session [{0}] could not decide [{1}], request [{2}]", _info.SessionId, decided.Method, RequestIdText(call.Id));
+                Log.Error(decided.Failure, "Session [{0}] could not decide [{1}], request [{2}]", _info.SessionId, method, RequestIdText(call.Id));
                 answer = new Dispatched(call.IsNotification ? null : ErrorFrame(call.Id, RpcError.InternalError), RpcError.InternalError.Code, false);
                 break;
         }
 
-        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(decided.Method), answer.ErrorCode, decided.Started);
+        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(method), answer.ErrorCode, decided.BuiltIn.Started);
         Finish(call, Reply(call, answer.Frame));
     }
+
+    /// <summary>The built-in's answer given the session's state now (<see cref="SessionBuiltIns.Answer"/>); null for a method that is no built-in.</summary>
+    private BuiltInAnswer? AnswerBuiltIn(string method, ReadOnlyMemory<byte> parameters, GuardDecision? decision) =>
+        SessionBuiltIns.Answer(
+            method,
+            parameters,
+            _subscriptions,
+            _dependencies.Topics,
+            _dependencies.Limits.MaxSubscriptionsPerSession,
+            _dependencies.PatternTopics,
+            _info.SingleExchange,
+            decision);
 
     /// <summary>The answer to an entry that fails here: an error frame, or nothing for a notification.</summary>
     private Dispatched Answer(in JsonRpcEntry entry, RpcError error) =>
@@ -682,6 +722,12 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
 
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
         Finish(call, call.IsNotification ? null : Reply(call, ErrorFrame(call.Id, error)));
+
+        // A built-in whose decision never came must not hold up those waiting behind it.
+        if (_turns.Ended(call.Sequence))
+        {
+            RunWaiting();
+        }
     }
 
     private void OnCompleted(RouterProtocol.InvocationCompleted completed)
@@ -860,8 +906,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     /// <summary>What dispatching an entry gave: its frame now (or none), its error code, or that it was routed and answers later.</summary>
     private readonly record struct Dispatched(byte[]? Frame, int? ErrorCode, bool Routed);
 
-    /// <summary>The connection's user's token lifetime ends (or a day has passed; see <see cref="WatchIdentity"/>).</summary>
-    private sealed class IdentityExpired : INoSerializationVerificationNeeded
+    /// <summary>The connection's user's token lifetime ends (or a day has passed; see <see cref="WatchIdentity"/>). Specs with their own clock send it themselves.</summary>
+    internal sealed class IdentityExpired : INoSerializationVerificationNeeded
     {
         private IdentityExpired()
         {
@@ -874,12 +920,8 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
     private sealed record SubscriptionsRechecked(int Version, IReadOnlyList<string>? Refused, Exception? Failure = null)
         : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
-    /// <summary>A built-in about the connection's state, tracked as <paramref name="Call"/>, that waits for (or is waiting its turn for) a decision.</summary>
-    private sealed record WaitingBuiltIn(PendingCall Call, string Method, ReadOnlyMemory<byte> Params, long Started);
-
     /// <summary>A guarded built-in's decision (or the exception its deciding threw), back on the session's thread.</summary>
-    private sealed record GuardedBuiltInDecided(
-        long Sequence, string Method, ReadOnlyMemory<byte> Params, long Started, GuardDecision? Decision, Exception? Failure)
+    private sealed record GuardedBuiltInDecided(WaitingBuiltIn BuiltIn, int IdentityVersion, GuardDecision? Decision, Exception? Failure)
         : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 
     /// <summary>Time to look for calls past their deadline.</summary>

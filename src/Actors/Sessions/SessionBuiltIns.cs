@@ -99,7 +99,7 @@ internal static class SessionBuiltIns
         // Guards come after the names are known and before anything is counted: a refused topic
         // refuses the whole call. With no decision (never expected: GuardedBuiltIns decides where
         // a topic is guarded), a guarded topic is refused rather than let through.
-        switch (access ?? (topics.Any(t => catalog.Find(t)?.Guard is not null) ? RpcAccess.NotPermitted : RpcAccess.Allowed))
+        switch (access ?? (topics.Any(t => catalog.GuardOf(t) is not null) ? RpcAccess.NotPermitted : RpcAccess.Allowed))
         {
             case RpcAccess.AuthenticationRequired:
                 return BuiltInAnswer.Failed(RpcError.AuthenticationRequired, subscriptions);

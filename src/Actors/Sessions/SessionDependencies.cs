@@ -19,6 +19,7 @@ namespace ActorRpc.Actors.Sessions;
 /// <param name="NodeHandlers">The node's count of running handlers (ActorRpc:Limits:MaxNodeHandlers).</param>
 /// <param name="Authorizer">Decides who may subscribe to guarded topics (and which ones <c>get_topics</c> lists).</param>
 /// <param name="Authenticator">Validates the token of <c>authenticate</c>.</param>
+/// <param name="Clock">What time it is, for the connection's user's token lifetime (a test's own clock in specs).</param>
 /// <remarks>
 /// Every member is required: a limit a host may leave out is a limit production forgets (issue #12
 /// review). The node-wide counts are the node's DI singletons; specs and benchmarks that want none
@@ -37,4 +38,5 @@ internal sealed record SessionDependencies(
     Topics.PatternTopicBudget PatternTopics,
     NodeHandlers NodeHandlers,
     ActorRpc.Methods.Authorization.RpcAuthorizer Authorizer,
-    ISessionAuthenticator Authenticator);
+    ISessionAuthenticator Authenticator,
+    TimeProvider Clock);

@@ -21,6 +21,21 @@ internal sealed class RpcGuard
         Permissions = permissions;
     }
 
+    /// <summary>A guard asking what every one of <paramref name="guards"/> asks; null when none asks anything.</summary>
+    public static RpcGuard? Combine(IEnumerable<RpcGuard?> guards)
+    {
+        var all = guards.OfType<RpcGuard>().Distinct().ToList();
+        return all.Count switch
+        {
+            0 => null,
+            1 => all[0],
+            _ => new RpcGuard(
+                [.. all.SelectMany(g => g._authorizeData)],
+                [.. all.SelectMany(g => g._policies)],
+                [.. all.SelectMany(g => g.Permissions).Distinct(StringComparer.Ordinal)]),
+        };
+    }
+
     /// <summary>The permissions the caller must all hold.</summary>
     public IReadOnlyList<string> Permissions { get; }
 

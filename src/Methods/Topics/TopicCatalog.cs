@@ -8,26 +8,39 @@ internal sealed class TopicCatalog
 
     private readonly Dictionary<string, RpcTopicOptions> _topics;
     private readonly KeyValuePair<string, RpcTopicOptions>[] _patterns;
+    private readonly Dictionary<string, Authorization.RpcGuard?> _patternGuards;
 
     internal TopicCatalog(Dictionary<string, RpcTopicOptions> topics, KeyValuePair<string, RpcTopicOptions>[] patterns)
     {
         _topics = topics;
-        _patterns = patterns;
+
+        // The longest prefix first: a topic takes the options of the most specific pattern it matches.
+        _patterns = [.. patterns.OrderByDescending(p => p.Key.Length).ThenBy(p => p.Key, StringComparer.Ordinal)];
+
+        // A topic of "events.admin.*" is also one of "events.*": it asks what both patterns' guards ask,
+        // so a narrower pattern can add a guard but never lift a broader one's.
+        _patternGuards = patterns.ToDictionary(
+            p => p.Key,
+            p => Authorization.RpcGuard.Combine(patterns.Where(q => Prefix(p.Key).StartsWith(Prefix(q.Key), StringComparison.Ordinal)).Select(q => q.Value.Guard)),
+            StringComparer.Ordinal);
         Listed = [.. topics.Keys.Concat(patterns.Select(p => p.Key)).Order(StringComparer.Ordinal)];
-        HasGuards = topics.Values.Concat(patterns.Select(p => p.Value)).Any(o => o.Guard is not null);
+        HasGuards = topics.Values.Any(o => o.Guard is not null) || _patternGuards.Values.Any(g => g is not null);
     }
 
     /// <summary>Whether any topic or pattern says who may subscribe.</summary>
     public bool HasGuards { get; }
 
-    /// <summary>Every guarded topic and pattern with its guard, for the start-up check of their policies.</summary>
+    /// <summary>
+    /// Every guarded topic and pattern with the guard its subscribers meet (a pattern's combined with
+    /// those of the patterns it falls under), for the start-up check of their policies.
+    /// </summary>
     public IEnumerable<(string Name, Authorization.RpcGuard Guard)> Guards
     {
         get
         {
-            foreach (var (name, options) in _topics.Concat(_patterns))
+            foreach (var name in Listed)
             {
-                if (options.Guard is { } guard)
+                if (GuardOfListed(name) is { } guard)
                 {
                     yield return (name, guard);
                 }
@@ -35,9 +48,24 @@ internal sealed class TopicCatalog
         }
     }
 
-    /// <summary>The guard of a listed name (a topic or a pattern); null for anyone.</summary>
+    /// <summary>
+    /// Who may subscribe to a listed name (a topic, or a pattern as <c>get_topics</c> lists it); null for
+    /// anyone. A topic declared by name has its own guard only; a pattern's combines those of every
+    /// pattern it falls under.
+    /// </summary>
     public Authorization.RpcGuard? GuardOfListed(string name) =>
-        _topics.TryGetValue(name, out var options) ? options.Guard : _patterns.FirstOrDefault(p => p.Key == name).Value?.Guard;
+        _topics.TryGetValue(name, out var options) ? options.Guard : _patternGuards.GetValueOrDefault(name);
+
+    /// <summary>Who may subscribe to <paramref name="topic"/>; null for anyone, or when it is not declared.</summary>
+    public Authorization.RpcGuard? GuardOf(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var options))
+        {
+            return options.Guard;
+        }
+
+        return FindPattern(topic) is { } pattern ? _patternGuards[pattern] : null;
+    }
 
     /// <summary>An empty catalog: no topic may be subscribed to.</summary>
     public static TopicCatalog Empty { get; } = new(new Dictionary<string, RpcTopicOptions>(StringComparer.Ordinal), []);
@@ -70,17 +98,29 @@ internal sealed class TopicCatalog
             return options;
         }
 
-        foreach (var (pattern, patternOptions) in _patterns)
+        return FindPattern(topic) is { } pattern ? _patterns.First(p => p.Key == pattern).Value : null;
+    }
+
+    // The most specific declared pattern covering the topic: "orders.*" covers "orders.42" but not "orders." itself.
+    private string? FindPattern(string topic)
+    {
+        if (string.IsNullOrEmpty(topic) || topic.Length > MaxTopicLength)
         {
-            // "orders.*" covers "orders.42" but not "orders." itself.
+            return null;
+        }
+
+        foreach (var (pattern, _) in _patterns)
+        {
             if (topic.Length >= pattern.Length && topic.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal))
             {
-                return patternOptions;
+                return pattern;
             }
         }
 
         return null;
     }
+
+    private static string Prefix(string pattern) => pattern[..^1];
 
     internal static void ValidateName(string name)
     {

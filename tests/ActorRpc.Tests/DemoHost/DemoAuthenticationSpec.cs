@@ -38,6 +38,17 @@ public sealed class DemoAuthenticationSpec(DemoAuthenticationSpec.SecuredDemoNod
     }
 
     [Fact]
+    public async Task PublishToAdmin_OnlyWithAdminPermissionToo()
+    {
+        var adminParams = new { topic = DemoMethods.AdminTopic, data = new { alert = "spoofed" } };
+        await using var writer = await ConnectAsync(TestTokens.Mint("alice", permissions: [DemoPolicies.PublishPermission]));
+        JsonAssert.Error(await writer.CallAsync("publish", adminParams), (int)JsonRpcErrorCode.NotPermitted);
+
+        await using var admin = await ConnectAsync(TestTokens.Mint("root", permissions: [DemoPolicies.PublishPermission, DemoPolicies.AdminPermission]));
+        Assert.True(JsonAssert.Result(await admin.CallAsync("publish", adminParams)).GetBoolean());
+    }
+
+    [Fact]
     public async Task WhoAmI_Token_NameAndSortedPermissions()
     {
         await using var socket = await ConnectAsync(TestTokens.Mint("alice", permissions: ["publish", "admin", "audit"]));

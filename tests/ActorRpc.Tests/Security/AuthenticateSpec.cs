@@ -126,14 +126,14 @@ public sealed class AuthenticateSpec
         Assert.Contains("WebSocket", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    /// <summary><c>expires</c> is the token's <c>exp</c>, as ISO 8601 UTC.</summary>
+    /// <summary><c>expires</c> is the token's <c>exp</c>, as ISO 8601 UTC written with a <c>Z</c> (never an offset, even +00:00).</summary>
     internal static void AssertExpires(string token, JsonElement result)
     {
         var text = result.GetProperty("expires").GetString();
         Assert.NotNull(text);
         var expires = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
         Assert.Equal(TimeSpan.Zero, expires.Offset);
-        Assert.True(text.EndsWith('Z') || text.EndsWith("+00:00", StringComparison.Ordinal), $"Expected a UTC time but got {text}.");
+        Assert.True(text.EndsWith('Z'), $"Expected ISO 8601 UTC ending in Z but got {text}.");
         Assert.Equal(new JsonWebToken(token).ValidTo, expires.UtcDateTime);
     }
 }

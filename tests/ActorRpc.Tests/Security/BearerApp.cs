@@ -78,9 +78,16 @@ public sealed class BearerApp : IAsyncDisposable
     /// <c>.RequireAuthorization()</c>; <paramref name="tls"/> serves HTTPS only, with that certificate;
     /// <paramref name="debugLogs"/> gets every log entry from Trace up, the actor system's from Debug up
     /// (the application then brings its own actor system, configured for that);
-    /// <paramref name="defaultClockSkew"/> leaves JwtBearer's five minutes of clock skew, as applications have it.
+    /// <paramref name="defaultClockSkew"/> leaves JwtBearer's five minutes of clock skew, as applications have it;
+    /// <paramref name="aspNetCoreLogLevel"/>, with <paramref name="debugLogs"/>, is the level the
+    /// <c>Microsoft.AspNetCore</c> categories are captured from (Trace when null).
     /// </summary>
-    public static async Task<BearerApp> StartAsync(bool requireAuthorization = false, TestCertificate? tls = null, CapturingLoggerProvider? debugLogs = null, bool defaultClockSkew = false)
+    public static async Task<BearerApp> StartAsync(
+        bool requireAuthorization = false,
+        TestCertificate? tls = null,
+        CapturingLoggerProvider? debugLogs = null,
+        bool defaultClockSkew = false,
+        LogLevel? aspNetCoreLogLevel = null)
     {
         var app = await LibraryApp.StartAsync(
             builder =>
@@ -91,6 +98,12 @@ public sealed class BearerApp : IAsyncDisposable
                     // A rule for this provider wins over appsettings.json's Logging:LogLevel, which stops at Information.
                     builder.Logging.AddProvider(debugLogs);
                     builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+                    if (aspNetCoreLogLevel is { } aspNetCore)
+                    {
+                        // The longer category wins among this provider's rules.
+                        builder.Logging.AddFilter<CapturingLoggerProvider>("Microsoft.AspNetCore", aspNetCore);
+                    }
+
                     builder.Services.AddAkka("actorrpc", akka => akka
                         .ConfigureLoggers(loggers =>
                         {

@@ -1,5 +1,8 @@
 using System.Reflection;
 using System.Security.Claims;
+using ActorRpc.Methods.Authorization;
+using ActorRpc.Methods.Definition;
+using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +23,9 @@ public sealed class GuardDeclarationsGuardSpec
         Assert.True(usage.AllowMultiple);
         Assert.True(usage.ValidOn.HasFlag(AttributeTargets.Method));
         Assert.True(usage.ValidOn.HasFlag(AttributeTargets.Class));
+
+        // A subclass of a guarded class keeps its guard, as with [Authorize].
+        Assert.True(usage.Inherited);
         Assert.Equal(2, typeof(GuardedMethods).GetMethod(nameof(GuardedMethods.ApproveOrder))!.GetCustomAttributes<RequirePermissionAttribute>().Count());
     }
 
@@ -55,34 +61,70 @@ public sealed class GuardDeclarationsGuardSpec
     }
 
     [Fact]
-    public void ConventionBuilder_EveryRegistration_ReturnsOneThatChainsOn()
+    public async Task ConventionBuilder_EveryRegistration_ChainsOnAndGuardsOnlyItsOwnMethods()
     {
-        var services = new ServiceCollection();
-        var rpc = services.AddActorRpc();
+        await using var app = GuardApp.Build(
+            rpc =>
+            {
+                RpcMethodConventionBuilder method = rpc.AddMethod("one", () => 1);
+                RpcMethodConventionBuilder methods = rpc.AddMethods<PlainMethods>("p");
+                RpcMethodConventionBuilder instance = rpc.AddMethods(new PlainMethods(), "i");
+                RpcMethodConventionBuilder statics = rpc.AddStaticMethods(typeof(PlainMethods), "s");
+                RpcMethodConventionBuilder actor = rpc.AddActorMethod("actor", Akka.Actor.Props.Empty);
 
-        RpcMethodConventionBuilder method = rpc.AddMethod("one", () => 1);
-        RpcMethodConventionBuilder methods = rpc.AddMethods<PlainMethods>("p");
-        RpcMethodConventionBuilder instance = rpc.AddMethods(new PlainMethods(), "i");
-        RpcMethodConventionBuilder statics = rpc.AddStaticMethods(typeof(PlainMethods), "s");
-        RpcMethodConventionBuilder actor = rpc.AddActorMethod("actor", Akka.Actor.Props.Empty);
+                IActorRpcBuilder chained = method.RequirePermission("a").RequireAuthorization().AddTopic("t").AddMethod("two", () => 2).AllowAnonymous();
+                Assert.Same(rpc.Services, chained.Services);
+                Assert.Same(rpc.Services, methods.RequireAuthorization("p1", "p2").Services);
+                Assert.Same(rpc.Services, instance.RequireAuthorization(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()).Services);
+                Assert.Same(rpc.Services, statics.AllowAnonymous().Services);
+                Assert.Same(rpc.Services, actor.RequirePermission("x", "y").Services);
+                rpc.AddMethod("three", () => 3);
+            },
+            policies: options =>
+            {
+                options.AddPolicy("p1", policy => policy.RequireAuthenticatedUser());
+                options.AddPolicy("p2", policy => policy.RequireAuthenticatedUser());
+            });
 
-        IActorRpcBuilder chained = method.RequirePermission("a").RequireAuthorization().AddTopic("t").AddMethod("two", () => 2).AllowAnonymous();
-        Assert.Same(services, chained.Services);
-        Assert.Same(services, methods.RequireAuthorization("p1", "p2").Services);
-        Assert.Same(services, instance.RequireAuthorization(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()).Services);
-        Assert.Same(services, statics.AllowAnonymous().Services);
-        Assert.Same(services, actor.RequirePermission("x", "y").Services);
+        // Each guard landed on the registration just before it, and on no other.
+        var catalog = app.Services.GetRequiredService<RpcMethodCatalog>();
+        RpcGuard? GuardOf(string name) => catalog.Methods.Single(m => m.Name == name).Guard;
+        IEnumerable<RpcGuard?> GuardsOf(string prefix) => catalog.Methods.Where(m => m.Name.StartsWith(prefix + ".", StringComparison.Ordinal)).Select(m => m.Guard);
+
+        Assert.Equal(["a"], GuardOf("one")!.Permissions);
+        Assert.Null(GuardOf("two"));
+        Assert.Null(GuardOf("three"));
+        Assert.Equal(["x", "y"], GuardOf("actor")!.Permissions);
+        Assert.All(GuardsOf("p"), guard => Assert.Empty(Assert.IsType<RpcGuard>(guard).Permissions));
+        Assert.All(GuardsOf("i"), guard => Assert.Empty(Assert.IsType<RpcGuard>(guard).Permissions));
+        Assert.All(GuardsOf("s"), Assert.Null);
+        Assert.Equal(2, GuardsOf("p").Count());
+        Assert.Equal(2, GuardsOf("i").Count());
+        Assert.Equal(2, GuardsOf("s").Count());
+        Assert.Null(app.Services.GetRequiredService<TopicCatalog>().Find("t")!.Guard);
     }
 
     [Fact]
-    public void TopicOptions_GuardsOnAPattern_Accepted()
+    public async Task TopicOptions_GuardsOnAPattern_GuardEveryTopicItCovers()
     {
         // Unlike RetainLatest, a guard suits a pattern: it applies to every topic the pattern covers.
-        var rpc = new ServiceCollection().AddActorRpc()
-            .AddTopicPattern("a.*", topic => topic.RequirePermission("a"))
-            .AddTopicPattern("b.*", topic => topic.RequireAuthorization("b"))
-            .AddTopicPattern("c.*", topic => topic.RequireAuthorization())
-            .AddTopicPattern("d.*", topic => topic.RequireAuthorization(new AuthorizationPolicyBuilder().RequireRole("d").Build()));
-        Assert.NotNull(rpc);
+        await using var app = GuardApp.Build(
+            rpc => rpc
+                .AddTopicPattern("a.*", topic => topic.RequirePermission("a"))
+                .AddTopicPattern("b.*", topic => topic.RequireAuthorization("b"))
+                .AddTopicPattern("c.*", topic => topic.RequireAuthorization())
+                .AddTopicPattern("d.*", topic => topic.RequireAuthorization(new AuthorizationPolicyBuilder().RequireRole("d").Build()))
+                .AddTopicPattern("e.*"),
+            policies: options => options.AddPolicy("b", policy => policy.RequireAuthenticatedUser()));
+        var topics = app.Services.GetRequiredService<TopicCatalog>();
+
+        Assert.Equal(["a"], topics.Find("a.1")!.Guard!.Permissions);
+        Assert.NotNull(topics.Find("b.1")!.Guard);
+        Assert.NotNull(topics.Find("c.1")!.Guard);
+        Assert.NotNull(topics.Find("d.1")!.Guard);
+        Assert.Null(topics.Find("e.1")!.Guard);
+
+        // get_topics evaluates the pattern's own guard, under the pattern's name.
+        Assert.Same(topics.Find("a.1")!.Guard, topics.GuardOfListed("a.*"));
     }
 }

@@ -11,8 +11,11 @@ namespace ActorRpc.Tests.Security;
 /// </summary>
 public sealed class TokenExpirySpec
 {
-    // Long enough to connect and call once on a loaded machine, short enough to wait out in a test.
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
+    // A JWT's exp is whole seconds (the minting truncates it), so a token minted for 6 s lives 5 to
+    // 6 s: room for connect, a call and an authenticate on a loaded two-core machine before it runs
+    // out, short enough to wait out in a test. Each test mints its token right before it uses it and
+    // then polls for the expiry (Eventually), never sleeping a guessed time.
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(6);
 
     // Timers may fire a little early; a user kept a few milliseconds short of exp is not a defect.
     private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(250);

@@ -152,8 +152,9 @@ public sealed class TopicGuardSpec(TopicGuardSpec.Fixture fixture) : IClassFixtu
     {
         // Sent back to back without waiting, as a UI toggling a feed does: the client's last word
         // is "unsubscribe", so it must end unsubscribed, as it does on a node without guarded topics
-        // (the next test). Here "subscribe" waits for the guards' decision while "unsubscribe" is
-        // answered at once, so the subscribe lands last.
+        // (the next test). A guarded "subscribe" waits for the guard's decision; this guards against
+        // the "unsubscribe" behind it being answered first and the subscribe then landing last (the
+        // built-ins about the connection's state keep their order while a guard decides).
         foreach (var topic in new[] { "public", "members" })
         {
             Assert.Empty(await PipelineSubscribeThenUnsubscribeAsync(App, topic));

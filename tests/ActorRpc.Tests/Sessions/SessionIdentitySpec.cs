@@ -205,6 +205,80 @@ public sealed class SessionIdentitySpec : SessionSpecBase
         Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>(TestTimeouts.Long)).Topic);
     }
 
+    [Fact]
+    public async Task PipelinedSubscribeThenUnsubscribe_WhileTheGuardDecides_UnsubscribeHasTheLastWord()
+    {
+        var gate = new GatedRequirement("admin");
+        var session = StartSession(singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", null, permission: "admin"));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        Send(session, """{"jsonrpc":"2.0","method":"unsubscribe","params":["admin"],"id":2}""");
+        await gate.Entered.WaitAsync(TestTimeouts.Long);
+        gate.Open();
+
+        Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>()).Topic);
+        Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>()).Topic);
+        Send(session, """{"jsonrpc":"2.0","method":"get_subscriptions","id":3}""");
+        Assert.Empty((await ResponseAsync(2)).GetProperty("result").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GuardThatNeverDecides_GivenUpAtHandlerTimeoutAndTheNextBuiltInIsServed()
+    {
+        var gate = new GatedRequirement("admin"); // never opened
+        var limits = new RpcLimitsOptions { HandlerTimeout = TimeSpan.FromMilliseconds(300) };
+        var session = StartSession(singleExchange: false, limits, topics: GuardedCatalog(gate), identity: Identity("alice", null, permission: "admin"));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        Assert.Equal(-32001, ErrorCode(await ResponseAsync(0)));
+
+        // Its turn ended with it: the next built-in is not held behind a decision that never comes.
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["news"],"id":2}""");
+        Assert.Equal(["news"], (await ResponseAsync(1)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task TokenExpiresWhileASubscribeIsDecided_DecidedAgainForTheAnonymousCaller()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var gate = new GatedRequirement("admin");
+        var session = StartSession(
+            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", clock.Now.AddHours(1), permission: "admin"), clock: clock);
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        await gate.Entered.WaitAsync(TestTimeouts.Long);
+
+        // The token's lifetime ends while the policy still decides for alice.
+        clock.Now = clock.Now.AddHours(2);
+        session.Tell(SessionActor.IdentityExpired.Instance);
+        gate.Open();
+
+        Assert.Equal(AuthenticationRequired, ErrorCode(await ResponseAsync(0)));
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+    }
+
+    [Fact]
+    public async Task RecheckAfterTheUserChangedThrows_GuardedSubscriptionsEnd()
+    {
+        var requirement = new FailingRequirement();
+        var catalog = new RpcTopicsBuilder()
+            .AddTopic("news")
+            .AddTopic("admin", new RpcTopicOptions().RequireAuthorization(new AuthorizationPolicyBuilder().AddRequirements(requirement).Build()))
+            .Build();
+        var session = StartSession(
+            singleExchange: false,
+            topics: catalog,
+            identity: Identity("alice", null),
+            authenticator: new FakeAuthenticator(Identity("bob", null)));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin","news"],"id":1}""");
+        await ResponseAsync(0);
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+
+        requirement.Failing = true; // the permission store is down when the user changes
+        Send(session, """{"jsonrpc":"2.0","method":"authenticate","params":{"token":"bob"},"id":2}""");
+        await ResponseAsync(1);
+        Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>(TestTimeouts.Long)).Topic);
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+    }
+
     private static TopicCatalog GuardedCatalog(GatedRequirement requirement) =>
         new RpcTopicsBuilder()
             .AddTopic("news")
@@ -241,6 +315,31 @@ public sealed class SessionIdentitySpec : SessionSpecBase
             Interlocked.Increment(ref _calls);
             await Task.Yield(); // Answered later, as a scheme that fetches keys would.
             return token == "bad" ? null : answer;
+        }
+    }
+
+    /// <summary>A clock the test moves.</summary>
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A requirement (its own handler) that allows any user until it is made to throw.</summary>
+    private sealed class FailingRequirement : AuthorizationHandler<FailingRequirement>, IAuthorizationRequirement
+    {
+        public volatile bool Failing;
+
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, FailingRequirement requirement)
+        {
+            if (Failing)
+            {
+                throw new InvalidOperationException("The permission store is down.");
+            }
+
+            context.Succeed(requirement);
+            return Task.CompletedTask;
         }
     }
 

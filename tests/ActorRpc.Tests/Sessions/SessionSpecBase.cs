@@ -46,7 +46,8 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
         Actors.Diagnostics.RpcMetrics? metrics = null,
         NodeHandlers? nodeHandlers = null,
         ISessionAuthenticator? authenticator = null,
-        SessionIdentity? identity = null)
+        SessionIdentity? identity = null,
+        TimeProvider? clock = null)
     {
         var dependencies = new SessionDependencies(
             _directory,
@@ -60,7 +61,8 @@ public abstract class SessionSpecBase : Akka.TestKit.Xunit2.TestKit
             PatternTopicBudget.CreateUnlimited(),
             nodeHandlers ?? NodeHandlers.CreateUnlimited(),
             ActorRpc.Methods.Authorization.RpcAuthorizer.Create(Services),
-            authenticator ?? NoSessionAuthenticator.Instance);
+            authenticator ?? NoSessionAuthenticator.Instance,
+            clock ?? TimeProvider.System);
         var info = new SessionInfo("s1", "127.0.0.1:1", singleExchange ? SessionInfo.HttpTransport : SessionInfo.WebSocketTransport, singleExchange)
         {
             Identity = identity ?? SessionIdentity.Anonymous,
