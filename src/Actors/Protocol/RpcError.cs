@@ -1,3 +1,4 @@
+using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Errors;
 
 namespace ActorRpc.Actors.Protocol;
@@ -20,10 +21,10 @@ internal sealed record RpcError(int Code, string Message, object? Data = null)
         (int)JsonRpcErrorCode.ServerBusy, "Server busy", new LimitData(LimitKeys.MaxNodeHandlers));
 
     /// <summary>-32010: the method or topic needs a user and the caller has none (or its token expired).</summary>
-    public static readonly RpcError AuthenticationRequired = new((int)JsonRpcErrorCode.AuthenticationRequired, "Authentication required");
+    public static readonly RpcError AuthenticationRequired = new((int)JsonRpcErrorCode.AuthenticationRequired, RpcAuthorizer.AuthenticationRequiredMessage);
 
     /// <summary>-32011: the caller's user lacks what the method's or topic's guard asks.</summary>
-    public static readonly RpcError NotPermitted = new((int)JsonRpcErrorCode.NotPermitted, "Not permitted");
+    public static readonly RpcError NotPermitted = new((int)JsonRpcErrorCode.NotPermitted, RpcAuthorizer.NotPermittedMessage);
 
     /// <summary>-32600 for <c>authenticate</c> over HTTP: an exchange has no connection to keep a user on; send the token with the POST.</summary>
     public static readonly RpcError AuthenticateNeedsWebSocket = new((int)JsonRpcErrorCode.InvalidRequest, "authenticate needs a WebSocket");

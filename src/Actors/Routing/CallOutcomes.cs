@@ -59,7 +59,16 @@ internal sealed class CallOutcomes(
         return frame;
     }
 
-    public byte[]? Failed(RpcCall call, Exception exception, Activity? span)
+    public byte[]? Failed(RpcCall call, Exception exception, Activity? span) => FailedCore(call, exception, span, handlerStarted: true);
+
+    /// <summary>
+    /// The call ends before any handler started on it (an actor method's guard refused it, or its
+    /// policy failed): the same error frame and the same request count as <see cref="Failed"/>,
+    /// without a handler span and without touching the active-handler gauge.
+    /// </summary>
+    public byte[]? FailedBeforeStart(RpcCall call, Exception exception) => FailedCore(call, exception, span: null, handlerStarted: false);
+
+    private byte[]? FailedCore(RpcCall call, Exception exception, Activity? span, bool handlerStarted)
     {
         var error = RpcErrorMapper.FromException(exception, detailedErrors, call.CancellationToken.IsCancellationRequested, out var unexpected);
         if (unexpected && _faultLog.ShouldLog(call.Method, out var suppressed))
@@ -107,16 +116,20 @@ internal sealed class CallOutcomes(
             }
         }
 
-        Finish(call, span, error.Code);
+        Finish(call, span, error.Code, handlerStarted);
         return frame;
     }
 
     private static string RequestIdText(RpcCall call) => call.IsNotification ? "notification" : ClientText.Bound(call.Id.Span);
 
-    private void Finish(RpcCall call, Activity? span, int? errorCode)
+    private void Finish(RpcCall call, Activity? span, int? errorCode, bool handlerStarted = true)
     {
         var method = metrics.MethodLabel(call.Method);
-        metrics.HandlerFinished(method);
+        if (handlerStarted)
+        {
+            metrics.HandlerFinished(method);
+        }
+
         metrics.RequestHandled(method, errorCode, call.Started);
         RpcTracing.Finish(span, errorCode);
     }

@@ -96,7 +96,7 @@ internal sealed class MethodRouterActor : UntypedActor
 
                 break;
             case AuthorizationDecided decided:
-                Authorized(decided.Invoke, decided.Access, decided.Failure);
+                OnAuthorizationDecided(decided.Invoke, decided.Access, decided.Failure);
                 break;
             case HandlerStopped stopped:
                 var cause = _handlerFailures.Remove(stopped.Handler, out var failure2)
@@ -141,7 +141,7 @@ internal sealed class MethodRouterActor : UntypedActor
         var access = _authorizer.AuthorizeAsync(invoke.Call.Context.User, guard, invoke.Call.Context);
         if (access.IsCompletedSuccessfully)
         {
-            Authorized(invoke, access.Result, failure: null);
+            OnAuthorizationDecided(invoke, access.Result, failure: null);
             return;
         }
 
@@ -151,7 +151,7 @@ internal sealed class MethodRouterActor : UntypedActor
             failure: exception => new AuthorizationDecided(invoke, RpcAccess.NotPermitted, exception));
     }
 
-    private void Authorized(RouterProtocol.Invoke invoke, RpcAccess access, Exception? failure)
+    private void OnAuthorizationDecided(RouterProtocol.Invoke invoke, RpcAccess access, Exception? failure)
     {
         if (invoke.Call.CancellationToken.IsCancellationRequested)
         {
@@ -165,8 +165,9 @@ internal sealed class MethodRouterActor : UntypedActor
         }
 
         // A refusal is an RpcException like any handler's; a policy that threw is an internal error, logged.
+        // No handler started: the request is counted, but opens no handler span and no active handler.
         var error = failure ?? RpcAuthorizer.Refusal(access)!;
-        Complete(invoke, _outcomes.Failed(invoke.Call, error, _outcomes.Started(invoke.Call)));
+        Complete(invoke, _outcomes.FailedBeforeStart(invoke.Call, error));
     }
 
     private void DispatchRouted(RouterProtocol.RemoteInvoke remote)

@@ -77,7 +77,8 @@ internal static class RouterProtocol
             },
             ReplyTo);
 
-        // A principal without an authenticated identity grants nothing a guard looks for: it
+        // A session's user is authenticated or none at all (SessionIdentity.From keeps no other), so
+        // a principal without an authenticated identity here is the context's own anonymous one: it
         // crosses as nothing, and the other node makes its own anonymous principal.
         private static ClaimsPrincipal? AuthenticatedOrNull(ClaimsPrincipal user) =>
             user.Identities.Any(static identity => identity.IsAuthenticated) ? user : null;

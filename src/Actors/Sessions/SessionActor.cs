@@ -614,11 +614,11 @@ internal sealed class SessionActor : UntypedActor, IWithTimers
                 ChangeIdentity(identity);
                 if (Log.IsDebugEnabled)
                 {
-                    Log.Debug("Session [{0}] authenticated as [{1}]", _info.SessionId, ClientText.Bound(AuthenticateResult.NameOf(identity.User) ?? "(no name)"));
+                    Log.Debug("Session [{0}] authenticated as [{1}]", _info.SessionId, ClientText.Bound(AuthenticateAnswer.NameOf(identity.User) ?? "(no name)"));
                 }
 
                 answer = new Dispatched(
-                    call.IsNotification ? null : JsonRpcResponseWriter.Result(call.Id, AuthenticateResult.Of(identity), _dependencies.SerializerOptions),
+                    call.IsNotification ? null : JsonRpcResponseWriter.Result(call.Id, AuthenticateAnswer.Of(identity), _dependencies.SerializerOptions),
                     null,
                     Routed: false);
                 break;

@@ -38,6 +38,21 @@ internal sealed record SessionIdentity(ClaimsPrincipal? User, DateTimeOffset? Ex
         return new SessionIdentity(user, expiresUtc ?? ExpiryClaim(user));
     }
 
+    /// <summary>
+    /// The identity of an authentication's result (<see cref="From"/>); null when it is refused
+    /// because its lifetime has already ended at <paramref name="now"/>. A token past its lifetime
+    /// but within the scheme's clock skew (JwtBearer's is 5 minutes) is valid to the scheme, yet
+    /// would leave a connection whose user is anonymous from its first call.
+    /// </summary>
+    /// <param name="user">The result's principal; null or unauthenticated for none (anonymous, never refused).</param>
+    /// <param name="expiresUtc">The authentication ticket's expiry (<c>AuthenticationProperties.ExpiresUtc</c>).</param>
+    /// <param name="now">The time the result is used at.</param>
+    public static SessionIdentity? Accepting(ClaimsPrincipal? user, DateTimeOffset? expiresUtc, DateTimeOffset now)
+    {
+        var identity = From(user, expiresUtc);
+        return identity.IsExpiredAt(now) ? null : identity;
+    }
+
     private static DateTimeOffset? ExpiryClaim(ClaimsPrincipal user) =>
         user.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253_402_300_799))

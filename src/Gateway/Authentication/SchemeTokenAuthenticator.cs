@@ -25,11 +25,9 @@ internal sealed class SchemeTokenAuthenticator(IServiceScopeFactory scopes, ISer
             var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
             request.Request.Headers.Authorization = "Bearer " + token;
             var result = await request.AuthenticateAsync(scheme.Name).ConfigureAwait(false);
-            // A token past its lifetime but within the scheme's clock skew validates, yet would leave an
-            // anonymous connection: refused, and the connection keeps its user.
+            // Refused (the connection keeps its user) unless it names a user whose lifetime has not ended.
             return result.Succeeded
-                && SessionIdentity.From(result.Principal, result.Properties?.ExpiresUtc) is { User: not null } identity
-                && !identity.IsExpiredAt(DateTimeOffset.UtcNow)
+                && SessionIdentity.Accepting(result.Principal, result.Properties?.ExpiresUtc, DateTimeOffset.UtcNow) is { User: not null } identity
                 ? identity
                 : null;
         }

@@ -21,6 +21,11 @@ internal sealed class ActorRpcOptionsValidator : IValidateOptions<ActorRpcOption
             failures.Add("ActorRpc:Methods:PrefixSeparator must not be empty.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.Authorization.PermissionClaimType))
+        {
+            failures.Add("ActorRpc:Authorization:PermissionClaimType must name a claim type (default: permission).");
+        }
+
         if (!Enum.IsDefined(options.Methods.MethodNaming))
         {
             failures.Add($"ActorRpc:Methods:MethodNaming must be one of {string.Join(", ", Enum.GetNames<RpcMethodNaming>())}.");

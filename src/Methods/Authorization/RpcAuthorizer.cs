@@ -19,13 +19,19 @@ internal sealed class RpcAuthorizer(IServiceScopeFactory scopes, IAuthorizationP
     public static RpcAuthorizer Create(IServiceProvider services, string permissionClaimType = RpcAuthorizationOptions.DefaultPermissionClaimType) =>
         new(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<IAuthorizationPolicyProvider>(), permissionClaimType);
 
+    /// <summary>The message of -32010, for every refusal of a caller without a user (methods, topics, <c>authenticate</c>).</summary>
+    public const string AuthenticationRequiredMessage = "Authentication required";
+
+    /// <summary>The message of -32011, for every refusal of a user without the right.</summary>
+    public const string NotPermittedMessage = "Not permitted";
+
     /// <summary>The refusal of a caller without a user.</summary>
     public static RpcException AuthenticationRequired() =>
-        new((int)JsonRpcErrorCode.AuthenticationRequired, "Authentication required");
+        new((int)JsonRpcErrorCode.AuthenticationRequired, AuthenticationRequiredMessage);
 
     /// <summary>The refusal of a user without the right.</summary>
     public static RpcException NotPermitted() =>
-        new((int)JsonRpcErrorCode.NotPermitted, "Not permitted");
+        new((int)JsonRpcErrorCode.NotPermitted, NotPermittedMessage);
 
     /// <summary>The error a refused caller gets; null when <paramref name="access"/> is <see cref="RpcAccess.Allowed"/>.</summary>
     public static RpcException? Refusal(RpcAccess access) => access switch

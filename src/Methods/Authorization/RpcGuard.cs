@@ -72,7 +72,7 @@ internal sealed class RpcGuard
             policies.Add(permissions.Build());
         }
 
-        // Null only when nothing is asked, which a guard never is (RpcGuardSpec.Build).
+        // Null only when nothing is asked, which a guard never is (RpcGuardBuilder.Build).
         return await AuthorizationPolicy.CombineAsync(provider, _authorizeData, policies).ConfigureAwait(false)
             ?? throw new InvalidOperationException("A guard asks nothing.");
     }

@@ -30,7 +30,7 @@ public static class ActorRpcMethodsBuilderExtensions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role, guard);
         return new RpcMethodConventionBuilder(builder.Services, guard);
     }
@@ -44,7 +44,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddMethods(this IActorRpcBuilder builder, object instance, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role, guard);
         return new RpcMethodConventionBuilder(builder.Services, guard);
     }
@@ -58,7 +58,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddStaticMethods(this IActorRpcBuilder builder, Type type, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role, guard);
         return new RpcMethodConventionBuilder(builder.Services, guard);
     }
@@ -76,7 +76,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddMethod(this IActorRpcBuilder builder, string name, Delegate handler, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role, guard);
         return new RpcMethodConventionBuilder(builder.Services, guard);
     }
@@ -95,7 +95,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddActorMethod(this IActorRpcBuilder builder, string name, Props props, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role, guard);
         return new RpcMethodConventionBuilder(builder.Services, guard);
     }

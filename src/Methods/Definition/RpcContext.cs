@@ -69,10 +69,16 @@ public sealed class RpcContext
     /// user, or whose token's lifetime has ended, is an anonymous principal (no authenticated
     /// identity), never null.
     /// </summary>
+    /// <remarks>
+    /// Treat it as read-only: an authenticated connection's principal is the same instance for
+    /// every call of that connection, so a handler that changed it (<c>AddIdentity</c>, or a claim
+    /// added to one of its identities) would change who every later call of the connection is.
+    /// </remarks>
     public ClaimsPrincipal User
     {
-        // Made when first read: most handlers never look, and every call has a context. Never a
-        // shared instance, since a ClaimsPrincipal can be changed (AddIdentity) by the code holding it.
+        // The anonymous principal is made when first read (most handlers never look, and every call
+        // has a context), one per call rather than one shared by all, so that a handler that does
+        // change it changes only its own call.
         get => _user ??= new ClaimsPrincipal(new ClaimsIdentity());
         init => _user = value;
     }

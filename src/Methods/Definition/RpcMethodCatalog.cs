@@ -49,6 +49,21 @@ internal sealed class RpcMethodCatalog
     /// <summary>Whether any method has a guard.</summary>
     public bool HasGuards { get; }
 
+    /// <summary>Every guarded method with its guard, for the start-up check of their policies.</summary>
+    public IEnumerable<(string Name, RpcGuard Guard)> Guards
+    {
+        get
+        {
+            foreach (var method in Methods)
+            {
+                if (method.Guard is { } guard)
+                {
+                    yield return (method.Name, guard);
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// What <c>get_methods</c> answers <paramref name="context"/>'s caller: the names it may call
     /// (each guard evaluated as a call of that method would be), sorted ordinally.

@@ -20,9 +20,9 @@ namespace ActorRpc;
 /// </example>
 public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
 {
-    private readonly RpcGuardSpec _guard;
+    private readonly RpcGuardBuilder _guard;
 
-    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardSpec guard)
+    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard)
     {
         Services = services;
         _guard = guard;
@@ -54,6 +54,19 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
     }
 
     /// <summary>
+    /// Lets only callers satisfying the policy <paramref name="configurePolicy"/> builds call these
+    /// methods, as in <c>.RequireAuthorization(p =&gt; p.RequireRole("ops"))</c>. Anonymous callers
+    /// the policy refuses get -32010, users it refuses -32011.
+    /// </summary>
+    /// <param name="configurePolicy">Adds the policy's requirements to a new <see cref="AuthorizationPolicyBuilder"/>.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder RequireAuthorization(Action<AuthorizationPolicyBuilder> configurePolicy)
+    {
+        _guard.RequireAuthorization(configurePolicy);
+        return this;
+    }
+
+    /// <summary>
     /// Lets only callers holding every one of <paramref name="permissions"/> call these methods: claims
     /// of type <see cref="RpcAuthorizationOptions.PermissionClaimType"/> (<c>permission</c> by default).
     /// </summary>
@@ -69,7 +82,7 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
     /// <returns>The same builder.</returns>
     public RpcMethodConventionBuilder AllowAnonymous()
     {
-        _guard.AllowAnyone();
+        _guard.AllowAnonymous();
         return this;
     }
 }

@@ -23,20 +23,20 @@ internal sealed class RpcMethodsBuilder
     /// <param name="prefix">Put before each name, with <see cref="RpcMethodsOptions.PrefixSeparator"/>.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role (others route to them).</param>
     /// <param name="guard">What the registration's callers must be (<see cref="RpcMethodConventionBuilder"/>); null for nothing beyond the attributes.</param>
-    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
+    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
         where T : class =>
         Add(guard, (services, options, registration) =>
             Discover(typeof(T), () => ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, role, options, registration));
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
-    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
+    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return Add(guard, (_, options, registration) => Discover(instance.GetType(), () => instance, prefix, role, options, registration));
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
-    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null, RpcGuardSpec? guard = null)
+    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         return Add(guard, (_, options, registration) => Discover(type, null, prefix, role, options, registration));
@@ -46,7 +46,7 @@ internal sealed class RpcMethodsBuilder
     /// Registers one delegate under <paramref name="name"/> (used as is, no naming policy).
     /// Its parameters bind like a method's; attributes on it (a lambda's <c>[Authorize]</c>) guard it.
     /// </summary>
-    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null, RpcGuardSpec? guard = null)
+    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null, RpcGuardBuilder? guard = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
@@ -58,11 +58,11 @@ internal sealed class RpcMethodsBuilder
     /// Registers a method served by an actor: every call starts one actor from <paramref name="props"/>,
     /// which receives an <see cref="RpcInvocation"/> and answers with an <see cref="RpcReply"/>.
     /// </summary>
-    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null, RpcGuardSpec? guard = null)
+    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null, RpcGuardBuilder? guard = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(props);
-        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, registration.Build())]);
+        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, GuardOf(props.Type, registration))]);
     }
 
     /// <summary>
@@ -86,27 +86,39 @@ internal sealed class RpcMethodsBuilder
         return RpcMethodCatalog.Create(methods, options, authorizer);
     }
 
-    private RpcMethodsBuilder Add(RpcGuardSpec? guard, Func<IServiceProvider, RpcMethodsOptions, RpcGuardSpec, IEnumerable<RpcMethodDescriptor>> describe)
+    private RpcMethodsBuilder Add(RpcGuardBuilder? guard, Func<IServiceProvider, RpcMethodsOptions, RpcGuardBuilder, IEnumerable<RpcMethodDescriptor>> describe)
     {
-        _registrations.Add(new Registration(describe, guard ?? new RpcGuardSpec()));
+        _registrations.Add(new Registration(describe, guard ?? new RpcGuardBuilder()));
         return this;
     }
 
     // The method's own attributes, its class's, and what its registration asks.
-    private static RpcGuard? GuardOf(MethodInfo method, RpcGuardSpec registration, Type? type = null)
+    private static RpcGuard? GuardOf(MethodInfo method, RpcGuardBuilder registration, Type? type = null)
     {
-        var spec = new RpcGuardSpec();
+        var guard = new RpcGuardBuilder();
         if ((type ?? method.DeclaringType) is { } owner)
         {
-            spec.AddAttributesOf(owner);
+            guard.AddAttributesOf(owner);
         }
 
-        spec.AddAttributesOf(method);
-        return spec.With(registration).Build();
+        guard.AddAttributesOf(method);
+        return guard.With(registration).Build();
+    }
+
+    // An actor method's: its actor class's attributes (null for Props without a type), and what its registration asks.
+    private static RpcGuard? GuardOf(Type? actorType, RpcGuardBuilder registration)
+    {
+        var guard = new RpcGuardBuilder();
+        if (actorType is not null)
+        {
+            guard.AddAttributesOf(actorType);
+        }
+
+        return guard.With(registration).Build();
     }
 
     private static IEnumerable<RpcMethodDescriptor> Discover(
-        Type type, Func<object>? instance, string? prefix, string? role, RpcMethodsOptions options, RpcGuardSpec guard)
+        Type type, Func<object>? instance, string? prefix, string? role, RpcMethodsOptions options, RpcGuardBuilder guard)
     {
         var flags = BindingFlags.Public | BindingFlags.Static | (instance is null ? 0 : BindingFlags.Instance);
         var target = instance?.Invoke();
@@ -137,6 +149,6 @@ internal sealed class RpcMethodsBuilder
 
     /// <summary>One Add call: how it describes its methods, and what its callers must be.</summary>
     private sealed record Registration(
-        Func<IServiceProvider, RpcMethodsOptions, RpcGuardSpec, IEnumerable<RpcMethodDescriptor>> Describe,
-        RpcGuardSpec Guard);
+        Func<IServiceProvider, RpcMethodsOptions, RpcGuardBuilder, IEnumerable<RpcMethodDescriptor>> Describe,
+        RpcGuardBuilder Guard);
 }

@@ -6,7 +6,7 @@ namespace ActorRpc;
 /// <summary>How one declared topic (or every topic of a pattern) behaves, and who may subscribe to it.</summary>
 public sealed class RpcTopicOptions
 {
-    private readonly RpcGuardSpec _guard = new();
+    private readonly RpcGuardBuilder _guard = new();
     private RpcGuard? _built;
     private bool _isBuilt;
 
@@ -41,6 +41,19 @@ public sealed class RpcTopicOptions
     public RpcTopicOptions RequireAuthorization(AuthorizationPolicy policy)
     {
         _guard.RequireAuthorization(policy);
+        return this;
+    }
+
+    /// <summary>
+    /// Lets only callers satisfying the policy <paramref name="configurePolicy"/> builds subscribe,
+    /// as in <c>t.RequireAuthorization(p =&gt; p.RequireRole("ops"))</c>. The policy's resource is the
+    /// topic's name.
+    /// </summary>
+    /// <param name="configurePolicy">Adds the policy's requirements to a new <see cref="AuthorizationPolicyBuilder"/>.</param>
+    /// <returns>The same options.</returns>
+    public RpcTopicOptions RequireAuthorization(Action<AuthorizationPolicyBuilder> configurePolicy)
+    {
+        _guard.RequireAuthorization(configurePolicy);
         return this;
     }
 

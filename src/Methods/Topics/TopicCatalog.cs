@@ -31,6 +31,24 @@ internal sealed class TopicCatalog
     public bool HasGuards { get; }
 
     /// <summary>
+    /// Every guarded topic and pattern with the guard its subscribers meet (a pattern's combined with
+    /// those of the patterns it falls under), for the start-up check of their policies.
+    /// </summary>
+    public IEnumerable<(string Name, Authorization.RpcGuard Guard)> Guards
+    {
+        get
+        {
+            foreach (var name in Listed)
+            {
+                if (GuardOfListed(name) is { } guard)
+                {
+                    yield return (name, guard);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Who may subscribe to a listed name (a topic, or a pattern as <c>get_topics</c> lists it); null for
     /// anyone. A topic declared by name has its own guard only; a pattern's combines those of every
     /// pattern it falls under.

@@ -20,31 +20,31 @@ public sealed class RpcAuthorizerGuardSpec
     private static readonly ClaimsPrincipal Anonymous = new(new ClaimsIdentity());
 
     [Fact]
-    public void Spec_NothingAsked_NoGuard() => Assert.Null(new RpcGuardSpec().Build());
+    public void Spec_NothingAsked_NoGuard() => Assert.Null(new RpcGuardBuilder().Build());
 
     [Fact]
     public void Spec_AllowAnonymous_LiftsEverything()
     {
-        var spec = new RpcGuardSpec();
+        var spec = new RpcGuardBuilder();
         spec.RequireAuthorization(["staff"]);
         spec.RequirePermission(["p"]);
-        spec.AllowAnyone();
+        spec.AllowAnonymous();
         Assert.Null(spec.Build());
     }
 
     [Fact]
     public void Spec_RequirePermissionOfNothing_Refused() =>
-        Assert.Throws<ArgumentException>(() => new RpcGuardSpec().RequirePermission([]));
+        Assert.Throws<ArgumentException>(() => new RpcGuardBuilder().RequirePermission([]));
 
     [Fact]
     public void Spec_Attributes_ClassAuthorizeAndMethodAllowAnonymous()
     {
-        var secret = new RpcGuardSpec();
+        var secret = new RpcGuardBuilder();
         secret.AddAttributesOf(typeof(ClassGuardedMethods));
         secret.AddAttributesOf(typeof(ClassGuardedMethods).GetMethod(nameof(ClassGuardedMethods.Secret))!);
         Assert.NotNull(secret.Build());
 
-        var lobby = new RpcGuardSpec();
+        var lobby = new RpcGuardBuilder();
         lobby.AddAttributesOf(typeof(ClassGuardedMethods));
         lobby.AddAttributesOf(typeof(ClassGuardedMethods).GetMethod(nameof(ClassGuardedMethods.Lobby))!);
         Assert.Null(lobby.Build());
@@ -181,9 +181,9 @@ public sealed class RpcAuthorizerGuardSpec
 
     private static ReadOnlyMemory<byte> Params(string json) => Encoding.UTF8.GetBytes(json);
 
-    private static RpcGuard Guard(Action<RpcGuardSpec> configure)
+    private static RpcGuard Guard(Action<RpcGuardBuilder> configure)
     {
-        var spec = new RpcGuardSpec();
+        var spec = new RpcGuardBuilder();
         configure(spec);
         return spec.Build()!;
     }

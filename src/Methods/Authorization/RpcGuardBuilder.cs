@@ -7,14 +7,14 @@ namespace ActorRpc.Methods.Authorization;
 /// What a registration, a topic's options or a method's attributes ask of a caller, collected
 /// while the application registers them; <see cref="Build"/> turns it into the guard the node uses.
 /// </summary>
-internal sealed class RpcGuardSpec
+internal sealed class RpcGuardBuilder
 {
     private readonly List<IAuthorizeData> _authorizeData = [];
     private readonly List<AuthorizationPolicy> _policies = [];
     private readonly List<string> _permissions = [];
 
-    /// <summary>Whether an <c>[AllowAnonymous]</c> (or <c>AllowAnonymous()</c>) lifts every other requirement, as it does for an ASP.NET Core endpoint.</summary>
-    public bool AllowAnonymous { get; private set; }
+    /// <summary>Whether an <c>[AllowAnonymous]</c> (or <see cref="AllowAnonymous"/>) lifts every other requirement, as it does for an ASP.NET Core endpoint.</summary>
+    public bool AllowsAnonymous { get; private set; }
 
     /// <summary>Whether anything is asked at all.</summary>
     public bool IsEmpty => _authorizeData.Count == 0 && _policies.Count == 0 && _permissions.Count == 0;
@@ -43,6 +43,15 @@ internal sealed class RpcGuardSpec
         _policies.Add(policy);
     }
 
+    /// <summary>Requires the policy <paramref name="configurePolicy"/> builds, as ASP.NET Core's <c>RequireAuthorization(p => ...)</c> does.</summary>
+    public void RequireAuthorization(Action<AuthorizationPolicyBuilder> configurePolicy)
+    {
+        ArgumentNullException.ThrowIfNull(configurePolicy);
+        var policy = new AuthorizationPolicyBuilder();
+        configurePolicy(policy);
+        RequireAuthorization(policy.Build());
+    }
+
     /// <summary>Requires every one of <paramref name="permissions"/>.</summary>
     public void RequirePermission(IReadOnlyCollection<string> permissions)
     {
@@ -60,7 +69,7 @@ internal sealed class RpcGuardSpec
     }
 
     /// <summary>Lets anyone in, whatever else is asked.</summary>
-    public void AllowAnyone() => AllowAnonymous = true;
+    public void AllowAnonymous() => AllowsAnonymous = true;
 
     /// <summary>Adds what <paramref name="member"/>'s attributes ask: <c>[Authorize]</c>, <c>[AllowAnonymous]</c>, <c>[RequirePermission]</c>.</summary>
     public void AddAttributesOf(MemberInfo member)
@@ -70,7 +79,7 @@ internal sealed class RpcGuardSpec
             switch (attribute)
             {
                 case IAllowAnonymous:
-                    AllowAnonymous = true;
+                    AllowsAnonymous = true;
                     break;
                 case IAuthorizeData data:
                     _authorizeData.Add(data);
@@ -82,10 +91,10 @@ internal sealed class RpcGuardSpec
         }
     }
 
-    /// <summary>A spec asking what this one and <paramref name="other"/> ask together.</summary>
-    public RpcGuardSpec With(RpcGuardSpec? other)
+    /// <summary>A builder asking what this one and <paramref name="other"/> ask together.</summary>
+    public RpcGuardBuilder With(RpcGuardBuilder? other)
     {
-        var combined = new RpcGuardSpec { AllowAnonymous = AllowAnonymous || (other?.AllowAnonymous ?? false) };
+        var combined = new RpcGuardBuilder { AllowsAnonymous = AllowsAnonymous || (other?.AllowsAnonymous ?? false) };
         combined._authorizeData.AddRange(_authorizeData);
         combined._policies.AddRange(_policies);
         combined._permissions.AddRange(_permissions);
@@ -101,5 +110,5 @@ internal sealed class RpcGuardSpec
 
     /// <summary>The guard, or null when anyone may call (nothing asked, or anonymous allowed).</summary>
     public RpcGuard? Build() =>
-        AllowAnonymous || IsEmpty ? null : new RpcGuard([.. _authorizeData], [.. _policies], [.. _permissions.Distinct(StringComparer.Ordinal)]);
+        AllowsAnonymous || IsEmpty ? null : new RpcGuard([.. _authorizeData], [.. _policies], [.. _permissions.Distinct(StringComparer.Ordinal)]);
 }
