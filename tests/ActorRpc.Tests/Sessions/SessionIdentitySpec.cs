@@ -171,19 +171,41 @@ public sealed class SessionIdentitySpec : SessionSpecBase
     [Fact]
     public async Task TokenExpires_SubscriptionsToGuardedTopicsEndAndOthersStay()
     {
+        var clock = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var gate = new GatedRequirement("admin");
         gate.Open();
         var session = StartSession(
-            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", DateTimeOffset.UtcNow.AddSeconds(1.5), permission: "admin"));
+            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", clock.Now.AddHours(1), permission: "admin"), clock: clock);
         Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin","news"],"id":1}""");
         Assert.Equal(["admin", "news"], (await ResponseAsync(0)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
         await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
         await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
 
-        // Woken when the token's lifetime ends: the stream of the guarded topic does not outlive it.
+        // Woken when the token's lifetime ends (the session's timer; here the test's clock and message):
+        // the stream of the guarded topic does not outlive it.
+        clock.Now = clock.Now.AddHours(2);
+        session.Tell(SessionActor.IdentityExpired.Instance);
         Assert.Equal("admin", (await Topics.ExpectMsgAsync<TopicProtocol.Unsubscribe>(TestTimeouts.Long)).Topic);
         Send(session, """{"jsonrpc":"2.0","method":"get_subscriptions","id":2}""");
         Assert.Equal(["news"], (await ResponseAsync(1)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task TokenLifetimeNotOverYet_WakingEarlyChangesNothing()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var gate = new GatedRequirement("admin");
+        gate.Open();
+        var session = StartSession(
+            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", clock.Now.AddHours(1), permission: "admin"), clock: clock);
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        await ResponseAsync(0);
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>();
+
+        session.Tell(SessionActor.IdentityExpired.Instance); // a day-long wait re-arms; nothing ends
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+        Send(session, """{"jsonrpc":"2.0","method":"known","id":2}""");
+        Assert.Equal("alice", (await Router.ExpectMsgAsync<RouterProtocol.Invoke>()).Call.Context.User.Identity?.Name);
     }
 
     [Fact]
