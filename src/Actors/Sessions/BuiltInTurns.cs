@@ -14,6 +14,12 @@ internal sealed class BuiltInTurns
 
     private const long NoOne = -1;
 
+    /// <summary>
+    /// The turn a look at the guarded subscriptions takes after the user changed: built-ins about the
+    /// subscriptions that follow an <c>authenticate</c> see them as they are for the new user.
+    /// </summary>
+    public const long Recheck = long.MinValue;
+
     /// <summary>Whether a built-in waits for its decision now, so any other must wait its turn.</summary>
     public bool IsDeciding => _deciding != NoOne;
 

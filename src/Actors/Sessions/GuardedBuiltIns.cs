@@ -68,7 +68,9 @@ internal static class GuardedBuiltIns
     private static async Task<RpcAccess> SubscribeAccessAsync(ReadOnlyMemory<byte> parameters, ClaimsPrincipal user, SessionDependencies dependencies)
     {
         if (!TopicParams.TryParse(parameters, out var topics, out _)
-            || topics.Count > dependencies.Limits.MaxSubscriptionsPerSession
+            // More distinct names than a connection may hold is refused whatever it holds already
+            // (SessionBuiltIns); a name repeated to pad the list must not skip the guards of the others.
+            || topics.Distinct(StringComparer.Ordinal).Count() > dependencies.Limits.MaxSubscriptionsPerSession
             || topics.Any(topic => !dependencies.Topics.IsAllowed(topic)))
         {
             return RpcAccess.Allowed;

@@ -54,11 +54,11 @@ internal sealed partial class SessionActor
     private void Decide(WaitingBuiltIn builtIn)
     {
         _turns.Deciding(builtIn.Call.Sequence);
-        var version = _identityVersion;
-        GuardedBuiltIns.DecideAsync(builtIn.Method, builtIn.Params, CurrentUser(), _dependencies, builtIn.Call.Cancellation.Token).PipeTo(
+        var (version, user) = (_identityVersion, CurrentUser());
+        GuardedBuiltIns.DecideAsync(builtIn.Method, builtIn.Params, user, _dependencies, builtIn.Call.Cancellation.Token).PipeTo(
             Self,
-            success: decision => new GuardedBuiltInDecided(builtIn, version, decision, null),
-            failure: exception => new GuardedBuiltInDecided(builtIn, version, null, exception));
+            success: decision => new GuardedBuiltInDecided(builtIn, version, user, decision, null),
+            failure: exception => new GuardedBuiltInDecided(builtIn, version, user, null, exception));
     }
 
     /// <summary>Carries out the built-ins that waited their turn, in order, until one needs a decision again.</summary>
@@ -91,7 +91,9 @@ internal sealed partial class SessionActor
             return; // Its call was given up (timed out, cancelled) and answered, and the line moved on.
         }
 
-        if (decided.IdentityVersion != _identityVersion && decided.Decision is GuardDecision.Subscribe or GuardDecision.VisibleTopics)
+        // The user changed (authenticate), or its token's lifetime ended before the expiry timer said so.
+        var userChanged = decided.IdentityVersion != _identityVersion || !ReferenceEquals(decided.User, CurrentUser());
+        if (userChanged && decided.Decision is GuardDecision.Subscribe or GuardDecision.VisibleTopics)
         {
             // The connection's user changed (its token expired, or authenticate) while this was decided:
             // a subscribe or a listing granted to the previous user must not be carried out for this one.
@@ -155,6 +157,7 @@ internal sealed partial class SessionActor
             decision);
 
     /// <summary>A guarded built-in's decision (or the exception its deciding threw), back on the session's thread.</summary>
-    private sealed record GuardedBuiltInDecided(WaitingBuiltIn BuiltIn, int IdentityVersion, GuardDecision? Decision, Exception? Failure)
+    private sealed record GuardedBuiltInDecided(
+        WaitingBuiltIn BuiltIn, int IdentityVersion, System.Security.Claims.ClaimsPrincipal? User, GuardDecision? Decision, Exception? Failure)
         : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

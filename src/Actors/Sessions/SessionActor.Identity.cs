@@ -82,15 +82,28 @@ internal sealed partial class SessionActor
         }
 
         _recheckRunning = true;
-        GuardedBuiltIns.RefusedTopicsAsync(_subscriptions, CurrentUser(), _dependencies).PipeTo(
+        if (!_turns.IsDeciding)
+        {
+            _turns.Deciding(BuiltInTurns.Recheck); // A decision in progress is decided again for the new user instead.
+        }
+
+        var subscriptions = _subscriptions;
+        GuardedBuiltIns.RefusedTopicsAsync(subscriptions, CurrentUser(), _dependencies).PipeTo(
             Self,
-            success: refused => new SubscriptionsRechecked(version, refused),
-            failure: exception => new SubscriptionsRechecked(version, null, exception));
+            success: refused => new SubscriptionsRechecked(version, subscriptions, refused),
+            failure: exception => new SubscriptionsRechecked(version, subscriptions, null, exception));
     }
 
     private void OnSubscriptionsRechecked(SubscriptionsRechecked rechecked)
     {
         _recheckRunning = false;
+        _turns.Ended(BuiltInTurns.Recheck);
+        EndRefusedSubscriptions(rechecked); // May start the next check, which takes the turn again.
+        RunWaiting();
+    }
+
+    private void EndRefusedSubscriptions(SubscriptionsRechecked rechecked)
+    {
         if (rechecked.Version != _identityVersion)
         {
             // The user changed again meanwhile: that change's check decides, and runs now.
@@ -108,7 +121,7 @@ internal sealed partial class SessionActor
         {
             // Not knowing is no right: every guarded subscription ends.
             Log.Error(failure, "Session [{0}] could not look at its guarded subscriptions again after its user changed; they end", _info.SessionId);
-            refused = [.. _subscriptions.Where(topic => _dependencies.Topics.GuardOf(topic) is not null)];
+            refused = [.. rechecked.Checked.Where(topic => _dependencies.Topics.GuardOf(topic) is not null)];
         }
 
         if (refused is not { Count: > 0 })
@@ -144,6 +157,7 @@ internal sealed partial class SessionActor
     }
 
     /// <summary>Which subscriptions the user of <paramref name="Version"/> may no longer hold.</summary>
-    private sealed record SubscriptionsRechecked(int Version, IReadOnlyList<string>? Refused, Exception? Failure = null)
+    private sealed record SubscriptionsRechecked(
+        int Version, System.Collections.Immutable.ImmutableSortedSet<string> Checked, IReadOnlyList<string>? Refused, Exception? Failure = null)
         : INoSerializationVerificationNeeded, IDeadLetterSuppression;
 }

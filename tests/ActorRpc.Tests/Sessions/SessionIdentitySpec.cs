@@ -301,6 +301,59 @@ public sealed class SessionIdentitySpec : SessionSpecBase
         await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
     }
 
+    [Fact]
+    public async Task SubscribePaddedWithATopicAlreadyHeld_StillChecksTheGuardOfTheOthers()
+    {
+        var gate = new GatedRequirement("admin");
+        gate.Open();
+        var limits = new RpcLimitsOptions { MaxSubscriptionsPerSession = 3 };
+        var session = StartSession(singleExchange: false, limits, topics: GuardedCatalog(gate));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["news"],"id":1}""");
+        await ResponseAsync(0);
+
+        // Four names, more than the limit, but two distinct: the guard of "admin" must still run.
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["news","news","news","admin"],"id":2}""");
+        Assert.Equal(AuthenticationRequired, ErrorCode(await ResponseAsync(1)));
+        await Topics.ExpectMsgAsync<TopicProtocol.Subscribe>(); // "news", from the first call only
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+    }
+
+    [Fact]
+    public async Task GetSubscriptionsPipelinedAfterAuthenticate_SeesTheSubscriptionsOfTheNewUser()
+    {
+        var gate = new GatedRequirement("admin");
+        gate.Open();
+        var session = StartSession(
+            singleExchange: false,
+            topics: GuardedCatalog(gate),
+            identity: Identity("alice", null, permission: "admin"),
+            authenticator: new FakeAuthenticator(Identity("bob", null)));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin","news"],"id":1}""");
+        await ResponseAsync(0);
+
+        Send(session, """{"jsonrpc":"2.0","method":"authenticate","params":{"token":"bob"},"id":2}""");
+        Send(session, """{"jsonrpc":"2.0","method":"get_subscriptions","id":3}""");
+        Assert.Equal("bob", (await ResponseAsync(1)).GetProperty("result").GetProperty("name").GetString());
+        Assert.Equal(["news"], (await ResponseAsync(2)).GetProperty("result").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task TokenLifetimeEndsBeforeTheExpiryTimerWhileDeciding_DecidedAgainForTheAnonymousCaller()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var gate = new GatedRequirement("admin");
+        var session = StartSession(
+            singleExchange: false, topics: GuardedCatalog(gate), identity: Identity("alice", clock.Now.AddHours(1), permission: "admin"), clock: clock);
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+        await gate.Entered.WaitAsync(TestTimeouts.Long);
+
+        clock.Now = clock.Now.AddHours(2); // past the token's lifetime; the session's timer has not said so yet
+        gate.Open();
+
+        Assert.Equal(AuthenticationRequired, ErrorCode(await ResponseAsync(0)));
+        await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+    }
+
     private static TopicCatalog GuardedCatalog(GatedRequirement requirement) =>
         new RpcTopicsBuilder()
             .AddTopic("news")
