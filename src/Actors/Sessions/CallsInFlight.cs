@@ -136,6 +136,22 @@ internal sealed class CallsInFlight
     }
 
     /// <summary>
+    /// A built-in the session answers itself was decided: takes the call out and gives back its place,
+    /// but leaves its span to the session, which ends it with the answer's error code once known. False
+    /// when it was already answered (given up on).
+    /// </summary>
+    public bool TryTake(long sequence, out PendingCall call)
+    {
+        if (!TryRemove(sequence, out call))
+        {
+            return false;
+        }
+
+        call.LeftSession();
+        return true;
+    }
+
+    /// <summary>
     /// Its handler finished: takes the call out, gives back its handler's place and ends its span. False
     /// when it was already answered (given up on); the caller then drops the result.
     /// </summary>

@@ -35,6 +35,15 @@ internal sealed record PendingCall(
     /// </summary>
     public long MessageBytes { get; init; }
 
+    /// <summary>
+    /// For a built-in the session answers itself once decided (<see cref="GuardedBuiltIns"/>): its
+    /// method's metric label, so a give-up is counted where no handler would count it; null for a routed call.
+    /// </summary>
+    public string? BuiltInLabel { get; init; }
+
+    /// <summary>When the session took the call (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for the latency of a built-in's give-up.</summary>
+    public long Started { get; init; }
+
     /// <summary>The node's count of running handlers, where the call's place goes back.</summary>
     public required NodeHandlers Handlers { get; init; }
 

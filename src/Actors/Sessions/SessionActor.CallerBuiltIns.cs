@@ -27,7 +27,7 @@ internal sealed partial class SessionActor
             return Answer(entry, RpcError.ServerBusy);
         }
 
-        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
+        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes, _dependencies.Metrics.MethodLabel(entry.Method));
         Decide(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
         return new Dispatched(null, null, Routed: true);
     }
@@ -45,7 +45,7 @@ internal sealed partial class SessionActor
             return Answer(entry, RpcError.ServerBusy);
         }
 
-        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes);
+        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes, _dependencies.Metrics.MethodLabel(entry.Method));
         _turns.Wait(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
         return new Dispatched(null, null, Routed: true);
     }
@@ -72,14 +72,13 @@ internal sealed partial class SessionActor
                 continue;
             }
 
-            if (_inFlight is null || !_inFlight.TryComplete(next.Call.Sequence, out var call))
+            if (_inFlight is null || !_inFlight.TryTake(next.Call.Sequence, out var call))
             {
                 continue;
             }
 
             var answer = CarryOut(AnswerBuiltIn(next.Method, next.Params, decision: null)!, call.Id);
-            _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(next.Method), answer.ErrorCode, next.Started);
-            Finish(call, Reply(call, answer.Frame));
+            Answered(call, next, answer);
         }
     }
 
@@ -101,7 +100,7 @@ internal sealed partial class SessionActor
             return;
         }
 
-        if (_inFlight is not null && _inFlight.TryComplete(builtIn.Call.Sequence, out var call))
+        if (_inFlight is not null && _inFlight.TryTake(builtIn.Call.Sequence, out var call))
         {
             CarryOutDecision(decided, call);
         }
@@ -140,7 +139,14 @@ internal sealed partial class SessionActor
                 break;
         }
 
-        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(method), answer.ErrorCode, decided.BuiltIn.Started);
+        Answered(call, decided.BuiltIn, answer);
+    }
+
+    /// <summary>A built-in the session carried out: counted, its span ended with its answer's code, its frame written.</summary>
+    private void Answered(PendingCall call, WaitingBuiltIn builtIn, Dispatched answer)
+    {
+        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(builtIn.Method), answer.ErrorCode, builtIn.Started);
+        RpcTracing.Finish(call.Span, answer.ErrorCode);
         Finish(call, Reply(call, answer.Frame));
     }
 

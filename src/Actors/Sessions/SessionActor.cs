@@ -359,7 +359,8 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     /// Makes a dispatched entry a call in flight: numbered, with its own token and deadline, counted
     /// in its batch, and watched by the periodic deadline check. Its node-handler place is already taken.
     /// </summary>
-    private PendingCall Track(in JsonRpcEntry entry, BatchResponse? batch, IActorRef? router, bool handlerRunsHere, Activity? span, long messageBytes)
+    private PendingCall Track(
+        in JsonRpcEntry entry, BatchResponse? batch, IActorRef? router, bool handlerRunsHere, Activity? span, long messageBytes, string? builtInLabel = null)
     {
         var sequence = ++_nextSequence;
         var cancellation = CallsInFlight.NewToken();
@@ -369,6 +370,8 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             MessageBytes = messageBytes,
             Handlers = _dependencies.NodeHandlers,
             HandlerRunsHere = handlerRunsHere,
+            BuiltInLabel = builtInLabel,
+            Started = builtInLabel is null ? 0 : Stopwatch.GetTimestamp(),
         };
         InFlight.Add(pending);
         if (!entry.IsNotification)
@@ -466,6 +469,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         call.Router?.Tell(new RouterProtocol.CancelInvocation(call.Sequence, Self));
+        if (call.BuiltInLabel is { } builtIn)
+        {
+            _dependencies.Metrics.RequestHandled(builtIn, error.Code, call.Started); // No handler counts it.
+        }
+
         Finish(call, call.IsNotification ? null : Reply(call, ErrorFrame(call.Id, error)));
 
         // A built-in whose decision never came must not hold up those waiting behind it.

@@ -1,12 +1,15 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Text.Json;
 using Akka.Actor;
+using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Actors.Topics;
 using ActorRpc.Methods.Topics;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Sessions;
 
@@ -352,6 +355,46 @@ public sealed class SessionIdentitySpec : SessionSpecBase
 
         Assert.Equal(AuthenticationRequired, ErrorCode(await ResponseAsync(0)));
         await Topics.ExpectNoMsgAsync(TestTimeouts.Short);
+    }
+
+    [Fact]
+    public async Task GuardedBuiltInGivenUp_CountedWithItsErrorCode()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<(string? Method, object? Code)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Name == "actorrpc.request.duration" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            string? method = null;
+            object? code = null;
+            foreach (var tag in tags)
+            {
+                method = tag.Key == RpcMetrics.MethodTag ? tag.Value as string : method;
+                code = tag.Key == RpcMetrics.ErrorCodeTag ? tag.Value : code;
+            }
+
+            handled.Enqueue((method, code));
+        });
+        listener.Start();
+
+        var gate = new GatedRequirement("admin"); // never opened
+        var limits = new RpcLimitsOptions { HandlerTimeout = TimeSpan.FromMilliseconds(300) };
+        var metrics = new RpcMetrics(factory, ["known", "other", "subscribe"], TopicCatalog.Empty);
+        var session = StartSession(singleExchange: false, limits, topics: GuardedCatalog(gate), metrics: metrics, identity: Identity("alice", null, permission: "admin"));
+        Send(session, """{"jsonrpc":"2.0","method":"subscribe","params":["admin"],"id":1}""");
+
+        Assert.Equal(-32001, ErrorCode(await ResponseAsync(0)));
+        await AwaitAssertAsync(() => Assert.Contains(("subscribe", (object?)(-32001)), handled), TestTimeouts.Long);
     }
 
     private static TopicCatalog GuardedCatalog(GatedRequirement requirement) =>
