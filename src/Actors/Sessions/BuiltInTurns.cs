@@ -65,5 +65,4 @@ internal sealed class BuiltInTurns
 /// <param name="Call">The call it is, in the session's calls in flight.</param>
 /// <param name="Method">The built-in's name.</param>
 /// <param name="Params">Its raw params.</param>
-/// <param name="Started">When the session took it (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</param>
-internal sealed record WaitingBuiltIn(PendingCall Call, string Method, ReadOnlyMemory<byte> Params, long Started);
+internal sealed record WaitingBuiltIn(PendingCall Call, string Method, ReadOnlyMemory<byte> Params);

@@ -13,7 +13,8 @@ namespace ActorRpc.Actors.Sessions;
 /// application's authorization handlers or authentication scheme: <c>subscribe</c> and
 /// <c>get_topics</c> where a topic is guarded, and <c>authenticate</c>. The waiting happens here, off
 /// the session's thread; the session then carries the decision out with its subscriptions as they
-/// are by then (<see cref="SessionBuiltIns"/>, given the decision). Unguarded nodes never come here.
+/// are by then (<see cref="SessionBuiltIns"/>, given the decision). On a node without guarded topics
+/// only <c>authenticate</c> comes here.
 /// </summary>
 internal static class GuardedBuiltIns
 {
@@ -41,7 +42,6 @@ internal static class GuardedBuiltIns
     public static async Task<GuardDecision> DecideAsync(
         string method, ReadOnlyMemory<byte> parameters, ClaimsPrincipal? user, SessionDependencies dependencies, CancellationToken cancellationToken)
     {
-        var caller = user ?? new ClaimsPrincipal(new ClaimsIdentity());
         switch (method)
         {
             case RpcMethodCatalog.AuthenticateName:
@@ -55,9 +55,9 @@ internal static class GuardedBuiltIns
                     ? new GuardDecision.Authenticated(null, RpcError.AuthenticationRequired)
                     : new GuardDecision.Authenticated(identity, null);
             case RpcMethodCatalog.SubscribeName:
-                return new GuardDecision.Subscribe(await SubscribeAccessAsync(parameters, caller, dependencies).ConfigureAwait(false));
+                return new GuardDecision.Subscribe(await SubscribeAccessAsync(parameters, user, dependencies).ConfigureAwait(false));
             default:
-                return new GuardDecision.VisibleTopics(await VisibleTopicsAsync(caller, dependencies).ConfigureAwait(false));
+                return new GuardDecision.VisibleTopics(await VisibleTopicsAsync(user, dependencies).ConfigureAwait(false));
         }
     }
 
@@ -65,18 +65,22 @@ internal static class GuardedBuiltIns
     // of subscribe, so the first refusal decides. Params, unknown topics and too many topics are left to
     // SessionBuiltIns, which answers them as for any subscribe (and before any guard runs: a request
     // naming thousands of guarded topics costs no authorization).
-    private static async Task<RpcAccess> SubscribeAccessAsync(ReadOnlyMemory<byte> parameters, ClaimsPrincipal user, SessionDependencies dependencies)
+    private static async Task<RpcAccess> SubscribeAccessAsync(ReadOnlyMemory<byte> parameters, ClaimsPrincipal? user, SessionDependencies dependencies)
     {
-        if (!TopicParams.TryParse(parameters, out var topics, out _)
-            // More distinct names than a connection may hold is refused whatever it holds already
-            // (SessionBuiltIns); a name repeated to pad the list must not skip the guards of the others.
-            || topics.Distinct(StringComparer.Ordinal).Count() > dependencies.Limits.MaxSubscriptionsPerSession
-            || topics.Any(topic => !dependencies.Topics.IsAllowed(topic)))
+        if (!TopicParams.TryParse(parameters, out var topics, out _))
         {
             return RpcAccess.Allowed;
         }
 
-        foreach (var topic in topics.Distinct(StringComparer.Ordinal))
+        // More distinct names than a connection may hold is refused whatever it holds already
+        // (SessionBuiltIns); a name repeated to pad the list must not skip the guards of the others.
+        var distinct = topics.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > dependencies.Limits.MaxSubscriptionsPerSession || distinct.Any(topic => !dependencies.Topics.IsAllowed(topic)))
+        {
+            return RpcAccess.Allowed;
+        }
+
+        foreach (var topic in distinct)
         {
             if (dependencies.Topics.GuardOf(topic) is { } guard
                 && await dependencies.Authorizer.AuthorizeAsync(user, guard, topic).ConfigureAwait(false) is not RpcAccess.Allowed and var refused)
@@ -91,12 +95,11 @@ internal static class GuardedBuiltIns
     /// <summary>Which of <paramref name="topics"/> (a connection's subscriptions) <paramref name="user"/> may not subscribe to.</summary>
     public static async Task<IReadOnlyList<string>> RefusedTopicsAsync(IEnumerable<string> topics, ClaimsPrincipal? user, SessionDependencies dependencies)
     {
-        var caller = user ?? new ClaimsPrincipal(new ClaimsIdentity());
         var refused = new List<string>();
         foreach (var topic in topics)
         {
             if (dependencies.Topics.GuardOf(topic) is { } guard
-                && await dependencies.Authorizer.AuthorizeAsync(caller, guard, topic).ConfigureAwait(false) != RpcAccess.Allowed)
+                && await dependencies.Authorizer.AuthorizeAsync(user, guard, topic).ConfigureAwait(false) != RpcAccess.Allowed)
             {
                 refused.Add(topic);
             }
@@ -105,7 +108,7 @@ internal static class GuardedBuiltIns
         return refused;
     }
 
-    private static async Task<string[]> VisibleTopicsAsync(ClaimsPrincipal user, SessionDependencies dependencies)
+    private static async Task<string[]> VisibleTopicsAsync(ClaimsPrincipal? user, SessionDependencies dependencies)
     {
         var visible = new List<string>();
         foreach (var name in dependencies.Topics.Listed)

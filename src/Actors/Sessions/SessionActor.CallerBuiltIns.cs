@@ -15,11 +15,14 @@ namespace ActorRpc.Actors.Sessions;
 internal sealed partial class SessionActor
 {
     /// <summary>
-    /// Starts a built-in that waits for the application's authorization or authentication
-    /// (<see cref="GuardedBuiltIns"/>): tracked like a routed call (it holds a handler place, may time
-    /// out or be cancelled), decided off this thread, answered in <see cref="OnGuardedBuiltInDecided"/>.
+    /// Starts a built-in answered later, tracked like a routed call (it holds a handler place, may
+    /// time out or be cancelled): one that waits for the application's authorization or
+    /// authentication (<see cref="GuardedBuiltIns"/>) is decided off this thread and answered in
+    /// <see cref="OnGuardedBuiltInDecided"/>; with <paramref name="waitTurn"/>, one about the
+    /// connection's state that arrived while another is being decided waits its turn behind it (a
+    /// subscribe then an unsubscribe, pipelined: the unsubscribe must have the last word).
     /// </summary>
-    private Dispatched StartGuardedBuiltIn(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes)
+    private Dispatched StartLaterBuiltIn(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes, bool waitTurn)
     {
         if (!_dependencies.NodeHandlers.TryAcquire())
         {
@@ -28,25 +31,16 @@ internal sealed partial class SessionActor
         }
 
         var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes, _dependencies.Metrics.MethodLabel(entry.Method));
-        Decide(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
-        return new Dispatched(null, null, Routed: true);
-    }
-
-    /// <summary>
-    /// Holds a built-in about the connection's state that arrived while another waits for its
-    /// decision (a subscribe then an unsubscribe, pipelined: the unsubscribe must have the last word).
-    /// Tracked like any call meanwhile: it holds a handler place and may time out or be cancelled.
-    /// </summary>
-    private Dispatched WaitTurn(in JsonRpcEntry entry, BatchResponse? batch, Activity? span, long messageBytes)
-    {
-        if (!_dependencies.NodeHandlers.TryAcquire())
+        var builtIn = new WaitingBuiltIn(pending, entry.Method!, entry.Params);
+        if (waitTurn)
         {
-            _dependencies.Metrics.RequestRefused(RpcMetrics.ServerBusy, entry.IsNotification);
-            return Answer(entry, RpcError.ServerBusy);
+            _turns.Wait(builtIn);
+        }
+        else
+        {
+            Decide(builtIn);
         }
 
-        var pending = Track(entry, batch, router: null, handlerRunsHere: false, span, messageBytes, _dependencies.Metrics.MethodLabel(entry.Method));
-        _turns.Wait(new WaitingBuiltIn(pending, entry.Method!, entry.Params, Stopwatch.GetTimestamp()));
         return new Dispatched(null, null, Routed: true);
     }
 
@@ -78,7 +72,7 @@ internal sealed partial class SessionActor
             }
 
             var answer = CarryOut(AnswerBuiltIn(next.Method, next.Params, decision: null)!, call.Id);
-            Answered(call, next, answer);
+            Answered(call, answer);
         }
     }
 
@@ -139,13 +133,13 @@ internal sealed partial class SessionActor
                 break;
         }
 
-        Answered(call, decided.BuiltIn, answer);
+        Answered(call, answer);
     }
 
     /// <summary>A built-in the session carried out: counted, its span ended with its answer's code, its frame written.</summary>
-    private void Answered(PendingCall call, WaitingBuiltIn builtIn, Dispatched answer)
+    private void Answered(PendingCall call, Dispatched answer)
     {
-        _dependencies.Metrics.RequestHandled(_dependencies.Metrics.MethodLabel(builtIn.Method), answer.ErrorCode, builtIn.Started);
+        _dependencies.Metrics.RequestHandled(call.BuiltInLabel!, answer.ErrorCode, call.Started);
         RpcTracing.Finish(call.Span, answer.ErrorCode);
         Finish(call, Reply(call, answer.Frame));
     }

@@ -319,12 +319,12 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         var method = entry.Method!;
         if (_turns.IsDeciding && GuardedBuiltIns.KeepsOrder(method))
         {
-            return WaitTurn(entry, batch, span, messageBytes);
+            return StartLaterBuiltIn(entry, batch, span, messageBytes, waitTurn: true);
         }
 
         if (GuardedBuiltIns.Applies(method, _dependencies.Topics, _info.SingleExchange))
         {
-            return StartGuardedBuiltIn(entry, batch, span, messageBytes);
+            return StartLaterBuiltIn(entry, batch, span, messageBytes, waitTurn: false);
         }
 
         var builtIn = AnswerBuiltIn(method, entry.Params, decision: null);

@@ -1,6 +1,7 @@
 using ActorRpc.Gateway.Endpoints;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace ActorRpc.Gateway.Authentication;
 
@@ -26,7 +27,7 @@ internal sealed class AccessTokenQuery : IPostConfigureOptions<JwtBearerOptions>
             if (context.Token is null
                 && context.Result is null
                 && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ActorRpcEndpointMetadata>() is not null
-                && !context.Request.Headers.ContainsKey("Authorization")
+                && !context.Request.Headers.ContainsKey(HeaderNames.Authorization)
                 && context.Request.Query.TryGetValue(ParameterName, out var token)
                 && token.Count == 1
                 && !string.IsNullOrEmpty(token[0]))

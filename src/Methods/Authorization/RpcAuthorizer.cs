@@ -41,9 +41,10 @@ internal sealed class RpcAuthorizer(IServiceScopeFactory scopes, IAuthorizationP
         _ => null,
     };
 
-    /// <summary>Whether <paramref name="user"/> passes <paramref name="guard"/> for <paramref name="resource"/> (the call's context, or a topic name).</summary>
-    public async ValueTask<RpcAccess> AuthorizeAsync(ClaimsPrincipal user, RpcGuard guard, object? resource)
+    /// <summary>Whether <paramref name="user"/> (null: anonymous) passes <paramref name="guard"/> for <paramref name="resource"/> (the call's context, or a topic name).</summary>
+    public async ValueTask<RpcAccess> AuthorizeAsync(ClaimsPrincipal? user, RpcGuard guard, object? resource)
     {
+        user ??= new ClaimsPrincipal(new ClaimsIdentity());
         var policy = await guard.PolicyAsync(policies, permissionClaimType).ConfigureAwait(false);
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))

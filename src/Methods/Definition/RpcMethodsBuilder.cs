@@ -51,7 +51,7 @@ internal sealed class RpcMethodsBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
         return Add(guard, (_, options, registration) =>
-            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role, GuardOf(handler.Method, registration))]);
+            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role, GuardOf(registration, handler.Method.DeclaringType, handler.Method))]);
     }
 
     /// <summary>
@@ -62,7 +62,8 @@ internal sealed class RpcMethodsBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(props);
-        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, GuardOf(props.Type, registration))]);
+        // The actor class's attributes guard it as a method's class's do (Props without a type have none).
+        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, GuardOf(registration, props.Type))]);
     }
 
     /// <summary>
@@ -92,26 +93,16 @@ internal sealed class RpcMethodsBuilder
         return this;
     }
 
-    // The method's own attributes, its class's, and what its registration asks.
-    private static RpcGuard? GuardOf(MethodInfo method, RpcGuardBuilder registration, Type? type = null)
+    // What its registration asks, and the attributes of the members it is made of (its class, its method).
+    private static RpcGuard? GuardOf(RpcGuardBuilder registration, params ReadOnlySpan<MemberInfo?> members)
     {
         var guard = new RpcGuardBuilder();
-        if ((type ?? method.DeclaringType) is { } owner)
+        foreach (var member in members)
         {
-            guard.AddAttributesOf(owner);
-        }
-
-        guard.AddAttributesOf(method);
-        return guard.With(registration).Build();
-    }
-
-    // An actor method's: its actor class's attributes (null for Props without a type), and what its registration asks.
-    private static RpcGuard? GuardOf(Type? actorType, RpcGuardBuilder registration)
-    {
-        var guard = new RpcGuardBuilder();
-        if (actorType is not null)
-        {
-            guard.AddAttributesOf(actorType);
+            if (member is not null)
+            {
+                guard.AddAttributesOf(member);
+            }
         }
 
         return guard.With(registration).Build();
@@ -138,7 +129,7 @@ internal sealed class RpcMethodsBuilder
                 fullName,
                 new ReflectedMethodHandler(method, method.IsStatic ? null : target, options.SerializerOptions),
                 role,
-                GuardOf(method, guard, type));
+                GuardOf(guard, type, method));
         }
 
         if (!found)

@@ -9,8 +9,8 @@ namespace ActorRpc;
 /// Codes must be server-defined (-32099..-32000) or outside the range the specification reserves
 /// (-32768..-32000); the protocol's own codes are produced by ActorRpc itself, except invalid
 /// params, which handlers raise with <see cref="RpcInvalidParamsException"/>. Of the server-defined
-/// codes ActorRpc itself answers -32000 (server busy), -32001 (request timed out) and -32029 (too many
-/// requests): a handler may raise them too, but its clients could not tell the two apart, so pick
+/// codes ActorRpc itself answers -32000 (server busy), -32001 (request timed out), -32010
+/// (authentication required), -32011 (not permitted) and -32029 (too many requests): a handler may raise them too, but its clients could not tell the two apart, so pick
 /// others for your own errors.
 /// </remarks>
 public class RpcException : Exception
@@ -29,7 +29,7 @@ public class RpcException : Exception
 
     /// <summary>Creates an error with an application code, a message and optional data.</summary>
     /// <param name="code">
-    /// A server-defined code (-32099..-32000; ActorRpc itself uses -32000, -32001 and -32029, so pick
+    /// A server-defined code (-32099..-32000; ActorRpc itself uses -32000, -32001, -32010, -32011 and -32029, so pick
     /// others) or one outside -32768..-32000.
     /// </param>
     /// <param name="message">A short, client-facing description.</param>
