@@ -6,6 +6,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using ActorRpc.Methods;
 using ActorRpc.Actors;
+using ActorRpc.Actors.ClientCalls;
 using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Diagnostics;
 using ActorRpc.Actors.Routing;
@@ -58,6 +59,12 @@ public static class ActorRpcAkkaExtensions
                 ?? throw new InvalidOperationException(
                     "WithActorRpc() needs ActorRpc's services: call builder.Services.AddActorRpc() too.");
             marker.ActorSystemStarted(system.Name);
+
+            // Session ids name their node, so IRpcClients on any node can find a session's owner.
+            if (system is ExtendedActorSystem { Provider: Akka.Cluster.IClusterActorRefProvider })
+            {
+                services.GetRequiredService<SessionIds>().NodeStarted(Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid);
+            }
 
             // A shutdown the actor system starts itself (a cluster leave, a downing, the CLR exit hook
             // on SIGTERM) reaches the host only once the system has terminated, too late for sockets
@@ -163,6 +170,8 @@ public static class ActorRpcAkkaExtensions
             sp.GetRequiredService<RpcMethodCatalog>().Names,
             sp.GetRequiredService<TopicCatalog>()));
         services.AddSingleton<ITopicPublisher, TopicPublisher>();
+        services.AddSingleton<SessionIds>();
+        services.AddSingleton<IRpcClients>(sp => new RpcClients(sp));
         // The node-wide counts (issue #12): one per node, shared by every session and the gateway.
         services.AddSingleton(sp => new NodeHandlers(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.MaxNodeHandlers));
         services.AddSingleton(sp => new PatternTopicBudget(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.MaxPatternTopics));

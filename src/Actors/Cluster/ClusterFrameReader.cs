@@ -38,6 +38,8 @@ internal ref struct ClusterFrameReader
     /// <summary>A byte; any non-zero value is true, as <see cref="BinaryReader.ReadBoolean"/> reads it.</summary>
     public bool ReadBoolean() => Take(1, "boolean")[0] != 0;
 
+    public byte ReadByte() => Take(1, "byte")[0];
+
     public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long), "64-bit integer"));
 
     /// <summary>A 4-byte little-endian length, then that many bytes.</summary>

@@ -5,13 +5,15 @@ using Akka.DependencyInjection;
 using ActorRpc.Actors.Diagnostics;
 using Akka.Serialization;
 using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Sessions;
 using ActorRpc.Actors.Topics;
 
 namespace ActorRpc.Actors.Cluster;
 
 /// <summary>
 /// The serializer of everything ActorRpc sends between nodes: topic notifications, calls routed to
-/// a node of another role, their completions and their cancellations. JSON payloads (frames, ids, params) are already
+/// a node of another role, their completions and their cancellations, and calls from the server to
+/// a client whose socket another node holds (<see cref="ClientCallProtocol"/>). JSON payloads (frames, ids, params) are already
 /// UTF-8 bytes and cross as they are, length-prefixed, never encoded a second time.
 /// </summary>
 /// <remarks>
@@ -29,6 +31,9 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
     private const string RemoteInvokeManifest = "I";
     private const string InvocationCompletedManifest = "C";
     private const string CancelInvocationManifest = "X";
+    private const string CallClientManifest = "K";
+    private const string ClientCallAnswerManifest = "A";
+    private const string CancelClientCallManifest = "Y";
 
     private RpcMetrics? _metrics;
     private bool _metricsResolved;
@@ -37,7 +42,10 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
     public override int Identifier => 41_701;
 
     public static IReadOnlyList<Type> BoundTypes { get; } =
-        [typeof(TopicProtocol.TopicNotification), typeof(RouterProtocol.RemoteInvoke), typeof(RouterProtocol.InvocationCompleted), typeof(RouterProtocol.CancelInvocation)];
+        [
+            typeof(TopicProtocol.TopicNotification), typeof(RouterProtocol.RemoteInvoke), typeof(RouterProtocol.InvocationCompleted), typeof(RouterProtocol.CancelInvocation),
+            typeof(ClientCallProtocol.CallClient), typeof(ClientCallProtocol.ClientCallAnswer), typeof(ClientCallProtocol.CancelClientCall),
+        ];
 
     public override string Manifest(object o) => o switch
     {
@@ -45,6 +53,9 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
         RouterProtocol.RemoteInvoke => RemoteInvokeManifest,
         RouterProtocol.InvocationCompleted => InvocationCompletedManifest,
         RouterProtocol.CancelInvocation => CancelInvocationManifest,
+        ClientCallProtocol.CallClient => CallClientManifest,
+        ClientCallProtocol.ClientCallAnswer => ClientCallAnswerManifest,
+        ClientCallProtocol.CancelClientCall => CancelClientCallManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -83,6 +94,18 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                     writer.Write(cancel.Sequence);
                     writer.Write(Akka.Serialization.Serialization.SerializedActorPath(cancel.ReplyTo));
                     break;
+                case ClientCallProtocol.CallClient call:
+                    writer.Write(call.ExpectsAnswer);
+                    writer.Write(call.Method);
+                    WriteBytes(writer, call.Params);
+                    break;
+                case ClientCallProtocol.ClientCallAnswer answer:
+                    writer.Write((byte)answer.Outcome);
+                    WriteBytes(writer, answer.Payload);
+                    writer.Write(answer.Detail);
+                    break;
+                case ClientCallProtocol.CancelClientCall:
+                    break; // The sender says which call.
                 default:
                     throw new ArgumentException($"Cannot serialize {obj.GetType()}.", nameof(obj));
             }
@@ -136,6 +159,22 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
             case CancelInvocationManifest:
                 var cancelledSequence = reader.ReadInt64();
                 return new RouterProtocol.CancelInvocation(cancelledSequence, ResolveReplyTo(reader.ReadString()));
+            case CallClientManifest:
+                var expectsAnswer = reader.ReadBoolean();
+                var clientMethod = reader.ReadString();
+                return new ClientCallProtocol.CallClient(clientMethod, reader.ReadBytes(), expectsAnswer);
+            case ClientCallAnswerManifest:
+                var outcome = reader.ReadByte();
+                if (!Enum.IsDefined((ClientCallOutcome)outcome))
+                {
+                    // From a newer node, or garbage: an outcome this node cannot act on must not pass for a result.
+                    throw reader.Malformed($"an unknown call outcome {outcome}");
+                }
+
+                var payload = reader.ReadBytes();
+                return new ClientCallProtocol.ClientCallAnswer((ClientCallOutcome)outcome, payload, reader.ReadString());
+            case CancelClientCallManifest:
+                return ClientCallProtocol.CancelClientCall.Instance;
             default:
                 throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(ClusterMessageSerializer)}.");
         }

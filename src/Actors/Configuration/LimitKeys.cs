@@ -19,6 +19,8 @@ internal static class LimitKeys
     public const string MaxPatternTopics = Section + ":" + nameof(RpcLimitsOptions.MaxPatternTopics);
     public const string MaxOutboundQueue = Section + ":" + nameof(RpcLimitsOptions.MaxOutboundQueue);
     public const string MaxOutboundBytes = Section + ":" + nameof(RpcLimitsOptions.MaxOutboundBytes);
+    public const string MaxClientCallsInFlight = Section + ":" + nameof(RpcLimitsOptions.MaxClientCallsInFlight);
+    public const string ClientCallTimeout = Section + ":" + nameof(RpcLimitsOptions.ClientCallTimeout);
     public const string MaxNodeBufferedBytes = Section + ":" + nameof(RpcLimitsOptions.MaxNodeBufferedBytes);
 
     /// <summary>The key of the setting that refused a notification (<see cref="OutboundLimit.None"/> reads as MaxOutboundQueue).</summary>

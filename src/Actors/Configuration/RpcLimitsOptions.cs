@@ -152,6 +152,23 @@ public sealed class RpcLimitsOptions : IValidatableObject
     [Range(1024, int.MaxValue)]
     public int MaxResponseSize { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// How many calls from the server to one WebSocket client (<see cref="IRpcClient.CallAsync(string, object?, CancellationToken)"/>)
+    /// may wait for their answers at once. Past it a further call fails at once with
+    /// <see cref="InvalidOperationException"/> naming this setting; nothing is sent. Notifications
+    /// to the client do not count. <b>Default:</b> 64.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxClientCallsInFlight { get; set; } = 64;
+
+    /// <summary>
+    /// How long a call from the server to a client waits for the client's answer. Past it the call
+    /// fails with <see cref="TimeoutException"/>, the server forgets it (a late answer is ignored) and
+    /// sends the client <c>$/cancelRequest</c> with its id. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// turns the limit off. <b>Default:</b> 30 s.
+    /// </summary>
+    public TimeSpan ClientCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (HandlerTimeout <= TimeSpan.Zero && HandlerTimeout != Timeout.InfiniteTimeSpan)
@@ -159,6 +176,13 @@ public sealed class RpcLimitsOptions : IValidatableObject
             yield return new ValidationResult(
                 $"HandlerTimeout must be positive, or {Timeout.InfiniteTimeSpan} for none (it is {HandlerTimeout}).",
                 [nameof(HandlerTimeout)]);
+        }
+
+        if ((ClientCallTimeout <= TimeSpan.Zero && ClientCallTimeout != Timeout.InfiniteTimeSpan) || ClientCallTimeout > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult(
+                $"ClientCallTimeout must be positive and at most a day, or {Timeout.InfiniteTimeSpan} for none (it is {ClientCallTimeout}).",
+                [nameof(ClientCallTimeout)]);
         }
 
         if (RetainedPatternTopicTtl <= TimeSpan.Zero || RetainedPatternTopicTtl.TotalDays > 365)

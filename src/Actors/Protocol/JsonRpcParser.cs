@@ -6,7 +6,9 @@ namespace ActorRpc.Actors.Protocol;
 /// <summary>
 /// Parses a JSON-RPC 2.0 message (request, notification or batch) from UTF-8 bytes in a single
 /// forward pass, validating every request object as section 4 of the specification requires.
-/// Nothing is dispatched from a message that is not well-formed JSON as a whole.
+/// Nothing is dispatched from a message that is not well-formed JSON as a whole. An object with a
+/// <c>result</c> or <c>error</c> member and no <c>method</c> is the client's response to a call from
+/// the server (<see cref="JsonRpcEntry.IsResponse"/>), alone or inside a batch.
 /// </summary>
 internal static class JsonRpcParser
 {
@@ -143,6 +145,25 @@ internal static class JsonRpcParser
         return payload.Slice((int)reader.TokenStartIndex, length);
     }
 
+    /// <summary>Which member of a response the property name the reader is on names: result, error, or neither.</summary>
+    private static JsonRpcResponseKind ResponseMember(ref Utf8JsonReader reader) =>
+        TextIs(ref reader, "result"u8) ? JsonRpcResponseKind.Result
+        : TextIs(ref reader, "error"u8) ? JsonRpcResponseKind.Error
+        : JsonRpcResponseKind.None;
+
+    /// <summary>The raw text of the value the reader is on (skipped past, for an object or array); the reader ends on its last token.</summary>
+    private static ReadOnlyMemory<byte> RawValue(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload)
+    {
+        if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            return payload[start..(int)reader.BytesConsumed];
+        }
+
+        return ScalarToken(ref reader, payload);
+    }
+
     /// <summary>Reads one request object; the reader is on its StartObject and ends on its EndObject.</summary>
     private static JsonRpcEntry ParseRequest(ref Utf8JsonReader reader, ReadOnlyMemory<byte> payload, RpcCompatibility compatibility)
     {
@@ -153,6 +174,8 @@ internal static class JsonRpcParser
         var hasVersion = false;
         var hasMethod = false;
         var badId = false;
+        var response = JsonRpcResponseKind.None;
+        ReadOnlyMemory<byte> answer = default;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -232,11 +255,26 @@ internal static class JsonRpcParser
                     reader.Skip();
                 }
             }
+            else if (ResponseMember(ref reader) is var member && member != JsonRpcResponseKind.None)
+            {
+                // Only members no request has get here, so a request's parse costs nothing more.
+                reader.Read();
+                var wellFormed = response == JsonRpcResponseKind.None // Section 5: exactly one of result and error,
+                    && (member == JsonRpcResponseKind.Result || reader.TokenType == JsonTokenType.StartObject); // and an error is an object.
+                answer = RawValue(ref reader, payload);
+                response = wellFormed ? member : JsonRpcResponseKind.Malformed;
+            }
             else
             {
                 reader.Read();
                 reader.Skip();
             }
+        }
+
+        if (!hasMethod && response != JsonRpcResponseKind.None)
+        {
+            // The client's response to a call from the server: never answered, whatever is wrong with it.
+            return new JsonRpcEntry(badId ? default : id, null, answer, null, hasVersion ? response : JsonRpcResponseKind.Malformed);
         }
 
         if (badId)

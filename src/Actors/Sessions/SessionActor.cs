@@ -158,6 +158,15 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case SessionProtocol.ConnectionClosed:
                 StopSession();
                 break;
+            case ClientCallProtocol.CallClient call:
+                OnCallClient(call);
+                break;
+            case ClientCallTimedOut timedOut:
+                OnClientCallTimedOut(timedOut.Id);
+                break;
+            case ClientCallProtocol.CancelClientCall:
+                OnCancelClientCall();
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -179,6 +188,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         _rateLimit?.Dispose();
+        AbandonClientCalls();
 
         if (_state != SessionState.Stopping)
         {
@@ -216,6 +226,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 _dependencies.Metrics.RequestHandled(RpcMetrics.InvalidRequest, invalidBatch.Code, started);
                 Respond(ErrorFrame(default, invalidBatch), requests: 1, bytes);
                 break;
+            case JsonRpcMessageKind.Single when message.Single.IsResponse:
+                OnClientResponse(message.Single);
+                _transport.Release(1, bytes); // Never answered; see ISessionTransport.
+                NothingToAnswer();
+                break;
             case JsonRpcMessageKind.Single:
                 var immediate = SafeDispatch(message.Single, batch: null, traceParent, out var dispatched, bytes);
                 if (immediate is not null)
@@ -243,7 +258,12 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 var finished = 0;
                 foreach (var entry in entries)
                 {
-                    if (SafeDispatch(entry, batch, traceParent, out var entryDispatched, messageBytes: 0) is { } error)
+                    if (entry.IsResponse)
+                    {
+                        OnClientResponse(entry); // Never answered: done here, like a notification.
+                        finished++;
+                    }
+                    else if (SafeDispatch(entry, batch, traceParent, out var entryDispatched, messageBytes: 0) is { } error)
                     {
                         batch.AddImmediate(error);
                     }
@@ -582,11 +602,18 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             return;
         }
 
+        CloseSlowConsumer(refusedBy, "a notification");
+    }
+
+    /// <summary>The slow-consumer policy is Disconnect and the client's queue refused <paramref name="what"/>: close 1008 and stop.</summary>
+    private void CloseSlowConsumer(OutboundLimit refusedBy, string what)
+    {
         Log.Warning(
-            "Session [{0}] closed: its client reads too slowly (a notification refused at {1} {2})",
+            "Session [{0}] closed: its client reads too slowly ({1} refused at {2} {3})",
             _info.SessionId,
+            what,
             LimitKeys.Of(refusedBy),
-            SettingValue(refusedBy, limits));
+            SettingValue(refusedBy, _dependencies.Limits));
         _transport.Close(SessionCloseReason.SlowConsumer);
         _dependencies.Metrics.SlowConsumerDisconnected();
         StopSession();

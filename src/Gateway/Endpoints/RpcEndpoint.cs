@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorRpc.Actors;
+using ActorRpc.Actors.ClientCalls;
 using ActorRpc.Actors.Routing;
 using ActorRpc.Actors.Sessions;
 using ActorRpc.Gateway.Authentication;
@@ -28,7 +29,8 @@ internal sealed class RpcEndpoint(
     IOptions<RpcLimitsOptions> limits,
     IOptions<RpcEndpointOptions> options,
     ILoggerFactory loggerFactory,
-    NodeBufferBudget nodeBuffers)
+    NodeBufferBudget nodeBuffers,
+    SessionIds sessionIds)
 {
     private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(10);
 
@@ -96,7 +98,7 @@ internal sealed class RpcEndpoint(
             SubProtocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(endpoint.SubProtocols.Contains),
         }).ConfigureAwait(false);
 
-        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false) { Identity = identity };
+        var info = new SessionInfo(sessionIds.NewId(), RemoteAddress(context), SessionInfo.WebSocketTransport, SingleExchange: false) { Identity = identity };
         var connection = new WebSocketConnection(socket, info.SessionId, limits.Value, endpoint, _logger, nodeBuffers, context.Features.Get<WebSocketFrameScanner>());
         var started = await StartSessionAsync(info, connection, context.RequestAborted).ConfigureAwait(false);
         connections.Add(connection);
@@ -215,7 +217,7 @@ internal sealed class RpcEndpoint(
 
         await directory.WhenReady.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         var exchange = new HttpExchange();
-        var info = new SessionInfo(NewSessionId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true) { Identity = identity };
+        var info = new SessionInfo(sessionIds.NewId(), RemoteAddress(context), SessionInfo.HttpTransport, SingleExchange: true) { Identity = identity };
         var started = await StartSessionAsync(info, exchange, context.RequestAborted).ConfigureAwait(false);
         // The request's spans continue the HTTP request's trace, when it is traced.
         started.Session.Tell(new SessionProtocol.InboundMessage(body, Activity.Current?.Context ?? default));
@@ -316,8 +318,6 @@ internal sealed class RpcEndpoint(
         var value = origin.ToString();
         return endpoint.AllowedOrigins.Any(allowed => string.Equals(allowed, value, StringComparison.OrdinalIgnoreCase));
     }
-
-    private static string NewSessionId() => Guid.NewGuid().ToString("N");
 
     private static string? RemoteAddress(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : null;

@@ -11,6 +11,7 @@ public sealed class RpcContext
     private readonly ReadOnlyMemory<byte> _rawId;
     private string? _requestId;
     private ClaimsPrincipal? _user;
+    private IRpcClient? _client;
 
     /// <summary>Creates the context of one call (for tests of handlers; the server builds its own).</summary>
     /// <param name="sessionId">The connection's id.</param>
@@ -59,9 +60,27 @@ public sealed class RpcContext
     /// <summary>The application's services.</summary>
     public IServiceProvider Services { get; }
 
+    /// <summary>
+    /// The client of the connection the call came on, to call its methods or notify it while (or
+    /// after) the handler runs; see <see cref="IRpcClient"/>. Never null: over HTTP POST, where the
+    /// server can send nothing but the answer, its calls throw <see cref="NotSupportedException"/>.
+    /// Works on whichever node the handler runs (a method of another role calls back through the
+    /// node that holds the socket). Tests of handlers may set their own.
+    /// </summary>
+    public IRpcClient Client
+    {
+        // Made when first read: most handlers never call their client, and every call has a context.
+        get => _client ??= Transport != "websocket"
+            ? new UnavailableRpcClient(SessionId, UnavailableRpcClient.HttpReason)
+            : Services.GetService(typeof(IRpcClients)) is IRpcClients clients
+                ? clients.Get(SessionId)
+                : new UnavailableRpcClient(SessionId, UnavailableRpcClient.NoServiceReason);
+        init => _client = value;
+    }
+
     /// <summary>This context as a call of <paramref name="method"/> would see it: how discovery asks each method's guard.</summary>
     internal RpcContext ForMethod(string method) =>
-        new(SessionId, RemoteAddress, Transport, method, _rawId, Services, User);
+        new(SessionId, RemoteAddress, Transport, method, _rawId, Services, User) { _client = _client };
 
     /// <summary>
     /// Who called: the user ASP.NET Core authentication found when the connection opened (or that a
