@@ -23,6 +23,19 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <summary>The error code of <see cref="ComputerSaysNo"/>, a server-defined one.</summary>
     public const int ComputerSaysNoCode = -32050;
 
+    /// <summary>
+    /// The code of <see cref="AskClientAsync"/> when the client answered with a code the specification
+    /// reserves (-32768..-32000, such as its own -32601), which a server's error may not repeat; its data
+    /// is <c>{"clientCode": ..., "clientData": ...}</c>. Other codes pass through as the client sent them.
+    /// </summary>
+    public const int ClientErrorCode = -32070;
+
+    /// <summary>The code of <see cref="AskClientAsync"/> when the client did not answer within ActorRpc:Limits:ClientCallTimeout.</summary>
+    public const int ClientTimeoutCode = -32071;
+
+    /// <summary>The code of <see cref="AskClientAsync"/> when the client cannot be called: gone, over HTTP POST, or too many calls waiting on it.</summary>
+    public const int ClientUnavailableCode = -32072;
+
     /// <summary>The longest <see cref="SleepAsync"/> accepts, so a client cannot park a handler for ever.</summary>
     public const int MaxSleepMilliseconds = 600_000;
 
@@ -83,6 +96,47 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
 
         await Task.Delay(ms, cancellationToken).ConfigureAwait(false);
         return ms;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> on the caller's own client (a request from the server to the
+    /// client, with <paramref name="params"/> as they are) and returns what it answered. An error the
+    /// client answered comes back with its code, message and data, except that a code the
+    /// specification reserves becomes <see cref="ClientErrorCode"/>; no answer within
+    /// ActorRpc:Limits:ClientCallTimeout is <see cref="ClientTimeoutCode"/>; a client that cannot be
+    /// called (over HTTP POST, or gone) is <see cref="ClientUnavailableCode"/>.
+    /// </summary>
+    [RpcMethod("ask_client")]
+    public static async Task<JsonElement> AskClientAsync(string method, RpcContext context, CancellationToken cancellationToken, JsonElement? @params = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (@params is { ValueKind: not (JsonValueKind.Array or JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            throw new RpcInvalidParamsException("Invalid params: parameter 'params' must be an array or an object.");
+        }
+
+        object? args = @params is { ValueKind: JsonValueKind.Array or JsonValueKind.Object } value ? value : null;
+        try
+        {
+            return await context.Client.CallAsync(method, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcClientException ex) when (RpcException.IsApplicationCode(ex.Code))
+        {
+            throw new RpcException(ex.Code, ex.Message, ex.ErrorData);
+        }
+        catch (RpcClientException ex)
+        {
+            throw new RpcException(
+                ClientErrorCode, $"The client answered '{method}' with error {ex.Code}: {ex.Message}", new { clientCode = ex.Code, clientData = ex.ErrorData });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new RpcException(ClientTimeoutCode, ex.Message);
+        }
+        catch (Exception ex) when (ex is RpcClientGoneException or NotSupportedException or InvalidOperationException)
+        {
+            throw new RpcException(ClientUnavailableCode, ex.Message);
+        }
     }
 
     /// <summary>

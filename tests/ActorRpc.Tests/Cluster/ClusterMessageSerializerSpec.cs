@@ -4,6 +4,7 @@ using System.Text;
 using Akka.Actor;
 using ActorRpc.Actors.Cluster;
 using ActorRpc.Actors.Routing;
+using ActorRpc.Actors.Sessions;
 using ActorRpc.Actors.Topics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -244,6 +245,67 @@ public sealed class ClusterMessageSerializerSpec : Akka.TestKit.Xunit2.TestKit
             && x.Params.Span.SequenceEqual(y.Params.Span);
 
         public int GetHashCode(RouterProtocol.RemoteInvoke obj) => obj.Sequence.GetHashCode();
+    }
+
+    [Theory]
+    [InlineData(true, "[1,\"é\"]")]
+    [InlineData(false, "{\"a\":1}")]
+    [InlineData(true, "")]
+    public void CallClient_RoundTrip_Equal(bool expectsAnswer, string parameters)
+    {
+        var message = new ClientCallProtocol.CallClient("ui.confirm", Encoding.UTF8.GetBytes(parameters), expectsAnswer);
+        var back = (ClientCallProtocol.CallClient)RoundTrip(message);
+        Assert.Equal("ui.confirm", back.Method);
+        Assert.Equal(message.Params, back.Params);
+        Assert.Equal(expectsAnswer, back.ExpectsAnswer);
+    }
+
+    [Theory]
+    [InlineData((byte)ClientCallOutcome.Result, "{\"x\":[1,2]}", "")]
+    [InlineData((byte)ClientCallOutcome.Error, "{\"code\":-32042,\"message\":\"no\",\"data\":1}", "")]
+    [InlineData((byte)ClientCallOutcome.Gone, "", "The connection of session x closed.")]
+    [InlineData((byte)ClientCallOutcome.TimedOut, "", "late")]
+    [InlineData((byte)ClientCallOutcome.NotSupported, "", "http")]
+    public void ClientCallAnswer_RoundTrip_Equal(byte outcomeValue, string payload, string detail)
+    {
+        var outcome = (ClientCallOutcome)outcomeValue;
+        var back = (ClientCallProtocol.ClientCallAnswer)RoundTrip(new ClientCallProtocol.ClientCallAnswer(outcome, Encoding.UTF8.GetBytes(payload), detail));
+        Assert.Equal(outcome, back.Outcome);
+        Assert.Equal(payload, Encoding.UTF8.GetString(back.Payload));
+        Assert.Equal(detail, back.Detail);
+    }
+
+    [Fact]
+    public void CancelClientCall_RoundTrip_TheInstance()
+    {
+        Assert.Same(ClientCallProtocol.CancelClientCall.Instance, RoundTrip(ClientCallProtocol.CancelClientCall.Instance));
+    }
+
+    [Fact]
+    public void FromBinary_ClientCallAnswerWithUnknownOutcome_ThrowsSerializationException()
+    {
+        var frame = Serializer.ToBinary(new ClientCallProtocol.ClientCallAnswer(ClientCallOutcome.Result, "1"u8.ToArray(), string.Empty));
+        frame[0] = 200; // An outcome no node defines must not read as a result.
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(frame, "A"));
+    }
+
+    [Fact]
+    public void FromBinary_CallClientWithHugeParamsLength_ThrowsSerializationExceptionWithoutAllocatingIt()
+    {
+        var frame = Serializer.ToBinary(new ClientCallProtocol.CallClient("m", "[1]"u8.ToArray(), ExpectsAnswer: true));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(frame.Length - 7), int.MaxValue); // The params' length prefix.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(frame, "K"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 * 1024);
+    }
+
+    [Fact]
+    public void BoundTypes_ClientCallMessages_Included()
+    {
+        // Bound by WithActorRpc(): without it they would fall to Akka's refused object serializer between nodes.
+        Assert.Contains(typeof(ClientCallProtocol.CallClient), ClusterMessageSerializer.BoundTypes);
+        Assert.Contains(typeof(ClientCallProtocol.ClientCallAnswer), ClusterMessageSerializer.BoundTypes);
+        Assert.Contains(typeof(ClientCallProtocol.CancelClientCall), ClusterMessageSerializer.BoundTypes);
     }
 
     private object RoundTrip(object message) => Serializer.FromBinary(Serializer.ToBinary(message), Serializer.Manifest(message));

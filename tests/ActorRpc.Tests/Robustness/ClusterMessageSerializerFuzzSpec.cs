@@ -148,6 +148,10 @@ public sealed class ClusterMessageSerializerFuzzSpec(ITestOutputHelper output) :
         yield return new RouterProtocol.InvocationCompleted(7, """{"jsonrpc":"2.0","id":1,"result":5}"""u8.ToArray());
         yield return new RouterProtocol.InvocationCompleted(8, null);
         yield return new RouterProtocol.CancelInvocation(9, TestActor);
+        yield return new ActorRpc.Actors.Sessions.ClientCallProtocol.CallClient("confirm", "[\"sure?\"]"u8.ToArray(), ExpectsAnswer: true);
+        yield return new ActorRpc.Actors.Sessions.ClientCallProtocol.ClientCallAnswer(
+            ActorRpc.Actors.Sessions.ClientCallOutcome.Error, """{"code":-32042,"message":"no"}"""u8.ToArray(), string.Empty);
+        yield return ActorRpc.Actors.Sessions.ClientCallProtocol.CancelClientCall.Instance;
     }
 
     private static byte[] SevenBitEncoded(uint value)
