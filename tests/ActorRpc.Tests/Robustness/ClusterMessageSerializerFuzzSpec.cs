@@ -101,7 +101,7 @@ public sealed class ClusterMessageSerializerFuzzSpec(ITestOutputHelper output) :
                 Run(manifest, frame[..length], $"truncated to {length}");
             }
 
-            for (var i = 0; i < BitFlipsPerSample; i++)
+            for (var i = 0; i < BitFlipsPerSample && frame.Length > 0; i++) // A message without fields (CancelClientCall) has no bit to flip.
             {
                 var flipped = frame.ToArray();
                 var bit = random.Next(flipped.Length * 8);
