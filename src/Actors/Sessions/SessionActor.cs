@@ -32,7 +32,12 @@ namespace ActorRpc.Actors.Sessions;
 //                           authenticate) was decided off its thread: carried out, then the built-ins
 //                           about the connection's state that waited their turn (BuiltInTurns)
 //   IdentityExpired         the user's token lifetime ended: calls run as anonymous from now on
-//   SubscriptionsRechecked  after the user changed: guarded subscriptions it may no longer hold end Deliver writes only on an Open WebSocket. Stopping means
+//   SubscriptionsRechecked  after the user changed: guarded subscriptions it may no longer hold end
+//   CallClient              a call from the server to the client (SessionActor.ClientCalls.cs): written
+//                           in Open on a WebSocket with an id "s:n" and held until the client's response
+//                           (an inbound response object, never answered), ClientCallTimedOut, or
+//                           CancelClientCall; refused at once in any other state. PostStop fails what still waits.
+// Deliver writes only on an Open WebSocket. Stopping means
 // Context.Stop was asked for: PostStop abandons what still runs (giving back its handlers' places),
 // and a session that stops without passing through Stopping failed, so it closes its connection with 1011.
 

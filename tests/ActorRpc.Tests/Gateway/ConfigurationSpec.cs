@@ -49,6 +49,10 @@ public sealed class ConfigurationSpec
     [InlineData("--ActorRpc:Limits:SlowConsumerPolicy=9", "ActorRpc:Limits:SlowConsumerPolicy")]
     [InlineData("--ActorRpc:Limits:MaxPatternTopics=0", "ActorRpc:Limits:MaxPatternTopics")]
     [InlineData("--ActorRpc:Limits:RetainedPatternTopicTtl=00:00:00", "ActorRpc:Limits:RetainedPatternTopicTtl")]
+    [InlineData("--ActorRpc:Limits:ClientCallTimeout=00:00:00", "ActorRpc:Limits:ClientCallTimeout")]
+    [InlineData("--ActorRpc:Limits:ClientCallTimeout=-00:00:01", "ActorRpc:Limits:ClientCallTimeout")]
+    [InlineData("--ActorRpc:Limits:ClientCallTimeout=2.00:00:00", "ActorRpc:Limits:ClientCallTimeout")]
+    [InlineData("--ActorRpc:Limits:MaxClientCallsInFlight=0", "ActorRpc:Limits:MaxClientCallsInFlight")]
     [InlineData("--ActorRpc:Protocol:Compatibility=7", "ActorRpc:Protocol:Compatibility")]
     [InlineData("--Cluster:Port=70000", "Cluster:Port")]
     public async Task InvalidSetting_FailsAtStartupNamingIt(string setting, string key)
