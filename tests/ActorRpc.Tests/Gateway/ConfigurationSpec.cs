@@ -130,7 +130,7 @@ public sealed class ConfigurationSpec
 
         var result = JsonAssert.Result(await socket.CallAsync("call_context"));
         Assert.Equal("websocket", result.GetProperty("transport").GetString());
-        Assert.Equal(32, result.GetProperty("sessionId").GetString()!.Length);
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{32}$", result.GetProperty("sessionId").GetString()); // <node uid>-<guid> (issue 14)
         Assert.StartsWith("127.0.0.1:", result.GetProperty("remoteAddress").GetString(), StringComparison.Ordinal);
         Assert.Equal("1", result.GetProperty("requestId").GetString());
     }

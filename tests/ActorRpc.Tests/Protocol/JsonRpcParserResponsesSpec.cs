@@ -93,6 +93,21 @@ public sealed class JsonRpcParserResponsesSpec
         Assert.Equal("true", Text(message.Batch[0].Params));
     }
 
+    [Fact]
+    public void Parse_OrdinaryRequest_AllocatesNothingButItsMethodName()
+    {
+        // Responses are recognised only among members no request has: a request costs what it did.
+        var payload = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":7}""");
+        JsonRpcParser.Parse(payload, 100, 64);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var message = JsonRpcParser.Parse(payload, 100, 64);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("sum", message.Single.Method);
+        Assert.True(allocated <= 32, $"Parsing one request allocated {allocated} bytes; only the method name's string (32) is expected.");
+    }
+
     private static JsonRpcEntry ParseSingle(string payload)
     {
         var message = JsonRpcParser.Parse(Encoding.UTF8.GetBytes(payload), 100, 64);
