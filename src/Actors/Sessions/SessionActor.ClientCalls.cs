@@ -35,15 +35,8 @@ internal sealed partial class SessionActor
 
         if (!call.ExpectsAnswer)
         {
-            if (TryWriteToClient(ClientCallFrames.Notification(call.Method, call.Params), out var refused))
-            {
-                Sender.Tell(ClientCallProtocol.ClientCallAnswer.Because(ClientCallOutcome.Sent, string.Empty));
-            }
-            else
-            {
-                Sender.Tell(refused);
-            }
-
+            Sender.Tell(WriteToClient(ClientCallFrames.Notification(call.Method, call.Params))
+                ?? ClientCallProtocol.ClientCallAnswer.Because(ClientCallOutcome.Sent, string.Empty));
             return;
         }
 
@@ -58,9 +51,9 @@ internal sealed partial class SessionActor
         }
 
         var id = ++_nextClientCall;
-        if (!TryWriteToClient(ClientCallFrames.Request(id, call.Method, call.Params), out var refusal))
+        if (WriteToClient(ClientCallFrames.Request(id, call.Method, call.Params)) is { } refused)
         {
-            Sender.Tell(refusal);
+            Sender.Tell(refused);
             return;
         }
 
@@ -164,30 +157,27 @@ internal sealed partial class SessionActor
     }
 
     /// <summary>
-    /// Queues a frame of a call to the client on the notifications' queue. Refused (a client that
-    /// reads too slowly) it meets the slow-consumer policy as a notification would, and
-    /// <paramref name="refused"/> is the caller's answer: the session closed, or the frame refused.
+    /// Queues a frame of a call to the client on the notifications' queue: null once queued. Refused
+    /// (a client that reads too slowly) it meets the slow-consumer policy as a notification would,
+    /// and the caller's answer is returned: gone (the session closes) or refused (the frame dropped).
     /// </summary>
-    private bool TryWriteToClient(byte[] frame, out ClientCallProtocol.ClientCallAnswer refused)
+    private ClientCallProtocol.ClientCallAnswer? WriteToClient(byte[] frame)
     {
         if (_transport.TryNotify(frame, out var refusedBy))
         {
-            refused = null!;
-            return true;
+            return null;
         }
 
         var limits = _dependencies.Limits;
         if (limits.SlowConsumerPolicy == SlowConsumerPolicy.Disconnect)
         {
             CloseSlowConsumer(refusedBy, "a call from the server");
-            refused = Gone();
-            return false;
+            return Gone();
         }
 
-        refused = ClientCallProtocol.ClientCallAnswer.Because(
+        return ClientCallProtocol.ClientCallAnswer.Because(
             ClientCallOutcome.Refused,
             $"The client of session {_info.SessionId} reads too slowly: the frame was refused at {LimitKeys.Of(refusedBy)} {SettingValue(refusedBy, limits)}.");
-        return false;
     }
 
     private ClientCallProtocol.ClientCallAnswer Gone() => ClientCallProtocol.ClientCallAnswer.Because(

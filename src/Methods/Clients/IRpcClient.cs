@@ -36,7 +36,10 @@ public interface IRpcClient
     /// <param name="method">The client-side method's name, sent as it is.</param>
     /// <param name="args">The params: null for none, a sequence for positional, an object for named (see the remarks of <see cref="IRpcClient"/>).</param>
     /// <param name="cancellationToken">Stops waiting for the answer.</param>
-    /// <returns>The client's result; default when it answered <c>null</c>.</returns>
+    /// <returns>
+    /// The client's result; null when it answered <c>null</c> and <typeparamref name="T"/> admits it
+    /// (a result that does not fit <typeparamref name="T"/> throws <see cref="JsonException"/>).
+    /// </returns>
     Task<T?> CallAsync<T>(string method, object? args = null, CancellationToken cancellationToken = default);
 
     /// <summary>Calls <paramref name="method"/> on the client and returns its result as it was sent.</summary>
