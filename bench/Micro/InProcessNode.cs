@@ -149,6 +149,10 @@ internal sealed class SignallingTransport : ISessionTransport
     {
     }
 
+    public void AwaitAnswers(int change)
+    {
+    }
+
     public void Release(int requests, long messageBytes = 0)
     {
     }

@@ -99,6 +99,15 @@ internal interface ISessionTransport
     void Release(int requests, long messageBytes = 0);
 
     /// <summary>
+    /// The server's calls to the client that wait for its answers went up (or down, negative) by
+    /// <paramref name="change"/>. Each one lets the connection read one message past
+    /// MaxRequestsInFlight: the handlers that wait for those answers hold their places, and without
+    /// this room, once they held every place, the answers would never be read (each call would end
+    /// only at ClientCallTimeout). Bounded by MaxClientCallsInFlight.
+    /// </summary>
+    void AwaitAnswers(int change);
+
+    /// <summary>
     /// Asks for the connection to be closed because of <paramref name="reason"/>; pending frames are
     /// dropped. The transport chooses how to tell its client (a WebSocket close frame, an HTTP status).
     /// </summary>

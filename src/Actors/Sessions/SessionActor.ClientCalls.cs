@@ -58,6 +58,7 @@ internal sealed partial class SessionActor
         }
 
         calls.Add(id, new PendingClientCall(Sender, call.Method));
+        _transport.AwaitAnswers(1); // Room to read its answer even when every place is held by a handler that waits for one.
         var timeout = _dependencies.Limits.ClientCallTimeout;
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -133,6 +134,7 @@ internal sealed partial class SessionActor
             pending.ReplyTo.Tell(gone);
         }
 
+        _transport.AwaitAnswers(-_clientCalls.Count);
         _clientCalls.Clear();
     }
 
@@ -145,6 +147,7 @@ internal sealed partial class SessionActor
         }
 
         Timers.Cancel(new ClientCallTimedOut(id));
+        _transport.AwaitAnswers(-1);
         return true;
     }
 

@@ -44,6 +44,11 @@ internal sealed class HttpExchange : ISessionTransport
     {
     }
 
+    // An exchange is never called by the server (its session answers NotSupported first).
+    public void AwaitAnswers(int change)
+    {
+    }
+
     // Whatever the reason, the exchange has no answer to give: the endpoint turns it into a 500. (A slow
     // consumer cannot happen here, since an exchange never queues notifications.)
     // A frame kept for an answer that will not be written goes back here (only if the exchange had not

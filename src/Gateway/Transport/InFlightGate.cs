@@ -22,6 +22,7 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
 {
     private readonly Lock _lock = new();
     private int _count;
+    private int _awaitedAnswers;
     private long _bytes;
     private long _replyBytes;
     private TaskCompletionSource? _room;
@@ -125,6 +126,27 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
         room?.TrySetResult();
     }
 
+    /// <summary>
+    /// The server's calls to this client that wait for its answers changed by <paramref name="change"/>:
+    /// each one is room for one more message, so the answers are read even when every place is held by
+    /// a handler that waits for one (<c>ISessionTransport.AwaitAnswers</c>).
+    /// </summary>
+    public void AwaitAnswers(int change)
+    {
+        TaskCompletionSource? room = null;
+        lock (_lock)
+        {
+            _awaitedAnswers = Math.Max(0, _awaitedAnswers + change);
+            if (HasRoomLocked())
+            {
+                room = _room;
+                _room = null;
+            }
+        }
+
+        room?.TrySetResult();
+    }
+
     /// <summary>Stops limiting for good (the connection is closing and must read to the peer's close frame).</summary>
     public void Open()
     {
@@ -215,5 +237,6 @@ internal sealed class InFlightGate(int limit, long byteLimit, NodeBufferBudget n
     }
 
     // Room to read one more message. With nothing in flight there is always room, whatever the budgets.
-    private bool HasRoomLocked() => _count < limit && (_bytes + _replyBytes < byteLimit || _count == 0);
+    // Each answer the server waits for from its client adds a place (at most MaxClientCallsInFlight).
+    private bool HasRoomLocked() => _count < limit + _awaitedAnswers && (_bytes + _replyBytes < byteLimit || _count == 0);
 }

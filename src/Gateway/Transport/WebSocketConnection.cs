@@ -94,6 +94,8 @@ internal sealed class WebSocketConnection : ISessionTransport, IWebSocketReaderO
 
     public void AddInFlight(int requests) => _inFlight.Add(requests);
 
+    public void AwaitAnswers(int change) => _inFlight.AwaitAnswers(change);
+
     public void Release(int requests, long messageBytes = 0) => _inFlight.Release(requests, messageBytes);
 
     // The session speaks of what went wrong; the close status and the words the client reads are ours.

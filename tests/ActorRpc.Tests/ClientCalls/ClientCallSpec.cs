@@ -271,4 +271,27 @@ public sealed class ClientCallSpec
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"hold"},"id":4}""");
         Assert.Equal("s:3", (await socket.ReceiveJsonAsync()).GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task EveryPlaceHeldByHandlersWaitingForTheClient_AnswersStillRead()
+    {
+        // Two places, both taken by handlers that call the client: its answers must still be read
+        // (before the fix they waited behind the full gate until ClientCallTimeout, 5 minutes here).
+        await using var app = await ClientCallApp.StartAsync(new ClientCallProbe(), NoTimeout, "--ActorRpc:Limits:MaxRequestsInFlight=2");
+        await using var socket = await app.ConnectAsync();
+
+        await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_sum","id":1}""");
+        await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_sum","id":2}""");
+        var requests = await ClientCallApp.ReceiveAsync(socket, 2);
+        Assert.All(requests, r => Assert.True(ClientCallApp.IsServerRequest(r)));
+
+        foreach (var request in requests)
+        {
+            await ClientCallApp.SendResultAsync(socket, request.GetProperty("id").GetString()!, "5");
+        }
+
+        var answers = await ClientCallApp.ReceiveAsync(socket, 2);
+        Assert.Equal([1, 2], answers.Select(a => a.GetProperty("id").GetInt32()).Order());
+        Assert.All(answers, a => Assert.Equal(50, JsonAssert.Result(a).GetInt64()));
+    }
 }

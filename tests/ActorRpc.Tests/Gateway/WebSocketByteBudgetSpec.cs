@@ -31,6 +31,26 @@ public sealed class WebSocketByteBudgetSpec
     }
 
     [Fact]
+    public async Task Gate_EveryPlaceHeld_EachAwaitedAnswerIsRoomForOneMoreMessage()
+    {
+        var gate = new InFlightGate(limit: 2);
+        gate.Add(2);
+        var room = gate.WaitForRoomAsync(CancellationToken.None);
+        Assert.False(room.IsCompleted);
+
+        gate.AwaitAnswers(1); // a handler holding a place now waits for its client's answer
+        await room.DefaultTimeout();
+        gate.Add(1); // the answer
+        Assert.False(gate.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+
+        gate.AwaitAnswers(-1); // answered: the room goes with it
+        gate.Release(1);
+        Assert.False(gate.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+        gate.Release(1);
+        Assert.True(gate.WaitForRoomAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
     public void Gate_OneMessageLargerThanTheBudget_ReadOnWhenNothingElseIsInFlight()
     {
         var gate = new InFlightGate(limit: 100, byteLimit: 1000, new NodeBufferBudget(long.MaxValue));

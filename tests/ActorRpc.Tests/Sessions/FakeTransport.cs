@@ -10,6 +10,7 @@ internal sealed class FakeTransport : ISessionTransport
 {
     private readonly ConcurrentQueue<string> _sent = new();
     private int _inFlight;
+    private int _awaitedAnswers;
     private long _releasedBytes;
 
     public IReadOnlyList<string> Sent => [.. _sent];
@@ -44,6 +45,11 @@ internal sealed class FakeTransport : ISessionTransport
     }
 
     public void AddInFlight(int requests) => Interlocked.Add(ref _inFlight, requests);
+
+    /// <summary>The server's calls to the client waiting for answers, as the session reported them.</summary>
+    public int AwaitedAnswers => Volatile.Read(ref _awaitedAnswers);
+
+    public void AwaitAnswers(int change) => Interlocked.Add(ref _awaitedAnswers, change);
 
     public void Release(int requests, long messageBytes = 0)
     {
