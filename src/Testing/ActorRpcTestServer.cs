@@ -66,6 +66,13 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
     /// <summary>Everything the server logged from <see cref="ActorRpcTestServerOptions.LogLevel"/> up; readable after it stopped.</summary>
     public CapturedLogs Logs { get; }
 
+    /// <summary>
+    /// A new HTTP client for this server: its <see cref="HttpClient.BaseAddress"/> is <see cref="BaseAddress"/>,
+    /// so <c>PostAsync("/rpc", ...)</c> reaches the endpoint. The caller disposes it.
+    /// </summary>
+    /// <returns>The client.</returns>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
     // Issue 14: `Task<ActorRpcClient> ConnectAsync(Action<ActorRpcClientOptions>? configure = null,
     // CancellationToken cancellationToken = default)` goes here at merge, once ActorRpc.Client is
     // referenced: a connected client for Url, handed out and disposed by the test.
