@@ -176,8 +176,10 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
             akka.WithActorRpcCluster(services.GetRequiredService<IOptions<ClusterNodeOptions>>().Value).WithActorRpc();
             settings.ConfigureAkka?.Invoke(akka, services);
         });
-        configure(builder.Services.AddActorRpc());
+
+        // The test's services before ActorRpc's, in the order an application registers them.
         settings.ConfigureBuilder?.Invoke(builder);
+        configure(builder.Services.AddActorRpc());
         return builder.Build();
     }
 

@@ -52,9 +52,10 @@ public sealed class ActorRpcTestServerOptions
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
 
     /// <summary>
-    /// Changes the application builder after ActorRpc and the test's registrations were added:
-    /// services (authentication, authorization, the test's own), configuration, Kestrel. It must not
-    /// call <c>AddAkka</c>: the server's actor system is already registered, so use
+    /// Changes the application builder before ActorRpc is added, as an application registers its own
+    /// services first: services (authentication, authorization, the test's own), configuration,
+    /// Kestrel. It may call <c>AddActorRpc(o => ...)</c> to change ActorRpc's options in code. It must
+    /// not call <c>AddAkka</c>: the server's actor system is already registered, so use
     /// <see cref="ConfigureAkka"/> instead. <b>Default:</b> null.
     /// </summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; set; }
