@@ -134,7 +134,8 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
         {
             using var stopping = new CancellationTokenSource(_stopTimeout);
 
-            // The token asks the host to cut graceful shutdown short; WaitAsync bounds a part that ignores it.
+            // When StopTimeout expires the token cuts graceful shutdown short; a part that ignores it
+            // gets as long again, then disposing gives up with a TimeoutException.
             await _app.StopAsync(stopping.Token).WaitAsync(_stopTimeout + _stopTimeout).ConfigureAwait(false);
         }
         finally

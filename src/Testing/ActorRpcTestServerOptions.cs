@@ -87,8 +87,9 @@ public sealed class ActorRpcTestServerOptions
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long stopping in <see cref="ActorRpcTestServer.DisposeAsync"/> may take: open connections are
-    /// closed and the actor system leaves its cluster within it, else disposing throws a
+    /// How long stopping in <see cref="ActorRpcTestServer.DisposeAsync"/> may take gracefully (open
+    /// connections closed, the actor system out of its cluster). Past it, shutdown is cut short, and
+    /// a part that still does not finish within as long again makes disposing throw a
     /// <see cref="TimeoutException"/>. <b>Default:</b> 30 seconds.
     /// </summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(30);

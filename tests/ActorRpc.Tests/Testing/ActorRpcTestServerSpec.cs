@@ -50,6 +50,33 @@ public sealed class ActorRpcTestServerSpec
     }
 
     [Fact]
+    public async Task ActorSystemName_SharedWithSeedNodes_TheServersFormOneCluster()
+    {
+        await using var first = await ActorRpcTestServer.StartAsync(rpc => rpc.AddTopic("news"));
+        var seed = Akka.Cluster.Cluster.Get(first.Services.GetRequiredService<ActorSystem>()).SelfAddress;
+        await using var second = await ActorRpcTestServer.StartAsync(rpc => rpc.AddTopic("news"), options =>
+        {
+            options.ActorSystemName = first.ActorSystemName;
+            options.Settings["Cluster:SeedNodes:0"] = seed.ToString();
+        });
+
+        await Eventually.AssertAsync(() =>
+        {
+            foreach (var server in new[] { first, second })
+            {
+                var members = Akka.Cluster.Cluster.Get(server.Services.GetRequiredService<ActorSystem>()).State.Members;
+                Assert.Equal(2, members.Count(member => member.Status == Akka.Cluster.MemberStatus.Up));
+            }
+        });
+
+        // A publish on one node reaches a subscriber of the other (once gossip spread the subscription).
+        await using var socket = await RpcTestSocket.ConnectAsync(second.Url);
+        JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "news" }));
+        var received = await PublishUntilReceivedAsync(first.Publisher, "news", new { from = "first" }, socket);
+        Assert.Equal("first", received.GetProperty("params").GetProperty("from").GetString());
+    }
+
+    [Fact]
     public async Task HttpUrl_Post_Answered()
     {
         await using var server = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethods<Calc>("calc"));
@@ -84,13 +111,7 @@ public sealed class ActorRpcTestServerSpec
         await using var socket = await RpcTestSocket.ConnectAsync(server.Url);
         JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "news" }));
 
-        // Published again on each try: the first may precede the topic's pub/sub registration.
-        JsonElement received = default;
-        await Eventually.AssertAsync(async () =>
-        {
-            server.Publisher.Publish("news", new { headline = "kit" });
-            received = await socket.ReceiveJsonAsync(TestTimeouts.Short);
-        });
+        var received = await PublishUntilReceivedAsync(server.Publisher, "news", new { headline = "kit" }, socket);
 
         Assert.Equal("news", received.GetProperty("method").GetString());
         Assert.Equal("kit", received.GetProperty("params").GetProperty("headline").GetString());
@@ -207,6 +228,26 @@ public sealed class ActorRpcTestServerSpec
             options => options.Settings["ActorRpc:Limits:MaxBatchSize"] = "0").DefaultTimeout());
 
         Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Published again on each try: the first may precede the topic's pub/sub registration.</summary>
+    private static async Task<JsonElement> PublishUntilReceivedAsync(ITopicPublisher publisher, string topic, object data, RpcTestSocket subscriber)
+    {
+        JsonElement received = default;
+        await Eventually.AssertAsync(async () =>
+        {
+            publisher.Publish(topic, data);
+            try
+            {
+                received = await subscriber.ReceiveJsonAsync(TestTimeouts.Short);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"No notification on {topic} yet.");
+            }
+        });
+
+        return received;
     }
 
     private static int RemotingPort(ActorRpcTestServer server) =>
