@@ -115,7 +115,15 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
         catch
         {
             // Whatever had started (the actor system, its remoting port, Kestrel) goes before the error surfaces.
-            await StopQuietlyAsync(app, settings.StopTimeout).ConfigureAwait(false);
+            try
+            {
+                await StopAndDisposeAsync(app, settings.StopTimeout).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The start-up error is the one the test needs to see; a failure to stop what barely started adds nothing.
+            }
+
             throw;
         }
     }
@@ -125,22 +133,9 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
     /// <exception cref="TimeoutException">The node did not stop in time; it was disposed all the same.</exception>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
-        }
-
-        try
-        {
-            using var stopping = new CancellationTokenSource(_stopTimeout);
-
-            // When StopTimeout expires the token cuts graceful shutdown short; a part that ignores it
-            // gets as long again, then disposing gives up with a TimeoutException.
-            await _app.StopAsync(stopping.Token).WaitAsync(_stopTimeout + _stopTimeout).ConfigureAwait(false);
-        }
-        finally
-        {
-            await _app.DisposeAsync().AsTask().WaitAsync(_stopTimeout).ConfigureAwait(false);
+            await StopAndDisposeAsync(_app, _stopTimeout).ConfigureAwait(false);
         }
     }
 
@@ -192,16 +187,14 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
         return new Uri(http.TrimEnd('/') + "/");
     }
 
-    private static async Task StopQuietlyAsync(WebApplication app, TimeSpan timeout)
+    private static async Task StopAndDisposeAsync(WebApplication app, TimeSpan timeout)
     {
         try
         {
+            // When the timeout expires the token cuts graceful shutdown short; a part that ignores it
+            // gets as long again, then stopping gives up with a TimeoutException.
             using var stopping = new CancellationTokenSource(timeout);
             await app.StopAsync(stopping.Token).WaitAsync(timeout + timeout).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The start-up error is the one the test needs to see; a failure to stop what barely started adds nothing.
         }
         finally
         {
