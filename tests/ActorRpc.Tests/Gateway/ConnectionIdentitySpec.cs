@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,7 +31,7 @@ public sealed class ConnectionIdentitySpec
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("pong", body.RootElement.GetProperty("result").GetString());
 
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
         Assert.Equal("pong", (await socket.CallAsync("ping")).GetProperty("result").GetString());
     }
 
@@ -53,24 +53,24 @@ public sealed class ConnectionIdentitySpec
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private static Task<LibraryApp> StartAsync() => LibraryApp.StartAsync(
-        builder =>
+    private static Task<ActorRpcTestServer> StartAsync() => ActorRpcTestServer.StartAsync(
+        rpc => rpc.AddMethod("ping", () => "pong"),
+        options => options.ConfigureBuilder = builder =>
         {
             builder.Services.AddAuthentication(StaleCookieHandler.SchemeName)
                 .AddScheme<AuthenticationSchemeOptions, StaleCookieHandler>(StaleCookieHandler.SchemeName, null);
             builder.Services.AddAuthorization();
-            builder.Services.AddActorRpc().AddMethod("ping", () => "pong");
-        },
-        web => web.MapActorRpc("/rpc"));
+        });
 
-    private static async Task<HttpResponseMessage> PostAsync(LibraryApp app, string path, AuthenticationHeaderValue? authorization)
+    private static async Task<HttpResponseMessage> PostAsync(ActorRpcTestServer app, string path, AuthenticationHeaderValue? authorization)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.HttpAddress, path))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseAddress, path))
         {
             Content = new StringContent(Ping, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = authorization;
-        return await app.Http.SendAsync(request);
+        using var http = app.CreateHttpClient();
+        return await http.SendAsync(request).DefaultTimeout();
     }
 
     /// <summary>A default scheme that always fails, as the cookie scheme does for a cookie it can no longer read.</summary>

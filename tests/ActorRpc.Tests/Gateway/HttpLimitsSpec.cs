@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using ActorRpc.Tests.Reliability;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Gateway;
@@ -117,14 +117,13 @@ public sealed class HttpLimitsSpec
     public async Task Post_NotJson_UnsupportedMediaTypeAndNothingRuns(string? contentType)
     {
         var calls = 0;
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("count", () => Interlocked.Increment(ref calls)),
-            web => web.MapActorRpc("/rpc"));
+        await using var app = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethod("count", () => Interlocked.Increment(ref calls)));
+        using var http = app.CreateHttpClient();
 
         // What a page on another site can send without a CORS preflight (and so, without the check, call with).
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"count","id":1}"""));
         content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
-        using var response = await app.Http.PostAsync("/rpc", content);
+        using var response = await http.PostAsync(app.HttpUrl, content).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Contains("application/json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -139,13 +138,12 @@ public sealed class HttpLimitsSpec
     [InlineData("application/jsonrequest")]
     public async Task Post_JsonContentType_Answered(string contentType)
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("count", () => 1),
-            web => web.MapActorRpc("/rpc"));
+        await using var app = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethod("count", () => 1));
+        using var http = app.CreateHttpClient();
 
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"count","id":1}"""));
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await app.Http.PostAsync("/rpc", content);
+        using var response = await http.PostAsync(app.HttpUrl, content).DefaultTimeout();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,9 @@ namespace ActorRpc.Tests.Hosting;
 /// <summary>
 /// Issue 11: ActorRpc added to an application of its own with AddActorRpc / MapActorRpc, and with
 /// ActorRpc's own actor system. The application serves only what it registered, and the library
-/// maps nothing it was not asked for.
+/// maps nothing it was not asked for. Tests of what an endpoint does once mapped (paths, conventions,
+/// origins, topics) run on the test kit's <see cref="ActorRpcTestServer"/>, which has an actor system
+/// of its own; the rest use <see cref="LibraryApp"/>, an application exactly as the README writes it.
 /// </summary>
 public sealed class AddActorRpcSpec
 {
@@ -115,15 +118,11 @@ public sealed class AddActorRpcSpec
     [Fact]
     public async Task MapActorRpc_TwoPaths_BothServeTheSameNode()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
-            web =>
-            {
-                web.MapActorRpc("/rpc");
-                web.MapActorRpc("/api/v2/rpc");
-            });
-        await using var first = await app.ConnectAsync("/rpc");
-        await using var second = await app.ConnectAsync("/api/v2/rpc");
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("one", () => 1),
+            options => options.ConfigureApp = web => web.MapActorRpc("/api/v2/rpc")); // and the test server's /rpc
+        await using var first = await RpcTestSocket.ConnectAsync(app.Url);
+        await using var second = await RpcTestSocket.ConnectAsync(new Uri(app.Url, "/api/v2/rpc"));
         Assert.Equal(1, JsonAssert.Result(await first.CallAsync("one")).GetInt32());
         Assert.Equal(1, JsonAssert.Result(await second.CallAsync("one")).GetInt32());
     }
@@ -131,67 +130,71 @@ public sealed class AddActorRpcSpec
     [Fact]
     public async Task MapActorRpc_RequireHost_OtherHostsNotServed()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
-            web => web.MapActorRpc("/rpc").RequireHost("rpc.example.test"));
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("one", () => 1),
+            options => options.ConfigureEndpoint = endpoint => endpoint.RequireHost("rpc.example.test"));
+        using var http = app.CreateHttpClient();
 
-        using var otherHost = await app.Http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"one","id":1}"""));
+        using var otherHost = await http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"one","id":1}"""));
         Assert.Equal(HttpStatusCode.NotFound, otherHost.StatusCode);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"one","id":1}""") };
         request.Headers.Host = "rpc.example.test";
-        using var rightHost = await app.Http.SendAsync(request);
+        using var rightHost = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, rightHost.StatusCode);
     }
 
     [Fact]
     public async Task MapActorRpc_RequireAuthorization_AnonymousRefusedOnBothTransports()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder =>
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("whoami", (RpcContext context) => context.SessionId.Length),
+            options =>
             {
-                builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
-                    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
-                builder.Services.AddAuthorization();
-                builder.Services.AddActorRpc().AddMethod("whoami", (RpcContext context) => context.SessionId.Length);
-            },
-            web => web.MapActorRpc("/rpc").RequireAuthorization());
+                options.ConfigureBuilder = builder =>
+                {
+                    builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                        .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
+                    builder.Services.AddAuthorization();
+                };
+                options.ConfigureEndpoint = endpoint => endpoint.RequireAuthorization();
+            });
+        using var http = app.CreateHttpClient();
 
-        using var anonymousPost = await app.Http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"whoami","id":1}"""));
+        using var anonymousPost = await http.PostAsync("/rpc", Json("""{"jsonrpc":"2.0","method":"whoami","id":1}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousPost.StatusCode);
 
         using var anonymousSocket = new System.Net.WebSockets.ClientWebSocket();
         anonymousSocket.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => anonymousSocket.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout());
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => anonymousSocket.ConnectAsync(app.Url, CancellationToken.None).DefaultTimeout());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousSocket.HttpStatusCode);
 
         using var signedIn = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"whoami","id":2}""") };
         signedIn.Headers.Add(HeaderAuthenticationHandler.Header, "ada");
-        Assert.Equal(HttpStatusCode.OK, (await app.Http.SendAsync(signedIn)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(signedIn)).StatusCode);
 
         using var userSocket = new System.Net.WebSockets.ClientWebSocket();
         userSocket.Options.SetRequestHeader(HeaderAuthenticationHandler.Header, "ada");
-        await userSocket.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout();
+        await userSocket.ConnectAsync(app.Url, CancellationToken.None).DefaultTimeout();
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, userSocket.State);
     }
 
     [Fact]
     public async Task AllowedOrigins_OtherBrowserOrigin_UpgradeRefusedWith403()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("one", () => 1),
-            web => web.MapActorRpc("/rpc"),
-            "--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test");
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("one", () => 1),
+            options => options.Settings["ActorRpc:Endpoint:AllowedOrigins:0"] = "https://app.example.test");
 
         using var refused = new System.Net.WebSockets.ClientWebSocket();
         refused.Options.SetRequestHeader("Origin", "https://evil.example.test");
         refused.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => refused.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout());
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => refused.ConnectAsync(app.Url, CancellationToken.None).DefaultTimeout());
         Assert.Equal(HttpStatusCode.Forbidden, refused.HttpStatusCode);
 
         using var allowed = new System.Net.WebSockets.ClientWebSocket();
         allowed.Options.SetRequestHeader("Origin", "https://app.example.test");
-        await allowed.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout();
+        await allowed.ConnectAsync(app.Url, CancellationToken.None).DefaultTimeout();
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, allowed.State);
     }
 
@@ -199,19 +202,19 @@ public sealed class AddActorRpcSpec
     public async Task AllowedOrigins_PostFromOtherOrigin_RefusedBeforeTheCallRuns()
     {
         var calls = 0;
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddMethod("count", () => Interlocked.Increment(ref calls)),
-            web => web.MapActorRpc("/rpc"),
-            "--ActorRpc:Endpoint:AllowedOrigins:0=https://app.example.test");
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("count", () => Interlocked.Increment(ref calls)),
+            options => options.Settings["ActorRpc:Endpoint:AllowedOrigins:0"] = "https://app.example.test");
+        using var http = app.CreateHttpClient();
 
         // A form-style POST a browser sends cross-site without a preflight: CORS would only hide the answer.
         using var refused = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent("""{"jsonrpc":"2.0","method":"count","id":1}""", Encoding.UTF8, "text/plain") };
         refused.Headers.Add("Origin", "https://evil.example.test");
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Http.SendAsync(refused)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(refused)).StatusCode);
 
         using var allowed = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = Json("""{"jsonrpc":"2.0","method":"count","id":2}""") };
         allowed.Headers.Add("Origin", "https://app.example.test");
-        Assert.Equal(HttpStatusCode.OK, (await app.Http.SendAsync(allowed)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(allowed)).StatusCode);
         Assert.Equal(1, calls);
     }
 
@@ -299,10 +302,8 @@ public sealed class AddActorRpcSpec
     [Fact]
     public async Task TopicWithRetainLatest_EveryNotifyRetained_NewSubscriberGetsTheLast()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc().AddTopic("price", topic => topic.RetainLatest = true).AddTopic("plain"),
-            web => web.MapActorRpc("/rpc"));
-        var publisher = app.App.Services.GetRequiredService<ITopicPublisher>();
+        await using var app = await ActorRpcTestServer.StartAsync(rpc => rpc.AddTopic("price", topic => topic.RetainLatest = true).AddTopic("plain"));
+        var publisher = app.Publisher;
         publisher.Publish("price", new { bid = 1 });
 
         // Published again on each try: the first notifies may precede the topic's pub/sub registration.
@@ -310,7 +311,7 @@ public sealed class AddActorRpcSpec
         {
             publisher.Publish("price", new { bid = 2 });
             publisher.Publish("plain", new { n = 1 });
-            await using var probe = await app.ConnectAsync();
+            await using var probe = await RpcTestSocket.ConnectAsync(app.Url);
             JsonAssert.Result(await probe.CallAsync("subscribe", new[] { "price" }));
             try
             {
@@ -322,7 +323,7 @@ public sealed class AddActorRpcSpec
             }
         });
 
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
         JsonAssert.Result(await socket.CallAsync("subscribe", new[] { "plain" }));
         await socket.ExpectNoMessageAsync(); // Not retained: published without retain, and the topic does not retain by itself.
     }

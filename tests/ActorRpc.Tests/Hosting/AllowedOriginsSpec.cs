@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -23,16 +24,17 @@ public sealed class AllowedOriginsSpec
     {
         var calls = 0;
         await using var app = await StartAsync(() => Interlocked.Increment(ref calls));
-        using var sessions = new SessionStarts(app.App.Services);
+        using var sessions = new SessionStarts(app.Services);
 
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", Other);
         socket.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(app.WebSocketUri("/rpc"), CancellationToken.None).DefaultTimeout());
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(app.Url, CancellationToken.None).DefaultTimeout());
         Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
 
         using var post = Post(Other);
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Http.SendAsync(post)).StatusCode);
+        using var http = app.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(post).DefaultTimeout()).StatusCode);
 
         // Both refusals were answered, so anything they would have started has started by now.
         Assert.Equal(0, sessions.Count);
@@ -45,15 +47,16 @@ public sealed class AllowedOriginsSpec
     {
         var calls = 0;
         await using var app = await StartAsync(() => Interlocked.Increment(ref calls));
-        using var sessions = new SessionStarts(app.App.Services);
+        using var sessions = new SessionStarts(app.Services);
 
-        await using (var socket = await RpcTestSocket.ConnectAsync(app.WebSocketUri("/rpc"), options => options.SetRequestHeader("Origin", Listed)))
+        await using (var socket = await RpcTestSocket.ConnectAsync(app.Url, options => options.SetRequestHeader("Origin", Listed)))
         {
             Assert.Equal(1, JsonAssert.Result(await socket.CallAsync("count")).GetInt32());
         }
 
         using var post = Post(Listed);
-        using var response = await app.Http.SendAsync(post);
+        using var http = app.CreateHttpClient();
+        using var response = await http.SendAsync(post).DefaultTimeout();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonAssert.Equivalent("""{"jsonrpc":"2.0","id":1,"result":2}""", await response.Content.ReadAsStringAsync());
         Assert.Equal(2, sessions.Count);
@@ -100,15 +103,14 @@ public sealed class AllowedOriginsSpec
     [Fact]
     public async Task CookieScheme_WithAllowedOrigins_Starts()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder =>
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("one", () => 1),
+            options =>
             {
-                builder.Services.AddAuthentication().AddCookie();
-                builder.Services.AddActorRpc().AddMethod("one", () => 1);
-            },
-            web => web.MapActorRpc("/rpc"),
-            $"--ActorRpc:Endpoint:AllowedOrigins:0={Listed}");
-        await using var socket = await app.ConnectAsync();
+                options.Settings["ActorRpc:Endpoint:AllowedOrigins:0"] = Listed;
+                options.ConfigureBuilder = builder => builder.Services.AddAuthentication().AddCookie();
+            });
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
         Assert.Equal(1, JsonAssert.Result(await socket.CallAsync("one")).GetInt32());
     }
 
@@ -116,22 +118,17 @@ public sealed class AllowedOriginsSpec
     public async Task HeaderSchemeOnly_NoAllowedOrigins_Starts()
     {
         // Credentials a foreign page cannot attach (a header): any origin stays allowed.
-        await using var app = await LibraryApp.StartAsync(
-            builder =>
-            {
-                builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
-                    .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
-                builder.Services.AddActorRpc().AddMethod("one", () => 1);
-            },
-            web => web.MapActorRpc("/rpc"));
-        await using var socket = await RpcTestSocket.ConnectAsync(app.WebSocketUri("/rpc"), options => options.SetRequestHeader("Origin", Other));
+        await using var app = await ActorRpcTestServer.StartAsync(
+            rpc => rpc.AddMethod("one", () => 1),
+            options => options.ConfigureBuilder = builder => builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null));
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url, options => options.SetRequestHeader("Origin", Other));
         Assert.Equal(1, JsonAssert.Result(await socket.CallAsync("one")).GetInt32());
     }
 
-    private static Task<LibraryApp> StartAsync(Func<int> count) => LibraryApp.StartAsync(
-        builder => builder.Services.AddActorRpc().AddMethod("count", count),
-        web => web.MapActorRpc("/rpc"),
-        $"--ActorRpc:Endpoint:AllowedOrigins:0={Listed}");
+    private static Task<ActorRpcTestServer> StartAsync(Func<int> count) => ActorRpcTestServer.StartAsync(
+        rpc => rpc.AddMethod("count", count),
+        options => options.Settings["ActorRpc:Endpoint:AllowedOrigins:0"] = Listed);
 
     private static HttpRequestMessage Post(string origin)
     {

@@ -1,5 +1,4 @@
-using ActorRpc.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
+using ActorRpc.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +16,11 @@ public sealed class KestrelLimitsSpec
     [Fact]
     public async Task AddActorRpc_KestrelDefaults_LimitsFromOurOptions()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc(),
-            web => web.MapActorRpc("/rpc"),
-            "--ActorRpc:Endpoint:MaxConnections=123",
-            "--ActorRpc:Endpoint:MinRequestBodyDataRate=1000");
+        await using var app = await ActorRpcTestServer.StartAsync(_ => { }, options =>
+        {
+            options.Settings["ActorRpc:Endpoint:MaxConnections"] = "123";
+            options.Settings["ActorRpc:Endpoint:MinRequestBodyDataRate"] = "1000";
+        });
 
         var limits = KestrelLimits(app);
         Assert.Equal(123, limits.MaxConcurrentUpgradedConnections);
@@ -33,7 +32,7 @@ public sealed class KestrelLimitsSpec
     [Fact]
     public async Task AddActorRpc_Defaults_MaxConnectionsAndKestrelsOwnRate()
     {
-        await using var app = await LibraryApp.StartAsync(builder => builder.Services.AddActorRpc(), web => web.MapActorRpc("/rpc"));
+        await using var app = await ActorRpcTestServer.StartAsync(_ => { });
 
         var limits = KestrelLimits(app);
         Assert.Equal(20_000, limits.MaxConcurrentUpgradedConnections);
@@ -43,8 +42,7 @@ public sealed class KestrelLimitsSpec
     [Fact]
     public async Task AddActorRpc_RateZero_BodyRateOff()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder => builder.Services.AddActorRpc(), web => web.MapActorRpc("/rpc"), "--ActorRpc:Endpoint:MinRequestBodyDataRate=0");
+        await using var app = await ActorRpcTestServer.StartAsync(_ => { }, options => options.Settings["ActorRpc:Endpoint:MinRequestBodyDataRate"] = "0");
 
         Assert.Null(KestrelLimits(app).MinRequestBodyDataRate);
     }
@@ -52,19 +50,21 @@ public sealed class KestrelLimitsSpec
     [Fact]
     public async Task AddActorRpc_ApplicationSetItsOwn_TheApplicationsKept()
     {
-        await using var app = await LibraryApp.StartAsync(
-            builder =>
+        await using var app = await ActorRpcTestServer.StartAsync(_ => { }, options =>
+        {
+            options.Settings["Kestrel:Limits:MaxConcurrentUpgradedConnections"] = "7";
+            options.Settings["Kestrel:Limits:MaxConcurrentConnections"] = "9";
+            options.Settings["ActorRpc:Endpoint:MaxConnections"] = "123";
+            options.Settings["ActorRpc:Endpoint:MinRequestBodyDataRate"] = "1000";
+
+            // Registered before ActorRpc, as an application does (the kit adds ActorRpc after this).
+            options.ConfigureBuilder = builder =>
             {
                 // Kestrel binds its section only when asked to, as its documentation shows.
                 builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
                 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(100, TimeSpan.FromSeconds(10)));
-                builder.Services.AddActorRpc();
-            },
-            web => web.MapActorRpc("/rpc"),
-            "--Kestrel:Limits:MaxConcurrentUpgradedConnections=7",
-            "--Kestrel:Limits:MaxConcurrentConnections=9",
-            "--ActorRpc:Endpoint:MaxConnections=123",
-            "--ActorRpc:Endpoint:MinRequestBodyDataRate=1000");
+            };
+        });
 
         var limits = KestrelLimits(app);
         Assert.Equal(7, limits.MaxConcurrentUpgradedConnections);
@@ -73,6 +73,6 @@ public sealed class KestrelLimitsSpec
         Assert.Equal(TimeSpan.FromSeconds(10), limits.MinRequestBodyDataRate.GracePeriod);
     }
 
-    private static KestrelServerLimits KestrelLimits(LibraryApp app) =>
-        app.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+    private static KestrelServerLimits KestrelLimits(ActorRpcTestServer app) =>
+        app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
 }

@@ -1,4 +1,5 @@
 using ActorRpc.DemoHost;
+using ActorRpc.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace ActorRpc.Tests.Infrastructure;
@@ -9,7 +10,7 @@ namespace ActorRpc.Tests.Infrastructure;
 /// </summary>
 public sealed class DemoNodeOnLoopback : IAsyncDisposable
 {
-    private DemoNodeOnLoopback(WebApplication app, IReadOnlyList<Uri> addresses, CapturingLoggerProvider logs)
+    private DemoNodeOnLoopback(WebApplication app, IReadOnlyList<Uri> addresses, CapturedLogs logs)
     {
         App = app;
         Addresses = addresses;
@@ -21,12 +22,12 @@ public sealed class DemoNodeOnLoopback : IAsyncDisposable
     /// <summary>Every address Kestrel bound, in the order it reports them.</summary>
     public IReadOnlyList<Uri> Addresses { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public CapturedLogs Logs { get; }
 
     /// <summary>Starts the demo node with <c>--urls http://127.0.0.1:0</c> and then <paramref name="settings"/>.</summary>
     public static async Task<DemoNodeOnLoopback> StartAsync(params string[] settings)
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         var app = DemoNode.Create(LoopbackHost.Args(settings), builder => LoopbackHost.CaptureLogs(builder, logs));
         return new DemoNodeOnLoopback(app, await LoopbackHost.StartAllAsync(app), logs);
     }

@@ -1,3 +1,4 @@
+using ActorRpc.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace ActorRpc.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace ActorRpc.Tests.Infrastructure;
 /// </summary>
 public sealed class LibraryApp : IAsyncDisposable
 {
-    private LibraryApp(WebApplication app, Uri httpAddress, CapturingLoggerProvider logs)
+    private LibraryApp(WebApplication app, Uri httpAddress, CapturedLogs logs)
     {
         App = app;
         HttpAddress = httpAddress;
@@ -22,7 +23,7 @@ public sealed class LibraryApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public CapturedLogs Logs { get; }
 
     /// <summary>Builds, maps and starts the application; <paramref name="args"/> are extra command-line settings.</summary>
     public static async Task<LibraryApp> StartAsync(Action<WebApplicationBuilder> services, Action<WebApplication> map, params string[] args)
@@ -32,10 +33,10 @@ public sealed class LibraryApp : IAsyncDisposable
     }
 
     /// <summary>Builds the application without starting it, for tests of start-up failures.</summary>
-    public static WebApplication Build(Action<WebApplicationBuilder> services, Action<WebApplication> map, string[] args, out CapturingLoggerProvider logs)
+    public static WebApplication Build(Action<WebApplicationBuilder> services, Action<WebApplication> map, string[] args, out CapturedLogs logs)
     {
         var builder = WebApplication.CreateBuilder(LoopbackHost.Args(args));
-        var captured = new CapturingLoggerProvider();
+        var captured = new CapturedLogs();
         LoopbackHost.CaptureLogs(builder, captured);
         services(builder);
         var app = builder.Build();

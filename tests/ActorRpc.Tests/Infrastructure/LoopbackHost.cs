@@ -1,3 +1,4 @@
+using ActorRpc.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,7 +20,7 @@ internal static class LoopbackHost
     public static string[] Args(string[] settings) => ["--urls", "http://127.0.0.1:0", .. settings];
 
     /// <summary>Sends everything the application logs to <paramref name="logs"/>, and nothing to the console.</summary>
-    public static void CaptureLogs(WebApplicationBuilder builder, CapturingLoggerProvider logs)
+    public static void CaptureLogs(WebApplicationBuilder builder, CapturedLogs logs)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);

@@ -1,4 +1,5 @@
 using ActorRpc.DemoHost;
+using ActorRpc.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace ActorRpc.Tests.Infrastructure;
@@ -9,7 +10,7 @@ namespace ActorRpc.Tests.Infrastructure;
 /// </summary>
 public sealed class RpcServer : IAsyncDisposable
 {
-    private RpcServer(WebApplication app, Uri httpAddress, CapturingLoggerProvider logs)
+    private RpcServer(WebApplication app, Uri httpAddress, CapturedLogs logs)
     {
         Logs = logs;
         App = app;
@@ -30,11 +31,11 @@ public sealed class RpcServer : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>Everything the server logged at Information or above (nothing goes to the console).</summary>
-    public CapturingLoggerProvider Logs { get; }
+    public CapturedLogs Logs { get; }
 
     public static async Task<RpcServer> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] settings)
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturedLogs();
         var app = DemoNode.Create(LoopbackHost.Args(settings), builder =>
         {
             LoopbackHost.CaptureLogs(builder, logs);

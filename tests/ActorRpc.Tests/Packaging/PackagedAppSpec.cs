@@ -18,7 +18,7 @@ namespace ActorRpc.Tests.Packaging;
 [Collection(PackagingCollection.Name)]
 public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper output)
 {
-    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Gateway", "ActorRpc.Methods"];
+    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Gateway", "ActorRpc.Methods", "ActorRpc.Testing"];
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
@@ -34,6 +34,7 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
     [InlineData("ActorRpc.Actors")]
     [InlineData("ActorRpc.Gateway")]
     [InlineData("ActorRpc.Methods")]
+    [InlineData("ActorRpc.Testing")]
     public void Pack_EachPackage_DescribedLicensedDocumented(string id)
     {
         AssertPacked();
@@ -63,6 +64,18 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
             .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
         Assert.Equal(packages.Version, dependencies["ActorRpc.Actors"]);
         Assert.Equal(packages.Version, dependencies["ActorRpc.Methods"]);
+    }
+
+    [Fact]
+    public void Pack_Testing_DependsOnTheGatewayAtTheSameVersionAndNoTestFramework()
+    {
+        AssertPacked();
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Folder, $"ActorRpc.Testing.{packages.Version}.nupkg"));
+        using var nuspecStream = package.GetEntry("ActorRpc.Testing.nuspec")!.Open();
+        var dependencies = XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
+        Assert.Equal(packages.Version, dependencies["ActorRpc.Gateway"]);
+        Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("xunit", StringComparison.OrdinalIgnoreCase) || id.StartsWith("NUnit", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

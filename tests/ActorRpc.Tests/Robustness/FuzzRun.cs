@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -38,7 +39,7 @@ internal static class FuzzRun
         $"--ActorRpc:Limits:MaxJsonDepth={MaxJsonDepth}");
 
     /// <summary>Warnings and errors are unexpected, except the demo's deliberate divide failures (by zero, or overflow).</summary>
-    public static bool IsUnexpectedLog(CapturingLoggerProvider.LogEntry entry) =>
+    public static bool IsUnexpectedLog(CapturedLogEntry entry) =>
         entry.Level >= LogLevel.Warning
         && !(entry.Message.Contains("Method [divide] failed", StringComparison.Ordinal) && entry.Exception is ArithmeticException);
 

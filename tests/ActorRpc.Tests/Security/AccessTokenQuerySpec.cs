@@ -1,4 +1,5 @@
 using System.Net;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,7 @@ public sealed class AccessTokenQuerySpec
     [Fact]
     public async Task QueryTokens_GoodBadAndAuthenticated_NeverInOurOrAkkasLogs()
     {
-        var logs = new CapturingLoggerProvider(LogLevel.Trace);
+        var logs = new CapturedLogs(LogLevel.Trace);
         var good = TestTokens.Mint("alice", permissions: ["orders.read"]);
         var posted = TestTokens.Mint("bob");
         var forged = BadTokens.Mint(TokenDefect.OtherKey);
@@ -84,7 +85,7 @@ public sealed class AccessTokenQuerySpec
     {
         // Why the README says to keep Microsoft.AspNetCore at Warning: ASP.NET Core's own request log
         // writes the URL with its query string, as it does for SignalR's access_token.
-        var logs = new CapturingLoggerProvider(LogLevel.Trace);
+        var logs = new CapturedLogs(LogLevel.Trace);
         var token = TestTokens.Mint("alice");
 
         await using (var app = await BearerApp.StartAsync(debugLogs: logs, aspNetCoreLogLevel: LogLevel.Information))
@@ -103,7 +104,7 @@ public sealed class AccessTokenQuerySpec
     {
         // The product's documented setting (the demo node's appsettings.json): Microsoft.AspNetCore at
         // Warning, everything else captured from Trace (the actor system's from Debug).
-        var logs = new CapturingLoggerProvider(LogLevel.Trace);
+        var logs = new CapturedLogs(LogLevel.Trace);
         var good = TestTokens.Mint("alice");
         var posted = TestTokens.Mint("bob");
         var forged = BadTokens.Mint(TokenDefect.OtherKey);
@@ -132,6 +133,6 @@ public sealed class AccessTokenQuerySpec
     // ASP.NET Core's own request logging (Microsoft.AspNetCore.Hosting.Diagnostics, "Request starting
     // ... ?access_token=...", at Information) writes the URL with its query string: the application's
     // logging levels decide that, not our code (the two tests above pin both sides).
-    private static bool IsFrameworks(CapturingLoggerProvider.LogEntry entry) =>
+    private static bool IsFrameworks(CapturedLogEntry entry) =>
         entry.Category.StartsWith("Microsoft.", StringComparison.Ordinal) || entry.Category.StartsWith("System.", StringComparison.Ordinal);
 }

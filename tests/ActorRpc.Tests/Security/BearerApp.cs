@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -68,7 +69,7 @@ public sealed class BearerApp : IAsyncDisposable
     public WebApplication App => _app.App;
 
     /// <summary>What the application logged, from Information up.</summary>
-    public CapturingLoggerProvider Logs => _app.Logs;
+    public CapturedLogs Logs => _app.Logs;
 
     /// <summary>A client of the application's address (trusting its certificate only, over HTTPS).</summary>
     public HttpClient Http { get; }
@@ -85,7 +86,7 @@ public sealed class BearerApp : IAsyncDisposable
     public static async Task<BearerApp> StartAsync(
         bool requireAuthorization = false,
         TestCertificate? tls = null,
-        CapturingLoggerProvider? debugLogs = null,
+        CapturedLogs? debugLogs = null,
         bool defaultClockSkew = false,
         LogLevel? aspNetCoreLogLevel = null)
     {
@@ -97,11 +98,11 @@ public sealed class BearerApp : IAsyncDisposable
                 {
                     // A rule for this provider wins over appsettings.json's Logging:LogLevel, which stops at Information.
                     builder.Logging.AddProvider(debugLogs);
-                    builder.Logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
+                    builder.Logging.AddFilter<CapturedLogs>(null, LogLevel.Trace);
                     if (aspNetCoreLogLevel is { } aspNetCore)
                     {
                         // The longer category wins among this provider's rules.
-                        builder.Logging.AddFilter<CapturingLoggerProvider>("Microsoft.AspNetCore", aspNetCore);
+                        builder.Logging.AddFilter<CapturedLogs>("Microsoft.AspNetCore", aspNetCore);
                     }
 
                     builder.Services.AddAkka("actorrpc", akka => akka

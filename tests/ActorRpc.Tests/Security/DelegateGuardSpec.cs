@@ -1,3 +1,4 @@
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public sealed class DelegateGuardSpec(DelegateGuardSpec.Fixture fixture) : IClas
 {
     private static readonly TestCaller Anonymous = TestCaller.Anonymous;
 
-    private LibraryApp App => fixture.App;
+    private ActorRpcTestServer App => fixture.App;
 
     [Fact]
     public async Task RequireAuthorizationWithPolicy_PolicyDecides()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public sealed class DiscoveryGuardSpec(DiscoveryGuardSpec.Fixture fixture) : ICl
     private static readonly TestCaller Admin = TestCaller.User(
         "root", roles: ["admin", "staff"], permissions: ["orders.write", "jobs.run", "admin", "vip"]);
 
-    private LibraryApp App => fixture.App;
+    private ActorRpcTestServer App => fixture.App;
 
     [Fact]
     public async Task GetMethods_Anonymous_OpenMethodsAndBuiltIns()

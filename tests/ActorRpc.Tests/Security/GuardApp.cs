@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -8,38 +9,55 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorRpc.Tests.Security;
 
 /// <summary>
-/// A library application with the test header scheme as its only authentication, the policies a
-/// spec declares, and ActorRpc mapped at <c>/rpc</c>: what every guard spec starts.
+/// A test server (the kit's <see cref="ActorRpcTestServer"/>) with the test header scheme as its only
+/// authentication, the policies a spec declares, and ActorRpc at <c>/rpc</c>: what every guard spec starts.
 /// </summary>
 internal static class GuardApp
 {
-    public static Task<LibraryApp> StartAsync(
-        Action<IActorRpcBuilder> rpc, Action<AuthorizationOptions>? policies = null, Action<IServiceCollection>? services = null, params string[] args) =>
-        LibraryApp.StartAsync(builder => Configure(builder, rpc, policies, services), web => web.MapActorRpc("/rpc"), args);
+    public static Task<ActorRpcTestServer> StartAsync(
+        Action<IActorRpcBuilder> rpc,
+        Action<AuthorizationOptions>? policies = null,
+        Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        ActorRpcTestServer.StartAsync(rpc, options =>
+        {
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                options.Settings[key] = value;
+            }
+
+            options.ConfigureBuilder = builder => AddAuthentication(builder, policies, services);
+        });
 
     /// <summary>Builds without starting, for start-up failures.</summary>
     public static WebApplication Build(Action<IActorRpcBuilder> rpc, Action<AuthorizationOptions>? policies = null, params string[] args) =>
-        LibraryApp.Build(builder => Configure(builder, rpc, policies, null), web => web.MapActorRpc("/rpc"), args, out _);
+        LibraryApp.Build(
+            builder =>
+            {
+                AddAuthentication(builder, policies, null);
+                rpc(builder.Services.AddActorRpc());
+            },
+            web => web.MapActorRpc("/rpc"),
+            args,
+            out _);
 
-    private static void Configure(
-        WebApplicationBuilder builder, Action<IActorRpcBuilder> rpc, Action<AuthorizationOptions>? policies, Action<IServiceCollection>? services)
+    private static void AddAuthentication(WebApplicationBuilder builder, Action<AuthorizationOptions>? policies, Action<IServiceCollection>? services)
     {
         builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(options => policies?.Invoke(options));
         services?.Invoke(builder.Services);
-        rpc(builder.Services.AddActorRpc());
     }
 }
 
 /// <summary>One guarded application shared by the tests of a class; subclasses declare what it serves.</summary>
 public abstract class GuardAppFixture : IAsyncLifetime
 {
-    private LibraryApp? _app;
+    private ActorRpcTestServer? _app;
 
-    public LibraryApp App => _app ?? throw new InvalidOperationException("The application is not started.");
+    public ActorRpcTestServer App => _app ?? throw new InvalidOperationException("The application is not started.");
 
-    public async Task InitializeAsync() => _app = await GuardApp.StartAsync(Register, Policies, Services, Args);
+    public async Task InitializeAsync() => _app = await GuardApp.StartAsync(Register, Policies, Services);
 
     public async Task DisposeAsync()
     {
@@ -48,8 +66,6 @@ public abstract class GuardAppFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
-
-    protected virtual string[] Args => [];
 
     protected abstract void Register(IActorRpcBuilder rpc);
 

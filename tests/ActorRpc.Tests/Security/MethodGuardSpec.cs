@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
 {
     private static readonly TestCaller Anonymous = TestCaller.Anonymous;
 
-    private LibraryApp App => fixture.App;
+    private ActorRpcTestServer App => fixture.App;
 
     [Fact]
     public async Task Open_AnyCaller_Allowed()
@@ -217,7 +218,7 @@ public sealed class MethodGuardSpec(MethodGuardSpec.Fixture fixture) : IClassFix
         await using var app = await GuardApp.StartAsync(
             rpc => rpc.AddMethods<GuardedMethods>().AddMethod("export", () => "exported").RequirePermission("orders.write"),
             GuardedMethods.AddPolicies,
-            args: ["--ActorRpc:Authorization:PermissionClaimType=scope"]);
+            settings: new Dictionary<string, string> { ["ActorRpc:Authorization:PermissionClaimType"] = "scope" });
 
         foreach (var method in new[] { "write_order", "export" })
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 
 namespace ActorRpc.Tests.Security;
@@ -41,8 +42,8 @@ public sealed record TestCaller(string? Name, IReadOnlyList<string> Roles, IRead
         }
     }
 
-    /// <summary>Opens a WebSocket to <paramref name="app"/>'s <c>/rpc</c> as this caller.</summary>
-    public Task<RpcTestSocket> ConnectAsync(LibraryApp app) => RpcTestSocket.ConnectAsync(app.WebSocketUri("/rpc"), options =>
+    /// <summary>Opens a WebSocket to <paramref name="app"/>'s ActorRpc endpoint as this caller.</summary>
+    public Task<RpcTestSocket> ConnectAsync(ActorRpcTestServer app) => RpcTestSocket.ConnectAsync(app.Url, options =>
     {
         foreach (var (name, value) in Headers())
         {
@@ -51,25 +52,26 @@ public sealed record TestCaller(string? Name, IReadOnlyList<string> Roles, IRead
     });
 
     /// <summary>Connects, makes one call, and closes.</summary>
-    public async Task<JsonElement> CallAsync(LibraryApp app, string method, object? parameters = null)
+    public async Task<JsonElement> CallAsync(ActorRpcTestServer app, string method, object? parameters = null)
     {
         await using var socket = await ConnectAsync(app);
         return await socket.CallAsync(method, parameters);
     }
 
     /// <summary>Makes one call over HTTP POST as this caller and returns the response.</summary>
-    public async Task<JsonElement> PostAsync(LibraryApp app, string method, object? parameters = null)
+    public async Task<JsonElement> PostAsync(ActorRpcTestServer app, string method, object? parameters = null)
     {
         var body = parameters is null
             ? JsonSerializer.Serialize(new { jsonrpc = "2.0", method, id = 1 })
             : JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id = 1 });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/rpc") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, app.HttpUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         foreach (var (name, value) in Headers())
         {
             request.Headers.Add(name, value);
         }
 
-        using var response = await app.Http.SendAsync(request).DefaultTimeout();
+        using var http = app.CreateHttpClient();
+        using var response = await http.SendAsync(request).DefaultTimeout();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.Clone();
     }

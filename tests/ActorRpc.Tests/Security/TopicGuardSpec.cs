@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +14,9 @@ public sealed class TopicGuardSpec(TopicGuardSpec.Fixture fixture) : IClassFixtu
 {
     private static readonly TestCaller Anonymous = TestCaller.Anonymous;
 
-    private LibraryApp App => fixture.App;
+    private ActorRpcTestServer App => fixture.App;
 
-    private ITopicPublisher Publisher => App.App.Services.GetRequiredService<ITopicPublisher>();
+    private ITopicPublisher Publisher => App.Publisher;
 
     [Fact]
     public async Task OpenTopic_AnyCaller_Subscribes()
@@ -169,7 +170,7 @@ public sealed class TopicGuardSpec(TopicGuardSpec.Fixture fixture) : IClassFixtu
     }
 
     /// <summary>Sends subscribe and unsubscribe of <paramref name="topic"/> without waiting in between; returns the subscriptions after both answered.</summary>
-    private static async Task<string[]> PipelineSubscribeThenUnsubscribeAsync(LibraryApp app, string topic)
+    private static async Task<string[]> PipelineSubscribeThenUnsubscribeAsync(ActorRpcTestServer app, string topic)
     {
         await using var ada = await TestCaller.User("ada").ConnectAsync(app);
         await ada.SendAsync($$"""{"jsonrpc":"2.0","method":"subscribe","params":["{{topic}}"],"id":"s"}""");
