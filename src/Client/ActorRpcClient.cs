@@ -16,6 +16,9 @@ namespace ActorRpc.Client;
 /// <see cref="RpcConnectionLostException"/> at once when its connection drops before the answer.</para>
 /// <para>While reconnecting, new calls wait for the new connection, up to their own timeout or token
 /// (they do not fail fast: a short blip costs a delay, not an error).</para>
+/// <para>Over HTTP each message is one POST: cancelling or timing out aborts the POST (a
+/// <c>$/cancelRequest</c> would reach another exchange), and an answer other than 200 or 204
+/// throws <see cref="HttpRequestException"/> with its status (401, 413, 415...).</para>
 /// </remarks>
 public sealed partial class ActorRpcClient : IAsyncDisposable
 {
@@ -64,8 +67,8 @@ public sealed partial class ActorRpcClient : IAsyncDisposable
     /// <summary>
     /// Connects to <paramref name="uri"/>: <c>ws://</c> or <c>wss://</c> opens a WebSocket;
     /// <c>http://</c> or <c>https://</c> gives a calls-only client over POST (subscriptions and
-    /// client-side methods need a WebSocket). The first connection is not retried: a wrong address
-    /// or a refused token fails here.
+    /// client-side methods need a WebSocket). The first WebSocket connection is not retried: a wrong
+    /// address or a refused token fails here (an HTTP client sends nothing before its first call).
     /// </summary>
     /// <param name="uri">The server's JSON-RPC endpoint, such as <c>ws://127.0.0.1:5000/rpc</c>.</param>
     /// <param name="configure">Sets the options (token, timeouts, reconnect, serializer...).</param>

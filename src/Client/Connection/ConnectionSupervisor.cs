@@ -125,6 +125,7 @@ internal sealed class ConnectionSupervisor(
             }
 
             _ready = NewReady();
+            _current = null;
             _state = reconnect.Enabled ? RpcConnectionState.Reconnecting : RpcConnectionState.Closed;
         }
 

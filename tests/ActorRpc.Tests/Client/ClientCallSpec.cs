@@ -127,9 +127,10 @@ public sealed class ClientCallSpec(ClientServerFixture fixture) : IClassFixture<
         var key = Guid.NewGuid().ToString("N");
         var probe = ClientSpecMethods.Probe(key);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => client.CallAsync<string>("hold", [key], TimeSpan.FromMilliseconds(300), CancellationToken.None).DefaultTimeout());
+        var call = client.CallAsync<string>("hold", [key], TimeSpan.FromSeconds(1), CancellationToken.None);
 
-        Assert.True(probe.Started.Task.IsCompleted);
+        await Assert.ThrowsAsync<TimeoutException>(() => call.DefaultTimeout());
+        await probe.Started.Task.DefaultTimeout();
         await probe.Cancelled.Task.DefaultTimeout();
     }
 

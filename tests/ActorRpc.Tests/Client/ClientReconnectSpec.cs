@@ -140,6 +140,30 @@ public sealed class ClientReconnectSpec
     }
 
     [Fact]
+    public async Task DisposeWhileReconnecting_StopsAtOnce_AndRaisesClosed()
+    {
+        var server = await RpcServer.StartAsync();
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource<RpcClosedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = await ActorRpcClient.ConnectAsync(server.WebSocketUri, options =>
+        {
+            options.DefaultTimeout = Timeout.InfiniteTimeSpan;
+            options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(50);
+        }).DefaultTimeout();
+        client.Reconnecting += (_, _) => reconnecting.TrySetResult();
+        client.Closed += (_, args) => closed.TrySetResult(args);
+        await server.DisposeAsync();
+        await reconnecting.Task.DefaultTimeout();
+        var waiting = client.CallAsync<long>("add", 1, 2);
+
+        await client.DisposeAsync().AsTask().DefaultTimeout();
+
+        Assert.Null((await closed.Task.DefaultTimeout()).Exception);
+        Assert.Equal(RpcConnectionState.Closed, client.State);
+        await Assert.ThrowsAsync<RpcConnectionLostException>(() => waiting.DefaultTimeout());
+    }
+
+    [Fact]
     public async Task FirstConnect_ToNothing_FailsAtOnce()
     {
         await Assert.ThrowsAsync<WebSocketException>(() =>
