@@ -227,6 +227,13 @@ internal sealed class WebSocketConnection : RpcConnection
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "Message too big", deadline.Token).ConfigureAwait(false);
+
+            // Read (and drop) until the server's close, so it gets our 1009 before the socket goes;
+            // aborting at once could reset the connection ahead of the close frame.
+            var scratch = new byte[4096];
+            while ((await _socket.ReceiveAsync(scratch, deadline.Token).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
+            {
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
