@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace ActorRpc.Client;
 
-/// <summary>Params the server sent that do not fit a client-side method's parameters (answered -32602).</summary>
-internal sealed class ClientParamsException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// A client-side method: a delegate, with what is needed to bind the server's params to its
 /// parameters (by position from an array, by name from an object) worked out once, when it is added.

@@ -16,7 +16,8 @@ namespace ActorRpc.Client;
 /// at Warning, counted in <see cref="Dropped"/>), so a slow reader never holds up the connection.</para>
 /// <para>The enumeration ends when the subscription or the client is disposed (or the client closes
 /// for good); it throws <see cref="RpcCallException"/> when re-subscribing after a reconnect was
-/// refused. Enumerate it once at a time: concurrent enumerators share (split) the notifications.</para>
+/// refused, and <see cref="System.Text.Json.JsonException"/> for data that cannot be read as
+/// <typeparamref name="T"/>. Enumerate it once at a time: concurrent enumerators share (split) the notifications.</para>
 /// </remarks>
 /// <typeparam name="T">The type each notification's data is read as (with the client's serializer options).</typeparam>
 public sealed class RpcSubscription<T> : IAsyncEnumerable<T>, IAsyncDisposable, ISubscriptionSink

@@ -18,7 +18,7 @@ namespace ActorRpc.Tests.Packaging;
 [Collection(PackagingCollection.Name)]
 public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper output)
 {
-    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Gateway", "ActorRpc.Methods"];
+    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Client", "ActorRpc.Gateway", "ActorRpc.Methods"];
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
@@ -32,6 +32,7 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
 
     [Theory]
     [InlineData("ActorRpc.Actors")]
+    [InlineData("ActorRpc.Client")]
     [InlineData("ActorRpc.Gateway")]
     [InlineData("ActorRpc.Methods")]
     public void Pack_EachPackage_DescribedLicensedDocumented(string id)
