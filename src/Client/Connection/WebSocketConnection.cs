@@ -177,8 +177,12 @@ internal sealed class WebSocketConnection : RpcConnection
                     var reason = $"The server closed the connection ({(int?)_socket.CloseStatus} {_socket.CloseStatusDescription}).";
                     ClientLog.ServerClosed(_logger, (int?)_socket.CloseStatus, _socket.CloseStatusDescription);
                     _outbox.Writer.TryComplete();
-                    End(new ConnectionEnd(reason, null));
+
+                    // Calls fail at once; the close is answered before the connection is handed back
+                    // as ended (and its socket disposed), so the server's handshake completes cleanly.
+                    Pending.FailAll(new RpcConnectionLostException("The connection was lost before the answer came: " + reason));
                     await AnswerCloseAsync().ConfigureAwait(false);
+                    End(new ConnectionEnd(reason, null));
                     return;
                 }
 
@@ -222,7 +226,11 @@ internal sealed class WebSocketConnection : RpcConnection
     {
         ClientLog.MessageTooBig(_logger, _maxMessageSize);
         _outbox.Writer.TryComplete();
-        End(new ConnectionEnd($"The server sent a message larger than MaxMessageSize ({_maxMessageSize} bytes).", null));
+        var reason = $"The server sent a message larger than MaxMessageSize ({_maxMessageSize} bytes).";
+
+        // Calls fail at once; the connection is handed back as ended (and its socket disposed) only
+        // after the close handshake, so the server reads the 1009 rather than a reset.
+        Pending.FailAll(new RpcConnectionLostException("The connection was lost before the answer came: " + reason));
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -242,6 +250,7 @@ internal sealed class WebSocketConnection : RpcConnection
         finally
         {
             _socket.Abort();
+            End(new ConnectionEnd(reason, null));
         }
     }
 

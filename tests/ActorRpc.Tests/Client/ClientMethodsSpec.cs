@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using ActorRpc.Client;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Tests.Client;
 
@@ -190,9 +191,11 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MalformedFrames_AreIgnored_AndTheConnectionGoesOn()
+    public async Task MalformedFrames_AreLoggedAndIgnored_AndTheConnectionGoesOn()
     {
-        var (client, peer) = await ConnectAsync();
+        using var logs = new CapturingLoggerProvider(LogLevel.Debug);
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var (client, peer) = await ConnectAsync(options => options.LoggerFactory = loggerFactory);
         var call = client.CallAsync<string>("anything");
         var request = await peer.ReceiveJsonAsync();
         var id = request.GetProperty("id").GetInt64();
@@ -208,6 +211,9 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
 
         Assert.Equal("still here", await call.DefaultTimeout());
         Assert.Equal(RpcConnectionState.Connected, client.State);
+        Assert.Contains(logs.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains("not JSON", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, entry => entry.Message.Contains("neither a request nor a response", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, entry => entry.Message.Contains("[999999]", StringComparison.Ordinal));
     }
 
     [Fact]

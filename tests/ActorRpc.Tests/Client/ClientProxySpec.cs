@@ -20,6 +20,9 @@ public interface IDemoApi
     Task<string> HelloAsync();
 
     IAsyncEnumerable<JsonElement> News { get; }
+
+    [RpcName("news")]
+    IAsyncEnumerable<JsonElement> HeadlinesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The methods the fixture serves under <c>calc</c>.</summary>
@@ -90,6 +93,25 @@ public sealed class ClientProxySpec(ClientServerFixture fixture) : IClassFixture
 
         await items.DisposeAsync();
         Assert.Empty(await client.CallAsync<string[]>("get_subscriptions").DefaultTimeout() ?? ["?"]);
+    }
+
+    [Fact]
+    public async Task Proxy_AsyncEnumerableMethod_WithItsToken_IsASubscription()
+    {
+        await using var client = await ConnectAsync();
+        var demo = client.Attach<IDemoApi>();
+        using var stop = new CancellationTokenSource();
+        await using var items = demo.HeadlinesAsync(stop.Token).GetAsyncEnumerator();
+        var first = items.MoveNextAsync().AsTask();
+        await Eventually.AssertAsync(async () => Assert.Equal(["news"], await client.CallAsync<string[]>("get_subscriptions") ?? []));
+        fixture.Server.App.Services.GetRequiredService<ITopicPublisher>().Publish("news", new { headline = "by method" });
+        Assert.True(await first.DefaultTimeout());
+
+        // Its token ends the enumeration (and with it the subscription).
+        var second = items.MoveNextAsync().AsTask();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.DefaultTimeout());
+        await Eventually.AssertAsync(async () => Assert.Empty(await client.CallAsync<string[]>("get_subscriptions") ?? ["?"]));
     }
 
     [Fact]
