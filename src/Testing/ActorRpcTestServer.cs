@@ -1,3 +1,4 @@
+using ActorRpc.Client;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -73,9 +74,15 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
     /// <returns>The client.</returns>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
 
-    // Issue 14: `Task<ActorRpcClient> ConnectAsync(Action<ActorRpcClientOptions>? configure = null,
-    // CancellationToken cancellationToken = default)` goes here at merge, once ActorRpc.Client is
-    // referenced: a connected client for Url, handed out and disposed by the test.
+    /// <summary>
+    /// A new <see cref="ActorRpcClient"/> connected to <see cref="Url"/> over a WebSocket; the test
+    /// disposes it. Each call gives another connection (another session on the server).
+    /// </summary>
+    /// <param name="configure">Changes the client's options (an access token, timeouts, reconnects); null for the defaults.</param>
+    /// <param name="cancellationToken">Stops connecting.</param>
+    /// <returns>The connected client.</returns>
+    public Task<ActorRpcClient> ConnectAsync(Action<ActorRpcClientOptions>? configure = null, CancellationToken cancellationToken = default) =>
+        ActorRpcClient.ConnectAsync(Url, configure, cancellationToken);
 
     /// <summary>
     /// Builds and starts a node with the methods and topics <paramref name="configure"/> registers,

@@ -18,7 +18,7 @@ namespace ActorRpc.Tests.Packaging;
 [Collection(PackagingCollection.Name)]
 public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper output)
 {
-    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Gateway", "ActorRpc.Methods", "ActorRpc.Testing"];
+    private static readonly string[] Libraries = ["ActorRpc.Actors", "ActorRpc.Client", "ActorRpc.Gateway", "ActorRpc.Methods", "ActorRpc.Testing"];
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
@@ -32,6 +32,7 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
 
     [Theory]
     [InlineData("ActorRpc.Actors")]
+    [InlineData("ActorRpc.Client")]
     [InlineData("ActorRpc.Gateway")]
     [InlineData("ActorRpc.Methods")]
     [InlineData("ActorRpc.Testing")]
@@ -57,25 +58,34 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
     [Fact]
     public void Pack_Gateway_BringsTheOtherPackagesAtTheSameVersion()
     {
-        AssertPacked();
-        using var package = ZipFile.OpenRead(Path.Combine(packages.Folder, $"ActorRpc.Gateway.{packages.Version}.nupkg"));
-        using var nuspecStream = package.GetEntry("ActorRpc.Gateway.nuspec")!.Open();
-        var dependencies = XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
+        var dependencies = Dependencies("ActorRpc.Gateway");
         Assert.Equal(packages.Version, dependencies["ActorRpc.Actors"]);
         Assert.Equal(packages.Version, dependencies["ActorRpc.Methods"]);
     }
 
     [Fact]
-    public void Pack_Testing_DependsOnTheGatewayAtTheSameVersionAndNoTestFramework()
+    public void Pack_Client_DependsOnNoServerPackage()
     {
-        AssertPacked();
-        using var package = ZipFile.OpenRead(Path.Combine(packages.Folder, $"ActorRpc.Testing.{packages.Version}.nupkg"));
-        using var nuspecStream = package.GetEntry("ActorRpc.Testing.nuspec")!.Open();
-        var dependencies = XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
-            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
+        Assert.DoesNotContain(Dependencies("ActorRpc.Client").Keys, id => id.StartsWith("ActorRpc.", StringComparison.Ordinal) || id.StartsWith("Akka", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pack_Testing_BringsTheServerAndTheClientAtTheSameVersionAndNoTestFramework()
+    {
+        var dependencies = Dependencies("ActorRpc.Testing");
         Assert.Equal(packages.Version, dependencies["ActorRpc.Gateway"]);
+        Assert.Equal(packages.Version, dependencies["ActorRpc.Client"]);
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("xunit", StringComparison.OrdinalIgnoreCase) || id.StartsWith("NUnit", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task ClientApp_AgainstThePackages_TestKitServerAndClientTalkBothWays()
+    {
+        var folder = await BuildAppAsync("ClientApp");
+        var run = await ExternalProcess.RunAsync(
+            "dotnet", [Path.Combine(folder, "bin", "Release", "net10.0", "ClientApp.dll")], folder, BuildTimeout, PackedPackages.CleanEnvironment);
+        Assert.True(run.ExitCode == 0, $"ClientApp failed:\n{run.Output}");
+        Assert.Contains("sum=5 answer=ready! tick=1", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,7 +154,18 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
 
     private void AssertPacked() => Assert.True(packages.Packed, $"dotnet pack ActorRpc.sln failed:\n{packages.PackOutput}");
 
-    private async Task<RunningApp> StartAppAsync(string name)
+    /// <summary>The ids and versions of a packed package's dependencies.</summary>
+    private Dictionary<string, string> Dependencies(string id)
+    {
+        AssertPacked();
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Folder, $"{id}.{packages.Version}.nupkg"));
+        using var nuspecStream = package.GetEntry($"{id}.nuspec")!.Open();
+        return XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Copies an app of tests/packaging outside the repository and builds it against the packed packages; returns its folder.</summary>
+    private async Task<string> BuildAppAsync(string name)
     {
         AssertPacked();
         var folder = Path.Combine(packages.Scratch, name);
@@ -171,7 +192,12 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
             BuildTimeout,
             PackedPackages.CleanEnvironment);
         Assert.True(build.ExitCode == 0, $"{name} did not build against the packages:\n{build.Output}");
+        return folder;
+    }
 
+    private async Task<RunningApp> StartAppAsync(string name)
+    {
+        var folder = await BuildAppAsync(name);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(folder, "bin", "Release", "net10.0", name + ".dll"), "--urls", $"http://127.0.0.1:{port}" })

@@ -1,0 +1,262 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace ActorRpc.Client;
+
+/// <summary>
+/// Owns the client's current connection and its state: hands it to callers, watches it end, and
+/// reconnects through a Polly retry pipeline (exponential backoff, jitter, capped delay, optional
+/// attempt limit).
+/// </summary>
+/// <remarks>
+/// States: Connected → (the connection ends) → Reconnecting → (a new connection, subscriptions made
+/// again) → Connected; Reconnecting → (attempts exhausted, or reconnect off) → Closed; any → (dispose) → Closed.
+/// Callers waiting in <see cref="GetConnectionAsync"/> while reconnecting wait for the new connection
+/// (bounded by their own timeout or token); once Closed they fail with <see cref="RpcConnectionLostException"/>.
+/// </remarks>
+internal sealed class ConnectionSupervisor(
+    Func<CancellationToken, Task<RpcConnection>> connect,
+    Func<RpcConnection, CancellationToken, Task<int>> restore,
+    RpcReconnectOptions reconnect,
+    TimeProvider timeProvider,
+    ILogger logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource<RpcConnection> _ready = NewReady();
+    private RpcConnection? _current;
+    private volatile RpcConnectionState _state = RpcConnectionState.Connected;
+    private Task _watch = Task.CompletedTask;
+
+    /// <summary>Raised when the connection dropped and reconnecting starts.</summary>
+    public event Action<RpcReconnectingEventArgs>? Reconnecting;
+
+    /// <summary>Raised when a new connection is up and subscriptions are restored.</summary>
+    public event Action<RpcReconnectedEventArgs>? Reconnected;
+
+    /// <summary>Raised once, when closed for good.</summary>
+    public event Action<RpcClosedEventArgs>? Closed;
+
+    /// <summary>Where the connection stands.</summary>
+    public RpcConnectionState State => _state;
+
+    /// <summary>Makes the first connection (no retry: a bad address or token fails <c>ConnectAsync</c> at once).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connection = await connect(cancellationToken).ConfigureAwait(false);
+        Use(connection);
+    }
+
+    /// <summary>The current connection; while reconnecting, waits for the next one (cancelled by <paramref name="cancellationToken"/>).</summary>
+    public async ValueTask<RpcConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var ready = Volatile.Read(ref _ready);
+            var connection = await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!connection.IsEnded)
+            {
+                return connection;
+            }
+
+            // It ended a moment ago and the watcher has not swapped in a new wait yet: let it run.
+            await connection.Ended.ConfigureAwait(false);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Closes the connection normally (1000), stops reconnecting, and fails whoever waits for a connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        RpcConnection? connection;
+        lock (_lock)
+        {
+            connection = _current;
+            _state = RpcConnectionState.Closed;
+            FailReady(new RpcConnectionLostException("The client was disposed."));
+        }
+
+        if (connection is not null)
+        {
+            await connection.CloseAsync(CloseTimeout).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Raise(Closed, new RpcClosedEventArgs(null, "The client was disposed."), nameof(Closed));
+        _disposing.Dispose();
+    }
+
+    private static TaskCompletionSource<RpcConnection> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Use(RpcConnection connection)
+    {
+        lock (_lock)
+        {
+            _current = connection;
+            _state = RpcConnectionState.Connected;
+            if (!_ready.TrySetResult(connection))
+            {
+                _ready = NewReady();
+                _ready.SetResult(connection);
+            }
+        }
+
+        _watch = WatchAsync(connection);
+    }
+
+    private async Task WatchAsync(RpcConnection connection)
+    {
+        var end = await connection.Ended.ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_disposing.IsCancellationRequested || _current != connection)
+            {
+                return;
+            }
+
+            _ready = NewReady();
+            _current = null;
+            _state = reconnect.Enabled ? RpcConnectionState.Reconnecting : RpcConnectionState.Closed;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        if (!reconnect.Enabled)
+        {
+            Close(end.Exception, "The connection was lost and reconnect is off: " + end.Reason);
+            return;
+        }
+
+        Raise(Reconnecting, new RpcReconnectingEventArgs(end.Exception, end.Reason), nameof(Reconnecting));
+        await ReconnectAsync().ConfigureAwait(false);
+    }
+
+    private async Task ReconnectAsync()
+    {
+        var attempts = 0;
+        try
+        {
+            var next = await BuildPipeline().ExecuteAsync(
+                async token =>
+                {
+                    attempts++;
+                    var connection = await connect(token).ConfigureAwait(false);
+                    try
+                    {
+                        var topics = await restore(connection, token).ConfigureAwait(false);
+                        ClientLog.Reconnected(logger, attempts, topics);
+                        return connection;
+                    }
+                    catch
+                    {
+                        // Restoring failed with the connection (it dropped again): this attempt failed.
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                },
+                _disposing.Token).ConfigureAwait(false);
+
+            lock (_lock)
+            {
+                if (_disposing.IsCancellationRequested)
+                {
+                    _ = next.DisposeAsync();
+                    return;
+                }
+            }
+
+            Use(next);
+            Raise(Reconnected, new RpcReconnectedEventArgs(attempts), nameof(Reconnected));
+        }
+        catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+        {
+            // Disposed while reconnecting: DisposeAsync raises Closed.
+        }
+#pragma warning disable CA1031 // The last attempt's error, whatever it is, closes the client and is handed to Closed.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Close(ex, $"Reconnecting failed after {attempts} attempt(s): {ex.Message}");
+        }
+    }
+
+    private ResiliencePipeline<RpcConnection> BuildPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder<RpcConnection> { TimeProvider = timeProvider };
+        var retries = reconnect.MaxAttempts is { } max ? max - 1 : int.MaxValue;
+        if (retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<RpcConnection>
+            {
+                ShouldHandle = new PredicateBuilder<RpcConnection>().Handle<Exception>(ex => ex is not OperationCanceledException || !_disposing.IsCancellationRequested),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = reconnect.InitialDelay,
+                MaxDelay = reconnect.MaxDelay,
+                MaxRetryAttempts = retries,
+                OnRetry = args =>
+                {
+                    ClientLog.ReconnectAttemptFailed(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+                    return default;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private void Close(Exception? error, string reason)
+    {
+        lock (_lock)
+        {
+            _state = RpcConnectionState.Closed;
+            FailReady(new RpcConnectionLostException(reason, error));
+        }
+
+        ClientLog.Closed(logger, reason, error);
+        Raise(Closed, new RpcClosedEventArgs(error, reason), nameof(Closed));
+    }
+
+    private void FailReady(Exception error)
+    {
+        if (!_ready.TrySetException(error))
+        {
+            _ready = NewReady();
+            _ready.SetException(error);
+        }
+
+        // Nobody may be waiting: keep the failure from being reported as unobserved.
+        _ = _ready.Task.Exception;
+    }
+
+    private void Raise<TArgs>(Action<TArgs>? handlers, TArgs args, string name)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<TArgs>>())
+        {
+            try
+            {
+                handler(args);
+            }
+#pragma warning disable CA1031 // An application's event handler must not stop reconnecting.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                ClientLog.EventHandlerFailed(logger, name, ex);
+            }
+        }
+    }
+}
