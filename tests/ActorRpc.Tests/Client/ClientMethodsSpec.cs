@@ -193,7 +193,7 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
     [Fact]
     public async Task MalformedFrames_AreLoggedAndIgnored_AndTheConnectionGoesOn()
     {
-        using var logs = new CapturingLoggerProvider(LogLevel.Debug);
+        using var logs = new ActorRpc.Testing.CapturedLogs(LogLevel.Debug);
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         var (client, peer) = await ConnectAsync(options => options.LoggerFactory = loggerFactory);
         var call = client.CallAsync<string>("anything");
