@@ -25,9 +25,6 @@ namespace ActorRpc.Testing;
 /// </example>
 public sealed class ActorRpcTestServer : IAsyncDisposable
 {
-    /// <summary>Kestrel's address before start: a free port on the IPv4 loopback (127.0.0.1, not localhost, so no client tries IPv6 first).</summary>
-    private const string LoopbackUrls = "http://127.0.0.1:0";
-
     private static long _started;
 
     private readonly WebApplication _app;
@@ -101,6 +98,8 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configure);
         var settings = new ActorRpcTestServerOptions();
         options?.Invoke(settings);
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.Port, nameof(settings.Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Port, 65535, nameof(settings.Port));
         var path = settings.Path.StartsWith('/') ? settings.Path : "/" + settings.Path;
         var systemName = settings.ActorSystemName ?? $"actor-rpc-test-{Interlocked.Increment(ref _started)}";
         var logs = new CapturedLogs(settings.LogLevel);
@@ -152,7 +151,8 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
         // line, so they win over the environment and appsettings; the test's settings win over them.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = ["--urls", LoopbackUrls, $"--{ClusterNodeOptions.SectionName}:Hostname=127.0.0.1", $"--{ClusterNodeOptions.SectionName}:Port=0"],
+            // The IPv4 loopback (127.0.0.1, not localhost, so no client tries IPv6 first); port 0 is a free one.
+            Args = ["--urls", $"http://127.0.0.1:{settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", $"--{ClusterNodeOptions.SectionName}:Hostname=127.0.0.1", $"--{ClusterNodeOptions.SectionName}:Port=0"],
             EnvironmentName = settings.EnvironmentName,
         });
         builder.Configuration.AddInMemoryCollection(settings.Settings);

@@ -15,6 +15,12 @@ public sealed class ActorRpcTestServerOptions
     public string Path { get; set; } = "/rpc";
 
     /// <summary>
+    /// The loopback port Kestrel listens on: 0 for a free one, or a fixed one, such as the port of a
+    /// server the test stopped, to start it again where its clients reconnect. <b>Default:</b> 0.
+    /// </summary>
+    public int Port { get; set; }
+
+    /// <summary>
     /// Configuration settings, by their full key (<c>["ActorRpc:Limits:HandlerTimeout"] = "00:00:01"</c>,
     /// <c>["ActorRpc:Endpoint:AllowedOrigins:0"] = "https://app.example"</c>). They win over every other
     /// source: appsettings.json, environment variables and the server's own defaults

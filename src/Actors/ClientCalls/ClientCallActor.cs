@@ -12,6 +12,7 @@ namespace ActorRpc.Actors.ClientCalls;
 //   Resolving   no identity within ResolveTimeout    -> Gone (its node does not answer), stop
 //   Waiting     ClientCallAnswer                     -> complete with it, stop
 //   Waiting     Terminated (the session, or its node) -> Gone, stop
+//   Waiting     no answer within AnswerTimeout        -> TimedOut, stop (an answer lost on the way, say from a newer node)
 //   any         Abandon (the caller's token)         -> tell the session CancelClientCall (if known), stop
 //
 // A temporary actor rather than an Ask: it can watch the session, so a node that leaves the cluster
@@ -29,11 +30,18 @@ internal sealed class ClientCallActor : UntypedActor, IWithTimers
     private readonly ClientCallProtocol.CallClient _call;
     private readonly TaskCompletionSource<ClientCallProtocol.ClientCallAnswer> _answer;
     private readonly TimeSpan _resolveTimeout;
+    private readonly TimeSpan _answerTimeout;
     private IActorRef? _target;
 
     public ClientCallActor(
-        ActorSelection session, string sessionId, ClientCallProtocol.CallClient call, TaskCompletionSource<ClientCallProtocol.ClientCallAnswer> answer, TimeSpan resolveTimeout)
+        ActorSelection session,
+        string sessionId,
+        ClientCallProtocol.CallClient call,
+        TaskCompletionSource<ClientCallProtocol.ClientCallAnswer> answer,
+        TimeSpan resolveTimeout,
+        TimeSpan answerTimeout)
     {
+        _answerTimeout = answerTimeout;
         _session = session;
         _sessionId = sessionId;
         _call = call;
@@ -43,9 +51,23 @@ internal sealed class ClientCallActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="session">The session's actor, on its node.</param>
+    /// <param name="sessionId">The session's id, for messages.</param>
+    /// <param name="call">What to send it.</param>
+    /// <param name="answer">Completed once, with the answer or why there is none.</param>
+    /// <param name="resolveTimeout">How long the session's node may take to say whether the session exists.</param>
+    /// <param name="answerTimeout">
+    /// How long to wait for the session's answer once it is found (<see cref="Timeout.InfiniteTimeSpan"/>
+    /// for ever): longer than the session's own ClientCallTimeout, so it only ends calls whose answer got lost.
+    /// </param>
     public static Props Props(
-        ActorSelection session, string sessionId, ClientCallProtocol.CallClient call, TaskCompletionSource<ClientCallProtocol.ClientCallAnswer> answer, TimeSpan resolveTimeout) =>
-        Akka.Actor.Props.Create(() => new ClientCallActor(session, sessionId, call, answer, resolveTimeout));
+        ActorSelection session,
+        string sessionId,
+        ClientCallProtocol.CallClient call,
+        TaskCompletionSource<ClientCallProtocol.ClientCallAnswer> answer,
+        TimeSpan resolveTimeout,
+        TimeSpan answerTimeout) =>
+        Akka.Actor.Props.Create(() => new ClientCallActor(session, sessionId, call, answer, resolveTimeout, answerTimeout));
 
     protected override void PreStart()
     {
@@ -65,12 +87,21 @@ internal sealed class ClientCallActor : UntypedActor, IWithTimers
                 _target = identity.Subject;
                 Context.Watch(_target);
                 _target.Tell(_call, Self);
+                if (_answerTimeout != Timeout.InfiniteTimeSpan)
+                {
+                    Timers.StartSingleTimer(AnswerTimedOut.Instance, AnswerTimedOut.Instance, _answerTimeout);
+                }
+
                 break;
             case ClientCallProtocol.ClientCallAnswer answer:
                 Finish(answer);
                 break;
             case Terminated:
                 Finish(Gone($"The connection of session {_sessionId} closed (or its node left the cluster) before its client answered."));
+                break;
+            case AnswerTimedOut:
+                Finish(ClientCallProtocol.ClientCallAnswer.Because(
+                    ClientCallOutcome.TimedOut, $"No answer came from session {_sessionId} within {_answerTimeout}."));
                 break;
             case ResolveTimedOut when _target is null:
                 Finish(Gone($"The node of session {_sessionId} did not answer within {_resolveTimeout}."));
@@ -109,6 +140,16 @@ internal sealed class ClientCallActor : UntypedActor, IWithTimers
         }
 
         public static Abandon Instance { get; } = new();
+    }
+
+    /// <summary>The session did not answer in time, not even with its own timeout (the answer was lost).</summary>
+    private sealed class AnswerTimedOut : INoSerializationVerificationNeeded, IDeadLetterSuppression
+    {
+        private AnswerTimedOut()
+        {
+        }
+
+        public static AnswerTimedOut Instance { get; } = new();
     }
 
     /// <summary>The session's node did not say whether the session exists in time.</summary>

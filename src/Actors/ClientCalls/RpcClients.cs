@@ -29,6 +29,20 @@ internal sealed class RpcClients(IServiceProvider services) : IRpcClients
 
     private ActorSystem System => _system ??= services.GetRequiredService<ActorSystem>();
 
+    /// <summary>
+    /// How long a found session may take to answer: its ClientCallTimeout (this node's setting, which
+    /// a cluster shares), plus ResolveTimeout for the way there and back. The session answers at its
+    /// own timeout; this ends only calls whose answer was lost on the way.
+    /// </summary>
+    private TimeSpan AnswerTimeout
+    {
+        get
+        {
+            var timeout = services.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Limits.ClientCallTimeout;
+            return timeout == Timeout.InfiniteTimeSpan ? timeout : timeout + ResolveTimeout;
+        }
+    }
+
     public IRpcClient Get(string sessionId)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
@@ -52,7 +66,7 @@ internal sealed class RpcClients(IServiceProvider services) : IRpcClients
         }
 
         var answer = new TaskCompletionSource<ClientCallProtocol.ClientCallAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var caller = system.ActorOf(ClientCallActor.Props(session, sessionId, call, answer, ResolveTimeout));
+        var caller = system.ActorOf(ClientCallActor.Props(session, sessionId, call, answer, ResolveTimeout, AnswerTimeout));
         using var registration = cancellationToken.Register(() =>
         {
             if (answer.TrySetCanceled(cancellationToken))

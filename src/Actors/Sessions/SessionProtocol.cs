@@ -15,10 +15,10 @@ internal sealed record SessionInfo(string SessionId, string? RemoteAddress, stri
     public SessionIdentity Identity { get; init; } = SessionIdentity.Anonymous;
 
     /// <summary>The transport name of WebSocket sessions.</summary>
-    public const string WebSocketTransport = "websocket";
+    public const string WebSocketTransport = Methods.Definition.RpcTransports.WebSocket;
 
     /// <summary>The transport name of HTTP POST exchanges.</summary>
-    public const string HttpTransport = "http";
+    public const string HttpTransport = Methods.Definition.RpcTransports.Http;
 }
 
 /// <summary>Messages to and from session actors.</summary>

@@ -70,7 +70,7 @@ public sealed class RpcContext
     public IRpcClient Client
     {
         // Made when first read: most handlers never call their client, and every call has a context.
-        get => _client ??= Transport != "websocket"
+        get => _client ??= Transport != Methods.Definition.RpcTransports.WebSocket
             ? new UnavailableRpcClient(SessionId, UnavailableRpcClient.HttpReason)
             : Services.GetService(typeof(IRpcClients)) is IRpcClients clients
                 ? clients.Get(SessionId)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,44 +9,45 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorRpc.Tests.ClientCalls;
 
 /// <summary>
-/// An application whose methods call back their caller's client (issue 14), with the raw
+/// A test-kit node whose methods call back their caller's client (issue 14), with the raw
 /// <see cref="RpcTestSocket"/> of a test as that client. <c>try_ask</c> answers, and records in the
 /// <see cref="ClientCallProbe"/>, how its call to the client ended, so a test sees it even when the
 /// caller's connection is gone.
 /// </summary>
 internal static class ClientCallApp
 {
-    public static Task<LibraryApp> StartAsync(ClientCallProbe probe, params string[] settings) => LibraryApp.StartAsync(
-        builder =>
+    /// <param name="probe">Where <c>try_ask</c> records its outcomes.</param>
+    /// <param name="settings">Settings as on a command line: <c>--ActorRpc:Limits:ClientCallTimeout=00:05:00</c>.</param>
+    public static Task<ActorRpcTestServer> StartAsync(ClientCallProbe probe, params string[] settings) => ActorRpcTestServer.StartAsync(
+        rpc => rpc
+            .AddMethod("ping", () => "pong")
+            .AddMethod("session_id", (RpcContext context) => context.SessionId)
+            .AddMethod("ask_sum", async (RpcContext context, CancellationToken token) => await context.Client.CallAsync<long>("sum", new[] { 2, 3 }, token) * 10)
+            .AddMethod("ask_named", async (RpcContext context, CancellationToken token) =>
+            {
+                var greeting = await context.Client.CallAsync<Greeting>("greet", new { name = "Ada", times = 2 }, token);
+                return $"{greeting!.Text}/{greeting.Length}";
+            })
+            .AddMethod("ask_none", async (RpcContext context, CancellationToken token) => await context.Client.CallAsync<string>("version", null, token))
+            .AddMethod("try_ask", (string method, RpcContext context, CancellationToken token) =>
+                probe.RecordAsync(() => context.Client.CallAsync(method, null, token)))
+            .AddMethod("notify_me", async (string text, RpcContext context) =>
+            {
+                await context.Client.NotifyAsync("hello", new[] { text });
+                return true;
+            }),
+        options =>
         {
-            builder.Services.AddSingleton(probe);
-            builder.Services.AddActorRpc()
-                .AddMethod("ping", () => "pong")
-                .AddMethod("session_id", (RpcContext context) => context.SessionId)
-                .AddMethod("ask_sum", async (RpcContext context, CancellationToken token) => await context.Client.CallAsync<long>("sum", new[] { 2, 3 }, token) * 10)
-                .AddMethod("ask_named", async (RpcContext context, CancellationToken token) =>
-                {
-                    var greeting = await context.Client.CallAsync<Greeting>("greet", new { name = "Ada", times = 2 }, token);
-                    return $"{greeting!.Text}/{greeting.Length}";
-                })
-                .AddMethod("ask_none", async (RpcContext context, CancellationToken token) => await context.Client.CallAsync<string>("version", null, token))
-                .AddMethod("try_ask", (string method, RpcContext context, CancellationToken token) =>
-                    probe.RecordAsync(() => context.Client.CallAsync(method, null, token)))
-                .AddMethod("notify_me", async (string text, RpcContext context) =>
-                {
-                    await context.Client.NotifyAsync("hello", new[] { text });
-                    return true;
-                });
-        },
-        web =>
-        {
-            web.MapActorRpc("/rpc");
+            foreach (var setting in settings)
+            {
+                var (key, value) = (setting.TrimStart('-').Split('=', 2)[0], setting.Split('=', 2)[1]);
+                options.Settings[key] = value;
+            }
 
             // From outside any handler: an endpoint that calls a client by its session id.
-            web.MapGet("/ask/{session}/{method}", async (string session, string method, IRpcClients clients) =>
+            options.ConfigureApp = web => web.MapGet("/ask/{session}/{method}", async (string session, string method, IRpcClients clients) =>
                 await clients.Get(session).CallAsync<string>(method, new[] { "from outside" }) ?? "null");
-        },
-        settings);
+        });
 
     /// <summary>Reads <paramref name="count"/> frames, in whatever order they come.</summary>
     public static async Task<List<JsonElement>> ReceiveAsync(RpcTestSocket socket, int count)

@@ -21,7 +21,7 @@ public sealed class ClientCallSpec
     public async Task HandlerCallsClient_PositionalParams_TypedResult()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_sum","id":1}""");
         var request = await socket.ReceiveJsonAsync();
@@ -35,7 +35,7 @@ public sealed class ClientCallSpec
     public async Task HandlerCallsClient_NamedParams_ObjectResultBound()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_named","id":1}""");
         var request = await socket.ReceiveJsonAsync();
@@ -49,7 +49,7 @@ public sealed class ClientCallSpec
     public async Task HandlerCallsClient_NoParams_ParamsLeftOutAndIdsCountUp()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         for (var n = 1; n <= 2; n++)
         {
@@ -65,7 +65,7 @@ public sealed class ClientCallSpec
     public async Task ClientAnswersError_WithData_RpcClientExceptionWithCodeMessageAndData()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"confirm"},"id":1}""");
         var request = await socket.ReceiveJsonAsync();
@@ -85,7 +85,7 @@ public sealed class ClientCallSpec
     {
         var probe = new ClientCallProbe();
         await using var app = await ClientCallApp.StartAsync(probe, NoTimeout);
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"confirm"},"id":1}""");
         Assert.True(ClientCallApp.IsServerRequest(await socket.ReceiveJsonAsync()));
@@ -99,7 +99,7 @@ public sealed class ClientCallSpec
     public async Task ClientDoesNotAnswer_ShortClientCallTimeout_TimeoutExceptionAndClientToldToCancel()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe(), "--ActorRpc:Limits:ClientCallTimeout=00:00:00.300");
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"slow"},"id":1}""");
         Assert.True(ClientCallApp.IsServerRequest(await socket.ReceiveJsonAsync()));
@@ -121,7 +121,7 @@ public sealed class ClientCallSpec
     {
         var probe = new ClientCallProbe();
         await using var app = await ClientCallApp.StartAsync(probe, NoTimeout);
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"slow"},"id":1}""");
         Assert.True(ClientCallApp.IsServerRequest(await socket.ReceiveJsonAsync()));
@@ -139,10 +139,11 @@ public sealed class ClientCallSpec
     public async Task IRpcClients_FromAnEndpointBySessionId_CallsThatClient()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
         var sessionId = JsonAssert.Result(await socket.CallAsync("session_id")).GetString()!;
 
-        var asked = app.Http.GetStringAsync($"/ask/{sessionId}/whoami");
+        using var http = app.CreateHttpClient();
+        var asked = http.GetStringAsync($"/ask/{sessionId}/whoami");
         var request = await socket.ReceiveJsonAsync();
         JsonAssert.Equivalent("""{"jsonrpc":"2.0","id":"s:1","method":"whoami","params":["from outside"]}""", request.GetRawText());
         await ClientCallApp.SendResultAsync(socket, "s:1", "\"Ada\"");
@@ -154,9 +155,9 @@ public sealed class ClientCallSpec
     public async Task IRpcClients_UnknownSessions_RpcClientGoneExceptionFast()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe(), NoTimeout);
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
         var sessionId = JsonAssert.Result(await socket.CallAsync("session_id")).GetString()!;
-        var clients = app.App.Services.GetRequiredService<IRpcClients>();
+        var clients = app.Services.GetRequiredService<IRpcClients>();
         string[] unknown =
         [
             "not-a-session",
@@ -180,7 +181,7 @@ public sealed class ClientCallSpec
     public async Task ResponseInsideBatch_RoutedToItsCallAndNotAnswered()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"confirm"},"id":1}""");
         Assert.True(ClientCallApp.IsServerRequest(await socket.ReceiveJsonAsync()));
@@ -203,7 +204,7 @@ public sealed class ClientCallSpec
     public async Task StrayResponse_NeverAnswered(string stray)
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync(stray);
 
@@ -216,7 +217,8 @@ public sealed class ClientCallSpec
     public async Task StrayResponse_OverHttp_NoContent()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        using var response = await app.Http.PostAsync(
+        using var http = app.CreateHttpClient();
+        using var response = await http.PostAsync(
             "/rpc", new StringContent("""{"jsonrpc":"2.0","id":"s:1","result":1}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
@@ -225,7 +227,7 @@ public sealed class ClientCallSpec
     public async Task NotifyAsync_ArrivesWithoutIdBeforeTheHandlersAnswer()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"notify_me","params":["x"],"id":1}""");
         var notification = await socket.ReceiveJsonAsync();
@@ -237,7 +239,8 @@ public sealed class ClientCallSpec
     public async Task OverHttpPost_ContextClient_NotSupportedException()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe());
-        using var response = await app.Http.PostAsync(
+        using var http = app.CreateHttpClient();
+        using var response = await http.PostAsync(
             "/rpc", new StringContent("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"confirm"},"id":1}""", Encoding.UTF8, "application/json"));
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var outcome = JsonAssert.Result(document.RootElement);
@@ -249,7 +252,7 @@ public sealed class ClientCallSpec
     public async Task MaxClientCallsInFlight_OneMore_InvalidOperationExceptionAndPlacesComeBack()
     {
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe(), NoTimeout, "--ActorRpc:Limits:MaxClientCallsInFlight=2");
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"hold"},"id":1}""");
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"hold"},"id":2}""");
@@ -278,7 +281,7 @@ public sealed class ClientCallSpec
         // Two places, both taken by handlers that call the client: its answers must still be read
         // (before the fix they waited behind the full gate until ClientCallTimeout, 5 minutes here).
         await using var app = await ClientCallApp.StartAsync(new ClientCallProbe(), NoTimeout, "--ActorRpc:Limits:MaxRequestsInFlight=2");
-        await using var socket = await app.ConnectAsync();
+        await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_sum","id":1}""");
         await socket.SendAsync("""{"jsonrpc":"2.0","method":"ask_sum","id":2}""");

@@ -75,7 +75,7 @@ public sealed class DotNetClientCallsSpec
         await client.DisposeAsync();
 
         Assert.IsType<RpcClientGoneException>(await outcomes.Next());
-        await Assert.ThrowsAnyAsync<Exception>(() => asked.DefaultTimeout()); // its own call ended with the connection
+        await Assert.ThrowsAsync<RpcConnectionLostException>(() => asked.DefaultTimeout()); // its own call ended with the connection
     }
 
     [Fact]

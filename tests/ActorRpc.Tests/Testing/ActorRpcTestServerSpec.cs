@@ -77,6 +77,21 @@ public sealed class ActorRpcTestServerSpec
     }
 
     [Fact]
+    public async Task Port_OfAStoppedServer_ANewServerServesThereAndAConnectedClientCalls()
+    {
+        int port;
+        await using (var first = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethods<Calc>("calc")))
+        {
+            port = first.BaseAddress.Port;
+        }
+
+        await using var again = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethods<Calc>("calc"), options => options.Port = port);
+        Assert.Equal(port, again.Url.Port);
+        await using var client = await again.ConnectAsync();
+        Assert.Equal(42, await client.CallAsync<long>("calc.twice", 21).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task HttpUrl_Post_Answered()
     {
         await using var server = await ActorRpcTestServer.StartAsync(rpc => rpc.AddMethods<Calc>("calc"));
