@@ -119,7 +119,6 @@ public sealed partial class ActorRpcClient
             sent = true;
             if (!connection.IsDuplex && !answer.IsCompleted)
             {
-                connection.Pending.Remove(id);
                 throw new RpcConnectionLostException($"The server's HTTP answer did not include the call to '{method}'.");
             }
 
@@ -127,7 +126,6 @@ public sealed partial class ActorRpcClient
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            connection?.Pending.Remove(id);
             if (sent && connection is { IsDuplex: true })
             {
                 CancelOnServer(connection, id);
@@ -139,6 +137,11 @@ public sealed partial class ActorRpcClient
             }
 
             throw new TimeoutException($"The call to '{method}' was not answered within {limit}.");
+        }
+        finally
+        {
+            // Answered calls are gone already; this forgets one that failed to send (an HTTP status, say).
+            connection?.Pending.Remove(id);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace ActorRpc.Client;
@@ -24,7 +25,28 @@ internal static class RpcParams
             }
         }
 
-        return JsonSerializer.SerializeToElement(args, options);
+        // Each argument by its own runtime type, so a source-generated context needs only the
+        // types the application passes (never object[]).
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var arg in args)
+            {
+                if (arg is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, arg, arg.GetType(), options);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return JsonElement.Parse(buffer.WrittenSpan);
     }
 
     /// <summary>The named params of <paramref name="args"/> (an object, or a <see cref="JsonElement"/> object or array taken as is).</summary>

@@ -102,16 +102,22 @@ internal sealed class ConnectionSupervisor(
     {
         lock (_lock)
         {
-            _current = connection;
-            _state = RpcConnectionState.Connected;
-            if (!_ready.TrySetResult(connection))
-            {
-                _ready = NewReady();
-                _ready.SetResult(connection);
-            }
+            Publish(connection);
         }
 
         _watch = WatchAsync(connection);
+    }
+
+    /// <summary>Makes <paramref name="connection"/> the current one and hands it to waiting callers (under the lock).</summary>
+    private void Publish(RpcConnection connection)
+    {
+        _current = connection;
+        _state = RpcConnectionState.Connected;
+        if (!_ready.TrySetResult(connection))
+        {
+            _ready = NewReady();
+            _ready.SetResult(connection);
+        }
     }
 
     private async Task WatchAsync(RpcConnection connection)
@@ -165,6 +171,8 @@ internal sealed class ConnectionSupervisor(
                 },
                 _disposing.Token).ConfigureAwait(false);
 
+            // Checked and published under one lock: a dispose either sees this connection (and closes
+            // it) or is seen here (and the connection is dropped), never neither.
             lock (_lock)
             {
                 if (_disposing.IsCancellationRequested)
@@ -172,9 +180,11 @@ internal sealed class ConnectionSupervisor(
                     _ = next.DisposeAsync();
                     return;
                 }
+
+                Publish(next);
             }
 
-            Use(next);
+            _watch = WatchAsync(next);
             Raise(Reconnected, new RpcReconnectedEventArgs(attempts), nameof(Reconnected));
         }
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested)

@@ -12,8 +12,23 @@ namespace ActorRpc.Tests.Client;
 /// </summary>
 public sealed class ClientReconnectSpec
 {
-    private static Task<RpcServer> StartOnAsync(int port, params string[] settings) =>
-        RpcServer.StartAsync(null, ["--urls", $"http://127.0.0.1:{port}", .. settings]);
+    private static async Task<RpcServer> StartOnAsync(int port, params string[] settings)
+    {
+        // The port was held a moment ago: until the OS hands it back (or a parallel test's outgoing
+        // connection that drew it as its local port ends), binding can fail. Bounded retry.
+        var deadline = DateTime.UtcNow + TestTimeouts.Long;
+        while (true)
+        {
+            try
+            {
+                return await RpcServer.StartAsync(null, ["--urls", $"http://127.0.0.1:{port}", .. settings]);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     [Fact]
     public async Task ServerRestartsOnTheSamePort_SubscriptionsResume_CallsInFlightFailFast()
@@ -112,6 +127,11 @@ public sealed class ClientReconnectSpec
 
         await using var anonymous = await ActorRpcClient.ConnectAsync(server.RpcUri).DefaultTimeout();
         Assert.Equal(-32010, (await Assert.ThrowsAsync<RpcCallException>(() => anonymous.CallAsync<JsonElement>("whoami").DefaultTimeout())).Code);
+
+        // A token the server rejects is an HTTP 401, not a JSON-RPC answer.
+        await using var forged = await ActorRpcClient.ConnectAsync(server.RpcUri, options => options.AccessToken = () => "not-a-token").DefaultTimeout();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => forged.CallAsync<JsonElement>("whoami").DefaultTimeout());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]
@@ -152,6 +172,10 @@ public sealed class ClientReconnectSpec
         }).DefaultTimeout();
         client.Reconnecting += (_, _) => reconnecting.TrySetResult();
         client.Closed += (_, args) => closed.TrySetResult(args);
+
+        // A call first: the node registers a socket a moment after the upgrade, and one it has not
+        // registered yet is not closed by its shutdown (which then waits out the host's timeout).
+        Assert.Equal(2L, await client.CallAsync<long>("add", 1, 1).DefaultTimeout());
         await server.DisposeAsync();
         await reconnecting.Task.DefaultTimeout();
         var waiting = client.CallAsync<long>("add", 1, 2);

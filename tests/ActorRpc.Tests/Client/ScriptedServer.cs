@@ -16,6 +16,7 @@ public sealed class ScriptedServer : IAsyncDisposable
 {
     private readonly Channel<ScriptedPeer> _peers = Channel.CreateUnbounded<ScriptedPeer>();
     private readonly System.Collections.Concurrent.ConcurrentBag<ScriptedPeer> _all = [];
+    private readonly CancellationTokenSource _stopping = new();
     private LibraryApp? _app;
 
     public Uri Url { get; private set; } = null!;
@@ -37,6 +38,8 @@ public sealed class ScriptedServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Ends every handler, including those of clients that reconnect while the app stops.
+        await _stopping.CancelAsync();
         foreach (var peer in _all)
         {
             peer.Abort();
@@ -46,6 +49,8 @@ public sealed class ScriptedServer : IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
+
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync(HttpContext context)
@@ -60,7 +65,14 @@ public sealed class ScriptedServer : IAsyncDisposable
         var peer = new ScriptedPeer(socket, context.Request.Headers.Authorization.ToString());
         _all.Add(peer);
         _peers.Writer.TryWrite(peer);
-        await peer.Done;
+        try
+        {
+            await peer.Done.WaitAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            peer.Abort();
+        }
     }
 }
 
