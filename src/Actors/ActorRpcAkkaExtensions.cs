@@ -183,7 +183,9 @@ public static class ActorRpcAkkaExtensions
     // remoting port could otherwise join (the system name is no secret) and read or inject traffic.
     private static RemoteOptions RemoteOptionsFor(ClusterNodeOptions cluster)
     {
-        var remote = new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port };
+        // Answers and calls to clients cross as one message each; Akka's 128,000-byte default frame
+        // would silently drop any larger one (ClusterNodeOptions.MaxFrameSize).
+        var remote = new RemoteOptions { HostName = cluster.Hostname, Port = cluster.Port, MaxFrameSize = cluster.MaxFrameSize };
         if (!ClusterTlsTrust.IsConfigured(cluster.Tls))
         {
             return remote;

@@ -37,6 +37,19 @@ public sealed class ClusterNodeOptions
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// The largest message between nodes, in bytes (Akka.Remote's <c>maximum-frame-size</c>, 128,000 by
+    /// default there). A routed call's answer (up to <c>ActorRpc:Limits:MaxResponseSize</c>), a call to
+    /// a client on another node and its client's answer (up to <c>ActorRpc:Limits:MaxMessageSize</c>)
+    /// each cross as one message: one larger than this is dropped by the transport, and its call ends
+    /// only at its timeout. Keep it above both limits. At least 128,000. <b>Default:</b> 17 MiB
+    /// (the default MaxResponseSize, 16 MiB, and room for the envelope).
+    /// </summary>
+    public int MaxFrameSize { get; set; } = DefaultMaxFrameSize;
+
+    /// <summary>The default of <see cref="MaxFrameSize"/>: 17 MiB.</summary>
+    public const int DefaultMaxFrameSize = 17 * 1024 * 1024;
+
+    /// <summary>
     /// TLS with mutual authentication between nodes (<c>Cluster:Tls</c>): on when
     /// <see cref="ClusterTlsOptions.CertificatePath"/> is set. <b>Default:</b> off.
     /// </summary>

@@ -12,6 +12,11 @@ internal sealed class ClusterNodeOptionsValidator : IValidateOptions<ClusterNode
     public ValidateOptionsResult Validate(string? name, ClusterNodeOptions options)
     {
         var failures = new List<string>();
+        if (options.MaxFrameSize < 128_000)
+        {
+            failures.Add($"Cluster:MaxFrameSize must be at least 128000 bytes (it is {options.MaxFrameSize}).");
+        }
+
         if (options.SchedulerTick < TimeSpan.FromMilliseconds(1) || options.SchedulerTick > TimeSpan.FromSeconds(1))
         {
             failures.Add($"Cluster:SchedulerTick must be between 1 ms and 1 s (it is {options.SchedulerTick}).");

@@ -79,16 +79,23 @@ public sealed class DotNetClientCallsSpec
     }
 
     [Fact]
-    public async Task ClientOnNodeA_CalledByIdFromNodeB_AnswersThroughItsMethod()
+    public async Task ClientOnNodeA_CalledByIdFromNodeB_AnswersThroughItsMethod_LargeAnswersCrossToo()
     {
-        await using var cluster = await ClusterNodes.StartAsync(2, configure: _ => builder => builder.Services.AddActorRpc()
-            .AddMethod("session_id", (RpcContext context) => context.SessionId));
+        const int Large = 300_000; // over Akka.Remote's own 128,000-byte frame: Cluster:MaxFrameSize lets it cross
+        await using var cluster = await ClusterNodes.StartAsync(
+            2,
+            configure: _ => builder => builder.Services.AddActorRpc()
+                .AddMethod("session_id", (RpcContext context) => context.SessionId)
+                .AddMethod("large", () => new string('r', Large), role: "compute"),
+            settings: node => node == 1 ? ["--Cluster:Roles:0=compute"] : []);
         await using var client = await ActorRpcClient.ConnectAsync(cluster[0].WebSocketUri);
-        using var method = client.AddMethod("where", (string who) => $"{who}, here on A");
+        using var method = client.AddMethod("where", (string who) => who == "large" ? new string('c', Large) : $"{who}, here on A");
         var sessionId = await client.CallAsync<string>("session_id");
 
         var clients = cluster[1].App.Services.GetRequiredService<IRpcClients>();
         Assert.Equal("B, here on A", await clients.Get(sessionId!).CallAsync<string>("where", new[] { "B" }).DefaultTimeout());
+        Assert.Equal(Large, (await clients.Get(sessionId!).CallAsync<string>("where", new[] { "large" }).DefaultTimeout())!.Length);
+        Assert.Equal(Large, (await client.CallAsync<string>("large").DefaultTimeout())!.Length); // a routed call's answer from the compute node
     }
 
     private static Task<ActorRpcTestServer> StartAsync(Outcomes outcomes, Action<ActorRpcTestServerOptions>? options = null) =>
