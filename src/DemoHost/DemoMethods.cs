@@ -129,13 +129,22 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
             throw new RpcException(
                 ClientErrorCode, $"The client answered '{method}' with error {ex.Code}: {ex.Message}", new { clientCode = ex.Code, clientData = ex.ErrorData });
         }
-        catch (TimeoutException ex)
+        // Fixed texts: the exceptions' own messages name sessions and settings, which are the server's business.
+        catch (TimeoutException)
         {
-            throw new RpcException(ClientTimeoutCode, ex.Message);
+            throw new RpcException(ClientTimeoutCode, $"The client did not answer '{method}' in time.");
         }
-        catch (Exception ex) when (ex is RpcClientGoneException or NotSupportedException or InvalidOperationException)
+        catch (RpcClientGoneException)
         {
-            throw new RpcException(ClientUnavailableCode, ex.Message);
+            throw new RpcException(ClientUnavailableCode, "The client cannot be called: its connection closed.");
+        }
+        catch (NotSupportedException)
+        {
+            throw new RpcException(ClientUnavailableCode, "The client cannot be called: calls to the client need a WebSocket.");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RpcException(ClientUnavailableCode, "The client cannot be called now: too many calls wait for it, or it reads too slowly.");
         }
     }
 

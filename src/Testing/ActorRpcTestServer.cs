@@ -189,10 +189,24 @@ public sealed class ActorRpcTestServer : IAsyncDisposable
     private static Uri BoundAddress(WebApplication app)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+
+        // A Kestrel:Endpoints section (an appsettings.json copied from the app under test, an
+        // environment variable) adds to the loopback address: a test server never listens beyond it.
+        if (addresses.FirstOrDefault(address => !IsLoopback(address)) is { } exposed)
+        {
+            throw new InvalidOperationException(
+                $"The test server would listen on {exposed}, which is not a loopback address; remove the Kestrel endpoints configured for it (appsettings.json, environment variables) or set a loopback address in Settings.");
+        }
+
         var http = addresses.FirstOrDefault(address => address.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidOperationException($"The test server bound no http:// address (it bound: {string.Join(", ", addresses)}).");
         return new Uri(http.TrimEnd('/') + "/");
     }
+
+    /// <summary>Whether a Kestrel address (<c>http://127.0.0.1:5000</c>, <c>http://[::1]:0</c>, <c>http://+:80</c>) listens on loopback only.</summary>
+    internal static bool IsLoopback(string address) =>
+        Uri.TryCreate(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 
     private static async Task StopAndDisposeAsync(WebApplication app, TimeSpan timeout)
     {

@@ -59,7 +59,8 @@ internal static class ClientCallFrames
         }
 
         var digits = rawId[3..^1];
-        return digits.Length <= 19 && digits[0] != (byte)'0' && Utf8Parser.TryParse(digits, out id, out var consumed) && consumed == digits.Length && id > 0;
+        // Exactly the form the session writes: decimal digits, no sign, no leading zero.
+        return digits.Length <= 19 && digits[0] is >= (byte)'1' and <= (byte)'9' && Utf8Parser.TryParse(digits, out id, out var consumed) && consumed == digits.Length && id > 0;
     }
 
     private static byte[] Write(long? id, string method, ReadOnlySpan<byte> parameters)

@@ -97,6 +97,13 @@ public sealed class ConfigurationSpec
     }
 
     [Fact]
+    public async Task MaxFrameSize_BelowAkkasOwn_FailsAtStartup()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RpcServer.StartAsync(null, "--Cluster:MaxFrameSize=1000"));
+        Assert.Contains("Cluster:MaxFrameSize", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DetailedErrors_On_InternalErrorCarriesTypeAndMessage()
     {
         await using var server = await RpcServer.StartAsync(null, "--ActorRpc:DetailedErrors=true");

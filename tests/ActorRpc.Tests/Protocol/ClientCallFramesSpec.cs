@@ -44,6 +44,7 @@ public sealed class ClientCallFramesSpec
     [InlineData("\"s:\"")]
     [InlineData("\"s:0\"")]
     [InlineData("\"s:01\"")]
+    [InlineData("\"s:+1\"")]
     [InlineData("\"s:-1\"")]
     [InlineData("\"s:1x\"")]
     [InlineData("\"s:99999999999999999999\"")]

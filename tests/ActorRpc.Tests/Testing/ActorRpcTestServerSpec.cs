@@ -132,6 +132,18 @@ public sealed class ActorRpcTestServerSpec
         Assert.Equal("kit", received.GetProperty("params").GetProperty("headline").GetString());
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("http://[::1]:0", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://0.0.0.0:5000", false)]
+    [InlineData("http://+:80", false)]
+    [InlineData("http://*:80", false)]
+    [InlineData("http://10.1.2.3:80", false)]
+    [InlineData("https://example.com:443", false)]
+    public void IsLoopback_OnlyLoopbackAddressesPass(string address, bool loopback) =>
+        Assert.Equal(loopback, ActorRpcTestServer.IsLoopback(address));
+
     [Fact]
     public async Task Settings_Limit_Applies()
     {
