@@ -36,7 +36,7 @@ public sealed partial class ActorRpcClient : IAsyncDisposable
         Uri = uri;
         _options = options;
         _logger = options.LoggerFactory?.CreateLogger("ActorRpc.Client") ?? NullLogger.Instance;
-        _methods = new ClientMethods(options.SerializerOptions, _logger);
+        _methods = new ClientMethods(options.SerializerOptions, options.MaxConcurrentServerCalls, _logger);
         _duplex = uri.Scheme is "ws" or "wss";
         _supervisor = new ConnectionSupervisor(
             ConnectOnceAsync,

@@ -16,6 +16,9 @@ public sealed class ActorRpcClientOptions
     /// <summary>The default of <see cref="SubscriptionBufferSize"/>: 1,000 notifications per subscription.</summary>
     public const int DefaultSubscriptionBufferSize = 1000;
 
+    /// <summary>The default of <see cref="MaxConcurrentServerCalls"/>: 64.</summary>
+    public const int DefaultMaxConcurrentServerCalls = 64;
+
     /// <summary>
     /// The bearer token, sent as <c>Authorization: Bearer</c> on the WebSocket upgrade or on each
     /// HTTP POST; null (or a null result) sends none. It is asked again before each reconnect
@@ -66,10 +69,22 @@ public sealed class ActorRpcClientOptions
     /// </summary>
     public int SubscriptionBufferSize { get; set; } = DefaultSubscriptionBufferSize;
 
+    /// <summary>
+    /// How many of the server's calls and notifications to client-side methods may run at once.
+    /// Past it a call is answered at once with -32001 "Too many calls from the server in progress"
+    /// and a notification is dropped (both logged at Warning); the read loop never waits for a
+    /// handler. <value>The default is 64.</value>
+    /// </summary>
+    public int MaxConcurrentServerCalls { get; set; } = DefaultMaxConcurrentServerCalls;
+
     /// <summary>Where the client logs (dropped connections, malformed frames, overflow); null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Adjusts each WebSocket before it connects (headers, proxy, certificates, keep-alive).</summary>
+    /// <summary>
+    /// Adjusts each WebSocket before it connects (headers, proxy, certificates, keep-alive). The client
+    /// sets <c>KeepAliveInterval</c> to 15 s before calling it; set <c>KeepAliveTimeout</c> here to
+    /// detect a dead server (off by default: a busy server may not answer pings in time).
+    /// </summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
     /// <summary>The handler of the <see cref="HttpClient"/> an <c>http(s)://</c> client posts with; null uses a default one. The client disposes it.</summary>
@@ -93,6 +108,11 @@ public sealed class ActorRpcClientOptions
         if (SubscriptionBufferSize <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(SubscriptionBufferSize), SubscriptionBufferSize, "ActorRpcClientOptions.SubscriptionBufferSize must be positive.");
+        }
+
+        if (MaxConcurrentServerCalls < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentServerCalls), MaxConcurrentServerCalls, "ActorRpcClientOptions.MaxConcurrentServerCalls must be at least 1.");
         }
 
         Reconnect.Validate();

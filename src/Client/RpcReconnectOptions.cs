@@ -1,18 +1,28 @@
 namespace ActorRpc.Client;
 
 /// <summary>
-/// How an <see cref="ActorRpcClient"/> reconnects after its WebSocket drops: attempts spaced by an
-/// exponential backoff with jitter (Polly's decorrelated jitter), capped at <see cref="MaxDelay"/>.
+/// How an <see cref="ActorRpcClient"/> reconnects after its WebSocket drops. The first attempt waits
+/// a random 50–100 % of <see cref="InitialDelay"/>; while connections die young (up for less than
+/// <see cref="MaxDelay"/>) that wait doubles after each drop, up to <see cref="MaxDelay"/>, and a
+/// connection that stayed up for <see cref="MaxDelay"/> resets it. Failed attempts are then spaced by
+/// an exponential backoff with jitter (Polly's decorrelated jitter) from <see cref="InitialDelay"/>,
+/// capped at <see cref="MaxDelay"/>.
 /// </summary>
 public sealed class RpcReconnectOptions
 {
     /// <summary>Whether to reconnect at all. <value>The default is true.</value> When false, a drop closes the client.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The delay the backoff starts from (the first attempt is made after about it). <value>The default is 500 ms.</value></summary>
+    /// <summary>
+    /// The delay the backoff starts from: the first attempt after a drop waits 50–100 % of it (more
+    /// when the connections before died young). <value>The default is 500 ms.</value>
+    /// </summary>
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The longest delay between two attempts. <value>The default is 30 seconds.</value></summary>
+    /// <summary>
+    /// The longest delay between two attempts, and how long a connection must stay up to reset the
+    /// backoff (a shorter one counts as dying young). <value>The default is 30 seconds.</value>
+    /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many attempts to make before the client closes; null tries for ever. <value>The default is null.</value></summary>

@@ -58,6 +58,14 @@ public sealed partial class ActorRpcClient : IRpcMessageSink
             }
 
             var method = methodElement.GetString()!;
+            if (!connection.IsDuplex)
+            {
+                // Over HTTP an answer to a server's call would be a new POST, whose answer could call
+                // again: requests and notifications in a POST's answer are ignored, not ping-ponged.
+                ClientLog.IgnoredOverHttp(_logger, method);
+                return;
+            }
+
             JsonElement? parameters = message.TryGetProperty("params", out var p) ? p.Clone() : null;
             if (hasId)
             {
@@ -65,7 +73,7 @@ public sealed partial class ActorRpcClient : IRpcMessageSink
             }
             else if (method == RpcFrames.CancelRequestMethod)
             {
-                _methods.Cancel(parameters);
+                _methods.Cancel(connection, parameters);
             }
             else if (!_subscriptions.TryDeliver(method, parameters ?? JsonNull))
             {

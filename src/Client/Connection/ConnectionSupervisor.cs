@@ -6,8 +6,8 @@ namespace ActorRpc.Client;
 
 /// <summary>
 /// Owns the client's current connection and its state: hands it to callers, watches it end, and
-/// reconnects through a Polly retry pipeline (exponential backoff, jitter, capped delay, optional
-/// attempt limit).
+/// reconnects: a jittered first wait (<see cref="ReconnectBackoff"/>, growing while connections die
+/// young), then a Polly retry pipeline (exponential backoff, jitter, capped delay, optional attempt limit).
 /// </summary>
 /// <remarks>
 /// States: Connected → (the connection ends) → Reconnecting → (a new connection, subscriptions made
@@ -30,6 +30,8 @@ internal sealed class ConnectionSupervisor(
     private RpcConnection? _current;
     private volatile RpcConnectionState _state = RpcConnectionState.Connected;
     private Task _watch = Task.CompletedTask;
+    private DateTimeOffset _connectedAt;
+    private int _youngDrops;
 
     /// <summary>Raised when the connection dropped and reconnecting starts.</summary>
     public event Action<RpcReconnectingEventArgs>? Reconnecting;
@@ -47,7 +49,11 @@ internal sealed class ConnectionSupervisor(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var connection = await connect(cancellationToken).ConfigureAwait(false);
-        Use(connection);
+        if (!TryUse(connection))
+        {
+            await ShutAsync(connection).ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(ActorRpcClient));
+        }
     }
 
     /// <summary>The current connection; while reconnecting, waits for the next one (cancelled by <paramref name="cancellationToken"/>).</summary>
@@ -78,40 +84,60 @@ internal sealed class ConnectionSupervisor(
 
         await _disposing.CancelAsync().ConfigureAwait(false);
         RpcConnection? connection;
+        Task watch;
         lock (_lock)
         {
+            // From here TryUse refuses: the connection and watcher read now are the last ones.
             connection = _current;
+            watch = _watch;
             _state = RpcConnectionState.Closed;
             FailReady(new RpcConnectionLostException("The client was disposed."));
         }
 
         if (connection is not null)
         {
-            await connection.CloseAsync(CloseTimeout).ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await ShutAsync(connection).ConfigureAwait(false);
         }
 
-        await _watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Raise(Closed, new RpcClosedEventArgs(null, "The client was disposed."), nameof(Closed));
         _disposing.Dispose();
     }
 
     private static TaskCompletionSource<RpcConnection> NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private void Use(RpcConnection connection)
+    /// <summary>Closes normally (bounded) and disposes a connection nobody else will.</summary>
+    private static async Task ShutAsync(RpcConnection connection)
+    {
+        await connection.CloseAsync(CloseTimeout).ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="connection"/> as the current one and starts watching it, in one locked
+    /// step with the dispose check: a dispose either comes first (false: the caller shuts the
+    /// connection) or sees this connection and its watcher (and closes it). Never neither.
+    /// </summary>
+    private bool TryUse(RpcConnection connection)
     {
         lock (_lock)
         {
-            Publish(connection);
-        }
+            if (_disposing.IsCancellationRequested)
+            {
+                return false;
+            }
 
-        _watch = WatchAsync(connection);
+            Publish(connection);
+            _watch = WatchAsync(connection);
+            return true;
+        }
     }
 
     /// <summary>Makes <paramref name="connection"/> the current one and hands it to waiting callers (under the lock).</summary>
     private void Publish(RpcConnection connection)
     {
         _current = connection;
+        _connectedAt = timeProvider.GetUtcNow();
         _state = RpcConnectionState.Connected;
         if (!_ready.TrySetResult(connection))
         {
@@ -122,7 +148,8 @@ internal sealed class ConnectionSupervisor(
 
     private async Task WatchAsync(RpcConnection connection)
     {
-        var end = await connection.Ended.ConfigureAwait(false);
+        // Always yields: TryUse starts this under its lock, and the rest must not run there.
+        var end = await connection.Ended.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         lock (_lock)
         {
             if (_disposing.IsCancellationRequested || _current != connection)
@@ -130,6 +157,7 @@ internal sealed class ConnectionSupervisor(
                 return;
             }
 
+            _youngDrops = ReconnectBackoff.StayedUp(reconnect, timeProvider.GetUtcNow() - _connectedAt) ? 0 : _youngDrops + 1;
             _ready = NewReady();
             _current = null;
             _state = reconnect.Enabled ? RpcConnectionState.Reconnecting : RpcConnectionState.Closed;
@@ -151,6 +179,13 @@ internal sealed class ConnectionSupervisor(
         var attempts = 0;
         try
         {
+            // Polly's first attempt is immediate: this wait comes before it, jittered, and grows while
+            // connections die young (a server that accepts then drops is not hammered).
+#pragma warning disable CA5394 // Jitter, not security.
+            var wait = ReconnectBackoff.FirstDelay(reconnect, Volatile.Read(ref _youngDrops), Random.Shared.NextDouble());
+#pragma warning restore CA5394
+            ClientLog.ReconnectWaiting(logger, wait);
+            await Task.Delay(wait, timeProvider, _disposing.Token).ConfigureAwait(false);
             var next = await BuildPipeline().ExecuteAsync(
                 async token =>
                 {
@@ -171,20 +206,13 @@ internal sealed class ConnectionSupervisor(
                 },
                 _disposing.Token).ConfigureAwait(false);
 
-            // Checked and published under one lock: a dispose either sees this connection (and closes
-            // it) or is seen here (and the connection is dropped), never neither.
-            lock (_lock)
+            if (!TryUse(next))
             {
-                if (_disposing.IsCancellationRequested)
-                {
-                    _ = next.DisposeAsync();
-                    return;
-                }
-
-                Publish(next);
+                // Disposed meanwhile: this connection is nobody's, so it is closed here.
+                await ShutAsync(next).ConfigureAwait(false);
+                return;
             }
 
-            _watch = WatchAsync(next);
             Raise(Reconnected, new RpcReconnectedEventArgs(attempts), nameof(Reconnected));
         }
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
@@ -232,7 +260,15 @@ internal sealed class ConnectionSupervisor(
             FailReady(new RpcConnectionLostException(reason, error));
         }
 
-        ClientLog.Closed(logger, reason, error);
+        if (error is null)
+        {
+            ClientLog.Closed(logger, reason);
+        }
+        else
+        {
+            ClientLog.ClosedWithError(logger, reason, error);
+        }
+
         Raise(Closed, new RpcClosedEventArgs(error, reason), nameof(Closed));
     }
 

@@ -21,6 +21,9 @@ internal sealed class WebSocketConnection : RpcConnection
 
     private const int InitialBufferSize = 16 * 1024;
 
+    /// <summary>How often the client pings an idle socket (before <see cref="ActorRpcClientOptions.ConfigureWebSocket"/> may change it).</summary>
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
     private readonly ClientWebSocket _socket;
     private readonly IRpcMessageSink _sink;
     private readonly int _maxMessageSize;
@@ -48,6 +51,9 @@ internal sealed class WebSocketConnection : RpcConnection
         var socket = new ClientWebSocket();
         try
         {
+            // Pings keep idle NATs and proxies from dropping the socket. No KeepAliveTimeout by default:
+            // a server whose in-flight gate is full does not read, so would not answer pings in time.
+            socket.Options.KeepAliveInterval = KeepAliveInterval;
             options.ConfigureWebSocket?.Invoke(socket.Options);
             var token = await AccessTokens.GetAsync(options, cancellationToken).ConfigureAwait(false);
             if (token is not null)

@@ -18,6 +18,9 @@ internal static class RpcErrorCodes
     /// <summary>The handler threw something other than <see cref="RpcCallException"/>; details stay on this side.</summary>
     public const int InternalError = -32603;
 
+    /// <summary>Too many of the server's calls are running on this client (<see cref="ActorRpcClientOptions.MaxConcurrentServerCalls"/>).</summary>
+    public const int TooManyServerCalls = -32001;
+
     /// <summary>The server cancelled its call (<c>$/cancelRequest</c>) and the handler gave up.</summary>
     public const int RequestCancelled = -32800;
 }

@@ -38,8 +38,11 @@ internal static partial class ClientLog
     [LoggerMessage(11, LogLevel.Information, "Reconnected after [{Attempts}] attempt(s); re-subscribed [{Topics}] topic(s).")]
     public static partial void Reconnected(ILogger logger, int attempts, int topics);
 
-    [LoggerMessage(12, LogLevel.Error, "The client closed: {Reason}")]
-    public static partial void Closed(ILogger logger, string reason, Exception? exception);
+    [LoggerMessage(12, LogLevel.Information, "The client closed: {Reason}")]
+    public static partial void Closed(ILogger logger, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "The client closed on an error: {Reason}")]
+    public static partial void ClosedWithError(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(13, LogLevel.Warning, "Re-subscribing to [{Topic}] after the reconnect failed; its subscriptions end with the error.")]
     public static partial void ResubscribeFailed(ILogger logger, string topic, Exception exception);
@@ -64,4 +67,19 @@ internal static partial class ClientLog
 
     [LoggerMessage(20, LogLevel.Debug, "The answer to the server's call [{Id}] could not be sent: the connection ended.")]
     public static partial void AnswerLost(ILogger logger, string id);
+
+    [LoggerMessage(22, LogLevel.Information, "Reconnecting: the first attempt in [{Delay}].")]
+    public static partial void ReconnectWaiting(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(23, LogLevel.Warning, "The server made [{Limit}] calls to this client that are still running (MaxConcurrentServerCalls); its call [{Id}] was answered -32001.")]
+    public static partial void ServerCallRefused(ILogger logger, int limit, string id);
+
+    [LoggerMessage(24, LogLevel.Warning, "The server made [{Limit}] calls to this client that are still running (MaxConcurrentServerCalls); its notification of [{Method}] was dropped.")]
+    public static partial void ServerNotificationDropped(ILogger logger, int limit, string method);
+
+    [LoggerMessage(25, LogLevel.Warning, "The server's HTTP answer holds a request or notification of [{Method}]; over HTTP the server cannot call the client, so it was ignored.")]
+    public static partial void IgnoredOverHttp(ILogger logger, string method);
+
+    [LoggerMessage(26, LogLevel.Warning, "The server sent call id [{Id}] while a call with that id is still running on this connection; answered -32600.")]
+    public static partial void DuplicateServerCall(ILogger logger, string id);
 }

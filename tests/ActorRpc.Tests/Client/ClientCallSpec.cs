@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorRpc.Client;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ActorRpc.Tests.Client;
 
@@ -123,14 +124,19 @@ public sealed class ClientCallSpec(ClientServerFixture fixture) : IClassFixture<
     [Fact]
     public async Task PerCallTimeout_ThrowsTimeoutException_AndCancelsOnTheServer()
     {
-        await using var client = await ConnectAsync();
+        // The client's clock is fake: the deadline passes only once the handler surely runs.
+        var time = new FakeTimeProvider();
+        await using var client = await ConnectAsync(options => options.TimeProvider = time);
         var key = Guid.NewGuid().ToString("N");
         var probe = ClientSpecMethods.Probe(key);
 
         var call = client.CallAsync<string>("hold", [key], TimeSpan.FromSeconds(1), CancellationToken.None);
+        await probe.Started.Task.DefaultTimeout();
+        Assert.False(call.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAsync<TimeoutException>(() => call.DefaultTimeout());
-        await probe.Started.Task.DefaultTimeout();
         await probe.Cancelled.Task.DefaultTimeout();
     }
 

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using ActorRpc.Client;
+using ActorRpc.Testing;
 using ActorRpc.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Tests.Client;
 
@@ -47,5 +51,27 @@ public sealed class ClientHttpSpec(ClientServerFixture fixture) : IClassFixture<
     {
         await using var client = await ActorRpcClient.ConnectAsync(new Uri($"http://127.0.0.1:{LoopbackHost.FreePort()}/rpc")).DefaultTimeout();
         await Assert.ThrowsAsync<RpcConnectionLostException>(() => client.CallAsync<long>("add", 1, 2).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task RequestsInAPostsAnswer_AreLoggedAndIgnored_NotAnsweredWithANewPost()
+    {
+        var posts = 0;
+        await using var app = await LibraryApp.StartAsync(_ => { }, web => web.MapPost("/rpc", async context =>
+        {
+            Interlocked.Increment(ref posts);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""[{"jsonrpc":"2.0","id":"s:1","method":"confirm"},{"jsonrpc":"2.0","method":"note"}]""");
+        }));
+        using var logs = new CapturedLogs(LogLevel.Debug);
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        await using var client = await ActorRpcClient.ConnectAsync(new Uri(app.HttpAddress, "/rpc"), options => options.LoggerFactory = loggerFactory).DefaultTimeout();
+
+        await client.NotifyAsync("anything").DefaultTimeout();
+
+        // The answer is dispatched before NotifyAsync returns: both were ignored by then, and no
+        // answer to "s:1" went out as a second POST.
+        Assert.Equal(2, logs.Entries.Count(entry => entry.Message.Contains("over HTTP the server cannot call the client", StringComparison.Ordinal)));
+        Assert.Equal(1, Volatile.Read(ref posts));
     }
 }

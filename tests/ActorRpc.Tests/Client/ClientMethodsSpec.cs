@@ -170,12 +170,99 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
         Assert.Equal("hello", await seen.Task.DefaultTimeout());
 
         // The next message the client sends is its own call, not an answer to the notification.
+        // Both sides are awaited together, so the call is observed even when the peer's checks fail.
         var call = client.CallAsync<long>("add", 1, 2);
-        var request = await peer.ReceiveJsonAsync();
-        Assert.Equal("add", request.GetProperty("method").GetString());
-        Assert.Equal(JsonValueKind.Number, request.GetProperty("id").ValueKind);
-        await peer.SendAsync($$"""{"jsonrpc":"2.0","id":{{request.GetProperty("id").GetInt64()}},"result":3}""");
-        Assert.Equal(3L, await call.DefaultTimeout());
+        await Task.WhenAll(call, AnswerAddAsync()).DefaultTimeout();
+        Assert.Equal(3L, await call);
+
+        async Task AnswerAddAsync()
+        {
+            var request = await peer.ReceiveJsonAsync();
+            Assert.Equal("add", request.GetProperty("method").GetString());
+            Assert.Equal(JsonValueKind.Number, request.GetProperty("id").ValueKind);
+            await peer.SendAsync($$"""{"jsonrpc":"2.0","id":{{request.GetProperty("id").GetInt64()}},"result":3}""");
+        }
+    }
+
+    [Fact]
+    public async Task ServerCallsPastMaxConcurrentServerCalls_AreAnsweredBusyAtOnce_NotificationsDropped()
+    {
+        using var logs = new ActorRpc.Testing.CapturedLogs(LogLevel.Debug);
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var (client, peer) = await ConnectAsync(options =>
+        {
+            options.MaxConcurrentServerCalls = 2;
+            options.LoggerFactory = loggerFactory;
+        });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        client.AddMethod("wait", async () =>
+        {
+            if (Interlocked.Increment(ref started) == 2)
+            {
+                bothStarted.TrySetResult();
+            }
+
+            await gate.Task;
+            return "done";
+        });
+        await peer.SendAsync("""{"jsonrpc":"2.0","id":"s:1","method":"wait"}""");
+        await peer.SendAsync("""{"jsonrpc":"2.0","id":"s:2","method":"wait"}""");
+        await bothStarted.Task.DefaultTimeout();
+
+        await peer.SendAsync("""{"jsonrpc":"2.0","id":"s:3","method":"wait"}""");
+        var busy = await peer.ReceiveJsonAsync();
+        AssertError(busy, "s:3", -32001);
+        Assert.Contains("Too many calls from the server in progress", busy.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        await peer.SendAsync("""{"jsonrpc":"2.0","method":"wait"}""");
+        await logs.WaitForAsync(entry => entry.Level == LogLevel.Warning && entry.Message.Contains("notification of [wait] was dropped", StringComparison.Ordinal));
+        Assert.Equal(2, Volatile.Read(ref started));
+
+        gate.TrySetResult();
+        var answers = new[] { await peer.ReceiveJsonAsync(), await peer.ReceiveJsonAsync() };
+        Assert.Equal(["s:1", "s:2"], answers.Select(answer => answer.GetProperty("id").GetString()).Order());
+        Assert.All(answers, answer => Assert.Equal("done", answer.GetProperty("result").GetString()));
+    }
+
+    [Fact]
+    public async Task MaxConcurrentServerCalls_BelowOne_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ActorRpcClient.ConnectAsync(_server.Url, options => options.MaxConcurrentServerCalls = 0));
+        Assert.Equal(nameof(ActorRpcClientOptions.MaxConcurrentServerCalls), error.ParamName);
+    }
+
+    [Fact]
+    public async Task DuplicateServerId_IsRefused_AndTheCancelReachesTheRunningCall()
+    {
+        var (client, peer) = await ConnectAsync();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        client.AddMethod("wait", async (CancellationToken token) =>
+        {
+            var call = Interlocked.Increment(ref calls);
+            if (call == 1)
+            {
+                using var registration = token.Register(() => cancelled.TrySetResult());
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token);
+            }
+
+            return call;
+        });
+        await peer.SendAsync("""{"jsonrpc":"2.0","id":"s:1","method":"wait"}""");
+        await started.Task.DefaultTimeout();
+
+        // The same id again while the first runs: refused, so a cancel names one call only.
+        await peer.SendAsync("""{"jsonrpc":"2.0","id":"s:1","method":"wait"}""");
+        AssertError(await peer.ReceiveJsonAsync(), "s:1", -32600);
+
+        await peer.SendAsync("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"s:1"}}""");
+        await cancelled.Task.DefaultTimeout();
+        AssertError(await peer.ReceiveJsonAsync(), "s:1", -32800);
+        Assert.Equal(1, Volatile.Read(ref calls));
     }
 
     [Fact]
