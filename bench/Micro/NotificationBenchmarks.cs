@@ -28,7 +28,7 @@ public class NotificationBenchmarks
         _node = new InProcessNode();
 
         // The mediator is the cluster's; here nothing comes from other nodes, so it is a sink.
-        _topic = _node.System.ActorOf(TopicActor.Props("news", _node.System.DeadLetters, prunable: false, _node.Metrics, retainedTtl: null), "news");
+        _topic = _node.System.ActorOf(TopicActor.Props("news", prunable: false, _node.Metrics, retainedTtl: null), "news");
         for (var i = 0; i < Subscribers; i++)
         {
             _topic.Tell(new TopicProtocol.Subscribe("news", _node.StartSession(_transport, i)));

@@ -21,7 +21,6 @@ namespace ActorRpc.Actors.Topics;
 internal sealed class TopicActor : ReceiveActor, IWithTimers
 {
     private readonly string _topic;
-    private readonly IActorRef _mediator;
     private readonly bool _prunable;
     private readonly RpcMetrics _metrics;
     private readonly TimeSpan? _retainedTtl;
@@ -30,10 +29,9 @@ internal sealed class TopicActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionProtocol.Deliver? _state;
 
-    public TopicActor(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl)
+    public TopicActor(string topic, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl)
     {
         _topic = topic;
-        _mediator = mediator;
         _prunable = prunable;
         _metrics = metrics;
         _retainedTtl = retainedTtl;
@@ -89,14 +87,12 @@ internal sealed class TopicActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="topic">The topic.</param>
-    /// <param name="mediator">The cluster's distributed pub/sub mediator.</param>
     /// <param name="prunable">A pattern topic, which stops once it holds nothing; declared topics live with the node.</param>
     /// <param name="metrics">Where subscriptions are counted.</param>
     /// <param name="retainedTtl">How long a prunable topic keeps retained state with no subscriber; null: for ever.</param>
-    public static Props Props(string topic, IActorRef mediator, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl) =>
-        Akka.Actor.Props.Create(() => new TopicActor(topic, mediator, prunable, metrics, retainedTtl));
+    public static Props Props(string topic, bool prunable, RpcMetrics metrics, TimeSpan? retainedTtl) =>
+        Akka.Actor.Props.Create(() => new TopicActor(topic, prunable, metrics, retainedTtl));
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(_topic), Self));
 
     protected override void PostStop()
     {

@@ -38,7 +38,7 @@ internal sealed class TopicsActor : ReceiveActor
         var log = Context.GetLogger();
         foreach (var topic in catalog.Topics)
         {
-            Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: false, metrics, retainedTtl: null), TopicNames.ActorName(topic));
+            StartTopic(topic, prunable: false, retainedTtl: null);
         }
 
         Receive<TopicProtocol.Publish>(publish => PublishToCluster(publish.Topic, publish.Frame, publish.Retain));
@@ -116,7 +116,20 @@ internal sealed class TopicsActor : ReceiveActor
 
         // Admitted by the subscribing session; counted again in case a prune released it meanwhile.
         _patternTopics.Add(topic);
-        return Context.ActorOf(TopicActor.Props(topic, _mediator, prunable: true, _metrics, _retainedPatternTopicTtl), name);
+        return StartTopic(topic, prunable: true, _retainedPatternTopicTtl);
+    }
+
+    /// <summary>
+    /// Starts a topic's actor and subscribes it to the mediator from here, not from its PreStart: a
+    /// publish this actor sends later then reaches the mediator after the subscription (one sender,
+    /// in order), so a notify published right after a client's first subscribe to a pattern topic
+    /// is not lost. The mediator's ack goes to the topic actor.
+    /// </summary>
+    private IActorRef StartTopic(string topic, bool prunable, TimeSpan? retainedTtl)
+    {
+        var child = Context.ActorOf(TopicActor.Props(topic, prunable, _metrics, retainedTtl), TopicNames.ActorName(topic));
+        _mediator.Tell(new Subscribe(TopicNames.MediatorTopic(topic), child), child);
+        return child;
     }
 
     private bool Buffered(string topic, object message)

@@ -33,6 +33,24 @@ public sealed class PatternTopicRetentionSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task PatternTopic_FirstSubscribeThenPublish_MediatorGetsTheSubscriptionFirst()
+    {
+        // A publish right after a client's first subscribe to a pattern topic was lost when the new
+        // topic actor subscribed from its PreStart, which could run after the publish had gone out.
+        await _mediator.ExpectMsgAsync<MediatorSubscribe>(); // "news", declared, registers at start
+        for (var i = 0; i < 20; i++)
+        {
+            _topics.Tell(new TopicProtocol.Subscribe($"orders.first-{i}", _session));
+            _topics.Tell(new TopicProtocol.Publish($"orders.first-{i}", "{}"u8.ToArray(), Retain: false));
+
+            var subscribed = await _mediator.ExpectMsgAsync<MediatorSubscribe>();
+            Assert.EndsWith($"orders.first-{i}", subscribed.Topic, StringComparison.Ordinal);
+            Assert.Equal(subscribed.Ref, _mediator.LastSender); // the ack goes to the topic actor
+            await _mediator.ExpectMsgAsync<Akka.Cluster.Tools.PublishSubscribe.Publish>();
+        }
+    }
+
+    [Fact]
     public async Task PatternTopic_NoStateNoSubscriberLeft_StopsAtOnce()
     {
         var topic = await SubscribeAsync("orders.1");
