@@ -10,32 +10,17 @@ namespace ActorRpc.Tests.Client;
 /// Client-side methods (<see cref="ActorRpcClient.AddMethod"/>) answering a scripted server's calls,
 /// with server ids as strings <c>"s:&lt;n&gt;"</c>, and the client's robustness against what a server sends.
 /// </summary>
-public sealed class ClientMethodsSpec : IAsyncLifetime
+public sealed class ClientMethodsSpec : ScriptedServerSpec
 {
-    private readonly List<ActorRpcClient> _clients = [];
-    private ScriptedServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ScriptedServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        // The scripted peers go first (aborted), so disposing a client does not wait out its closing handshake.
-        await _server.DisposeAsync();
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync().AsTask().DefaultTimeout();
-        }
-    }
-
     private async Task<(ActorRpcClient Client, ScriptedPeer Peer)> ConnectAsync(Action<ActorRpcClientOptions>? configure = null)
     {
-        var client = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var client = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.Reconnect.Enabled = false;
             configure?.Invoke(options);
         }).DefaultTimeout();
-        _clients.Add(client);
-        return (client, await _server.NextPeerAsync());
+        Track(client);
+        return (client, await Server.NextPeerAsync());
     }
 
     [Fact]
@@ -229,7 +214,7 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
     [Fact]
     public async Task MaxConcurrentServerCalls_BelowOne_IsRefused()
     {
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ActorRpcClient.ConnectAsync(_server.Url, options => options.MaxConcurrentServerCalls = 0));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ActorRpcClient.ConnectAsync(Server.Url, options => options.MaxConcurrentServerCalls = 0));
         Assert.Equal(nameof(ActorRpcClientOptions.MaxConcurrentServerCalls), error.ParamName);
     }
 
@@ -381,21 +366,21 @@ public sealed class ClientMethodsSpec : IAsyncLifetime
     public async Task AccessToken_IsSentOnTheUpgrade_AndAskedAgainOnEachReconnect()
     {
         var asked = 0;
-        var client = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var client = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.AccessToken = () => "token-" + Interlocked.Increment(ref asked);
             options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
             options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(100);
         }).DefaultTimeout();
-        _clients.Add(client);
-        var first = await _server.NextPeerAsync();
+        Track(client);
+        var first = await Server.NextPeerAsync();
         Assert.Equal("Bearer token-1", first.Authorization);
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Reconnected += (_, _) => reconnected.TrySetResult();
 
         first.Abort();
 
-        var second = await _server.NextPeerAsync();
+        var second = await Server.NextPeerAsync();
         Assert.Equal("Bearer token-2", second.Authorization);
         await reconnected.Task.DefaultTimeout();
     }

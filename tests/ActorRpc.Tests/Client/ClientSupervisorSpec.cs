@@ -11,41 +11,26 @@ namespace ActorRpc.Tests.Client;
 /// The connection supervisor against a scripted server: a dispose racing a reconnect, the backoff
 /// across connections that die young, and how the client's closing is logged.
 /// </summary>
-public sealed class ClientSupervisorSpec : IAsyncLifetime
+public sealed class ClientSupervisorSpec : ScriptedServerSpec
 {
     private static readonly TimeSpan Initial = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Max = TimeSpan.FromSeconds(10);
 
-    private readonly List<ActorRpcClient> _clients = [];
-    private ScriptedServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ScriptedServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        // The scripted peers go first (aborted), so disposing a client does not wait out its closing handshake.
-        await _server.DisposeAsync();
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync().AsTask().DefaultTimeout();
-        }
-    }
-
     [Fact]
     public async Task DisposeFromTheReconnectedHandler_CompletesPromptly_AndClosesTheNewSocket()
     {
-        var client = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var client = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
             options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(100);
         }).DefaultTimeout();
-        _clients.Add(client);
-        var first = await _server.NextPeerAsync();
+        Track(client);
+        var first = await Server.NextPeerAsync();
         var disposing = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Reconnected += (_, _) => disposing.TrySetResult(client.DisposeAsync().AsTask());
 
         first.Abort();
-        var second = await _server.NextPeerAsync();
+        var second = await Server.NextPeerAsync();
         var closing = second.ReceiveCloseAsync();
 
         await (await disposing.Task.DefaultTimeout()).DefaultTimeout();
@@ -57,16 +42,16 @@ public sealed class ClientSupervisorSpec : IAsyncLifetime
     public async Task ServerThatDropsAtOnce_BackoffGrowsAcrossConnections_AndResetsAfterOneStaysUp()
     {
         var time = new RecordingTimeProvider();
-        var client = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var client = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.TimeProvider = time;
             options.Reconnect.InitialDelay = Initial;
             options.Reconnect.MaxDelay = Max;
         }).DefaultTimeout();
-        _clients.Add(client);
+        Track(client);
         var reconnected = Channel.CreateUnbounded<bool>();
         client.Reconnected += (_, _) => reconnected.Writer.TryWrite(true);
-        var peer = await _server.NextPeerAsync();
+        var peer = await Server.NextPeerAsync();
 
         // Each connection dies at once (no fake time passes): the wait before the next attempt is
         // never zero, and doubles from drop to drop up to MaxDelay.
@@ -78,7 +63,7 @@ public sealed class ClientSupervisorSpec : IAsyncLifetime
             AssertJittered(Min(Initial * Math.Pow(2, drop), Max), delay);
             total += delay;
             time.Advance(delay);
-            peer = await _server.NextPeerAsync();
+            peer = await Server.NextPeerAsync();
             await reconnected.Reader.ReadAsync().AsTask().DefaultTimeout();
         }
 
@@ -96,13 +81,13 @@ public sealed class ClientSupervisorSpec : IAsyncLifetime
     {
         using var logs = new CapturedLogs(LogLevel.Debug);
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        var normal = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var normal = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.Reconnect.Enabled = false;
             options.LoggerFactory = loggerFactory;
         }).DefaultTimeout();
-        _clients.Add(normal);
-        var peer = await _server.NextPeerAsync();
+        Track(normal);
+        var peer = await Server.NextPeerAsync();
 
         await peer.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).DefaultTimeout();
 
@@ -110,13 +95,13 @@ public sealed class ClientSupervisorSpec : IAsyncLifetime
         Assert.Equal(LogLevel.Information, closed.Level);
         Assert.Null(closed.Exception);
 
-        var aborted = await ActorRpcClient.ConnectAsync(_server.Url, options =>
+        var aborted = await ActorRpcClient.ConnectAsync(Server.Url, options =>
         {
             options.Reconnect.Enabled = false;
             options.LoggerFactory = loggerFactory;
         }).DefaultTimeout();
-        _clients.Add(aborted);
-        (await _server.NextPeerAsync()).Abort();
+        Track(aborted);
+        (await Server.NextPeerAsync()).Abort();
 
         var failed = await logs.WaitForAsync(entry => entry.Message.StartsWith("The client closed on an error", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, failed.Level);
