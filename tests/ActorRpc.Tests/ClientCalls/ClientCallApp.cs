@@ -31,6 +31,9 @@ internal static class ClientCallApp
             .AddMethod("ask_none", async (RpcContext context, CancellationToken token) => await context.Client.CallAsync<string>("version", null, token))
             .AddMethod("try_ask", (string method, RpcContext context, CancellationToken token) =>
                 probe.RecordAsync(() => context.Client.CallAsync(method, null, token)))
+            // Without the handler's token, which a closing connection cancels as well: the call must end by itself.
+            .AddMethod("try_ask_untied", (string method, RpcContext context) =>
+                probe.RecordAsync(() => context.Client.CallAsync(method)))
             .AddMethod("notify_me", async (string text, RpcContext context) =>
             {
                 await context.Client.NotifyAsync("hello", new[] { text });

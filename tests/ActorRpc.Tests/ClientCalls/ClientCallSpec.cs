@@ -87,7 +87,7 @@ public sealed class ClientCallSpec
         await using var app = await ClientCallApp.StartAsync(probe, NoTimeout);
         await using var socket = await RpcTestSocket.ConnectAsync(app.Url);
 
-        await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask","params":{"method":"confirm"},"id":1}""");
+        await socket.SendAsync("""{"jsonrpc":"2.0","method":"try_ask_untied","params":{"method":"confirm"},"id":1}""");
         Assert.True(ClientCallApp.IsServerRequest(await socket.ReceiveJsonAsync()));
         socket.Socket.Abort();
 
