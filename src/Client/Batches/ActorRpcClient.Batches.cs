@@ -26,10 +26,8 @@ public sealed partial class ActorRpcClient
             return;
         }
 
-        var limit = _options.DefaultTimeout;
-        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
-        var token = linked.Token;
+        using var deadline = new CallDeadline(cancellationToken, _options.DefaultTimeout, _options.TimeProvider);
+        var token = deadline.Token;
         var calls = entries.Where(entry => entry.Id is not null).ToList();
         RpcConnection? connection = null;
         var sent = false;
@@ -53,9 +51,7 @@ public sealed partial class ActorRpcClient
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            Exception error = cancellationToken.IsCancellationRequested
-                ? new OperationCanceledException("The batch was cancelled.", null, cancellationToken)
-                : new TimeoutException($"The batch was not answered within {limit}.");
+            var error = deadline.Ended("The batch");
             foreach (var call in calls)
             {
                 connection?.Pending.Remove(call.Id!.Value);

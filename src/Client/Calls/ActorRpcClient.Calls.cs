@@ -105,9 +105,8 @@ public sealed partial class ActorRpcClient
         ThrowIfDisposed();
         var limit = timeout ?? _options.DefaultTimeout;
         ActorRpcClientOptions.RequireTimeout(limit, nameof(timeout));
-        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
-        var token = linked.Token;
+        using var deadline = new CallDeadline(cancellationToken, limit, _options.TimeProvider);
+        var token = deadline.Token;
         var id = NextId();
         RpcConnection? connection = null;
         var sent = false;
@@ -131,12 +130,7 @@ public sealed partial class ActorRpcClient
                 CancelOnServer(connection, id);
             }
 
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException($"The call to '{method}' was cancelled.", null, cancellationToken);
-            }
-
-            throw new TimeoutException($"The call to '{method}' was not answered within {limit}.");
+            throw deadline.Ended($"The call to '{method}'");
         }
         finally
         {

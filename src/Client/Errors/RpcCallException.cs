@@ -29,4 +29,12 @@ public class RpcCallException : Exception
 
     /// <summary>The error's <c>data</c> member (an independent copy), or null when the error has none.</summary>
     public JsonElement? ErrorData { get; }
+
+    /// <summary>
+    /// The error's <c>data</c> member, as the client's contract names it: the same value as
+    /// <see cref="ErrorData"/> (the server's <c>RpcException</c> name). It hides
+    /// <see cref="Exception.Data"/> only where the exception is typed as <see cref="RpcCallException"/>;
+    /// as an <see cref="Exception"/> (a logger, say) it is still the dictionary.
+    /// </summary>
+    public new JsonElement? Data => ErrorData;
 }

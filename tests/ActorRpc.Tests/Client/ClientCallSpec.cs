@@ -77,6 +77,7 @@ public sealed class ClientCallSpec(ClientServerFixture fixture) : IClassFixture<
         var data = Assert.NotNull(error.ErrorData);
         Assert.Equal("because", data.GetProperty("reason").GetString());
         Assert.Equal(7, data.GetProperty("count").GetInt32());
+        Assert.Equal("because", Assert.NotNull(error.Data).GetProperty("reason").GetString()); // the name for it
     }
 
     [Fact]

@@ -28,7 +28,10 @@ public sealed class RecordingTimeProvider : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Made first, reported after: a test that reads the due time and advances the clock at once
+        // must find the timer there already, or it would be made after the advance and never fire.
+        var timer = _fake.CreateTimer(callback, state, dueTime, period);
         _timers.Writer.TryWrite(dueTime);
-        return _fake.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }
