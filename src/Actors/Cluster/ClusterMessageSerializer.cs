@@ -67,7 +67,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
             switch (obj)
             {
                 case TopicProtocol.TopicNotification notification:
-                    Metrics?.ClusterNotificationSent();
+                    Metrics?.ClusterNotificationSent(notification.Topic);
                     writer.Write(notification.Retain);
                     writer.Write(notification.Topic);
                     WriteBytes(writer, notification.Frame);
@@ -124,7 +124,7 @@ internal sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Ser
                 var retain = reader.ReadBoolean();
                 var topic = reader.ReadString();
                 var notification = new TopicProtocol.TopicNotification(topic, reader.ReadBytes(), retain);
-                Metrics?.ClusterNotificationReceived();
+                Metrics?.ClusterNotificationReceived(topic);
                 return notification;
             case RemoteInvokeManifest:
                 var sequence = reader.ReadInt64();

@@ -101,7 +101,7 @@ internal sealed class RpcMetrics
             "{request}",
             "Requests and notifications not run because of a limit, by reason (server_busy: ActorRpc:Limits:MaxNodeHandlers; rate_limited: ActorRpc:Limits:MessagesPerSecond) and kind (call, notification).");
         _clusterSent = meter.CreateCounter<long>(
-            "actorrpc.cluster.notifications.sent", "{message}", "Topic notifications sent to other nodes: one per node with subscribers, whatever their number there.");
+            "actorrpc.cluster.notifications.sent", "{message}", "Topic notifications sent to other nodes: one per node serving the topic, whatever the number of subscribers there.");
         _clusterReceived = meter.CreateCounter<long>(
             "actorrpc.cluster.notifications.received", "{message}", "Topic notifications received from other nodes.");
     }
@@ -169,9 +169,11 @@ internal sealed class RpcMetrics
     public void RequestRefused(string reason, bool notification) =>
         _refused.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason), new KeyValuePair<string, object?>(KindTag, notification ? "notification" : "call"));
 
-    public void ClusterNotificationSent() => _clusterSent.Add(1);
+    /// <summary>A notification of <paramref name="topic"/> serialized for another node; tagged with its <see cref="TopicLabel"/>.</summary>
+    public void ClusterNotificationSent(string topic) => _clusterSent.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicLabel(topic)));
 
-    public void ClusterNotificationReceived() => _clusterReceived.Add(1);
+    /// <summary>A notification of <paramref name="topic"/> read from another node; tagged with its <see cref="TopicLabel"/>.</summary>
+    public void ClusterNotificationReceived(string topic) => _clusterReceived.Add(1, new KeyValuePair<string, object?>(TopicTag, TopicLabel(topic)));
 
     // Labels come from MethodLabel or the fixed ones, all keys here; anything else is our bug, counted as unknown rather than lost.
     private MethodCounters Counters(string methodLabel) =>

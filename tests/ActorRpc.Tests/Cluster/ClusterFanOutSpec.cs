@@ -102,7 +102,17 @@ public sealed class ClusterFanOutSpec(ThreeNodeClusterFixture fixture) : IClassF
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref sent, value));
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            // Only this topic's: every node declares the clock topic too, and its ticker publishes each second.
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "actorrpc.topic" && Equals(tag.Value, "news"))
+                {
+                    Interlocked.Add(ref sent, value);
+                }
+            }
+        });
         listener.Start();
         try
         {
