@@ -420,17 +420,20 @@ async function authenticate(event) {
   if (!rpc || token === "") return;
   who.dataset.outcome = "pending";
   who.textContent = "Authenticating…";
+  let user;
   try {
-    const user = await rpc.authenticate(token);
-    who.dataset.outcome = "result";
-    who.textContent = `Signed in as ${user?.name ?? "?"}${user?.expires ? ` until ${user.expires}` : ""}.`;
-
-    // The user may call (and subscribe to) more now: discovery answers each caller with what it may use.
-    await discover();
+    user = await rpc.authenticate(token);
   } catch (error) {
     who.dataset.outcome = "error";
     who.textContent = `Refused: ${describe(error)}`;
+    return;
   }
+
+  who.dataset.outcome = "result";
+  who.textContent = `Signed in as ${user?.name ?? "?"}${user?.expires ? ` until ${user.expires}` : ""}.`;
+
+  // The user may call (and subscribe to) more now: discovery answers each caller with what it may use.
+  await discover();
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
