@@ -88,14 +88,19 @@ function renderMethod(method) {
   node.dataset.testid = `method-${name}`;
   node.dataset.method = name;
   node.querySelector(".name").textContent = name;
-  node.querySelector(".summary").textContent = method.summary ?? "";
+
+  // The list shows each summary's first sentence; the whole text is inside, with the description.
+  const summary = method.summary ?? "";
+  const firstSentence = summary.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? summary;
+  node.querySelector(".summary").textContent = firstSentence;
   const description = node.querySelector(".description");
-  description.textContent = method.description ?? "";
-  description.hidden = !method.description;
+  description.textContent = [summary === firstSentence ? "" : summary, method.description ?? ""].filter(Boolean).join(" ");
+  description.hidden = description.textContent === "";
 
   const form = node.querySelector("form");
   const fields = (method.params ?? []).map((param) => createField(name, param));
   node.querySelector(".fields").replaceChildren(...fields.map((field) => field.element));
+  if (fields.length > 0) node.querySelector(".fields").setAttribute("aria-label", `Params of ${name}`);
 
   const rawToggle = node.querySelector(".raw-toggle");
   const raw = node.querySelector(".raw");
@@ -105,10 +110,12 @@ function renderMethod(method) {
   rawParams.id = `raw-params-${name}`;
   rawParams.dataset.testid = `raw-params-${name}`;
   node.querySelector(".raw-label").htmlFor = rawParams.id;
+  const fieldset = node.querySelector(".fields");
   const useRaw = (on) => {
     rawToggle.checked = on;
     raw.hidden = !on;
-    node.querySelector(".fields").hidden = on;
+    fieldset.hidden = on;
+    fieldset.disabled = on;
   };
   useRaw(Boolean(method.rawOnly));
   rawToggle.addEventListener("change", () => useRaw(rawToggle.checked));

@@ -31,6 +31,36 @@ public sealed class DemoConsoleSpec(Chromium chromium, DemoConsoleSpec.SecuredNo
     }
 
     [Fact]
+    public async Task RawParams_Divide_ResultThenInternalError()
+    {
+        // Raw mode leaves divide's required fields empty: they must not block the call.
+        await using var console = await OpenAsync();
+        var page = console.Page;
+        await page.GetByTestId("method-divide").Locator("summary").ClickAsync();
+        await page.GetByTestId("raw-toggle-divide").CheckAsync();
+        await page.GetByTestId("raw-params-divide").FillAsync("[7, 2]");
+        await page.GetByTestId("call-divide").ClickAsync();
+        await Expect(page.GetByTestId("result-divide")).ToHaveTextAsync("3");
+
+        await page.GetByTestId("raw-params-divide").FillAsync("""{"a": 1, "b": 0}""");
+        await page.GetByTestId("call-divide").ClickAsync();
+        await Expect(page.GetByTestId("error-divide-code")).ToHaveTextAsync("-32603");
+        await Expect(page.GetByTestId("error-divide-message")).ToHaveTextAsync("Internal error");
+    }
+
+    [Fact]
+    public async Task ComputerSaysNo_ErrorWithCodeAndMessage()
+    {
+        await using var console = await OpenAsync();
+        var page = console.Page;
+        await page.GetByTestId("method-computer_says_no").Locator("summary").ClickAsync();
+        await page.GetByTestId("call-computer_says_no").ClickAsync();
+        await Expect(page.GetByTestId("error-computer_says_no-code")).ToHaveTextAsync("-32050");
+        await Expect(page.GetByTestId("error-computer_says_no-message")).ToHaveTextAsync("Computer says no.");
+        await Expect(page.GetByTestId("timing-computer_says_no")).ToHaveTextAsync(new Regex(@"^\d+\.\d ms$"));
+    }
+
+    [Fact]
     public async Task ClockSwitch_On_TicksArriveInTheLog()
     {
         await using var console = await OpenAsync();
