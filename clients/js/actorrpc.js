@@ -28,8 +28,8 @@ const CONSTRUCT = Symbol("ActorRpcClient.construct");
 
 /** The timers of the host; replaced by `options.scheduler` in tests. */
 const HOST_SCHEDULER = Object.freeze({
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle),
+  setTimeout: (/** @type {() => void} */ callback, /** @type {number} */ ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (/** @type {any} */ handle) => globalThis.clearTimeout(handle),
 });
 
 /** An error the server (or a server→client method handler) answered with: a JSON-RPC error object. */
