@@ -72,8 +72,11 @@ test("after reconnecting the client authenticates again and re-subscribes every 
 
   const auth = await second.next();
   assert.deepEqual(auth, { jsonrpc: "2.0", method: "authenticate", params: { token: "t1" }, id: auth.id });
+  // A call made during the handshake waits for it, though the socket is already open.
+  const during = client.call("whoami");
   await settle();
   assert.equal(reconnected, false, "not before the authentication is answered");
+  assert.equal(second.unread, 0, "nothing goes out before the handshake is done");
   second.reply({ jsonrpc: "2.0", id: auth.id, result: { name: "ann", expires: "2030-01-01T00:00:00Z" } });
 
   const resubscribe = await second.next();
@@ -87,6 +90,10 @@ test("after reconnecting the client authenticates again and re-subscribes every 
   second.reply({ jsonrpc: "2.0", method: "clock", params: { retained: true } });
   await done;
   assert.equal(client.state, "open");
+  const whoami = await second.next();
+  assert.equal(whoami.method, "whoami");
+  second.reply({ jsonrpc: "2.0", id: whoami.id, result: "ann" });
+  assert.equal(await during, "ann");
   second.reply({ jsonrpc: "2.0", method: "news", params: "fresh" });
   assert.deepEqual(clock, [{ retained: true }]);
   assert.deepEqual(news, ["fresh"]);
