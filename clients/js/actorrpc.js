@@ -140,6 +140,8 @@ export class ActorRpcClient extends EventTarget {
   #attempt = 0;
   /** @type {unknown} */ #reconnectTimer = null;
   /** @type {Promise<void> | null} */ #closing = null;
+  /** @type {"authenticate" | "subscribe"} The handshake's last step, to say which one the server refused. */
+  #handshakeStep = "authenticate";
 
   /**
    * Not for direct use: call {@link ActorRpcClient.connect}.
@@ -291,9 +293,11 @@ export class ActorRpcClient extends EventTarget {
     const token = await this.#currentToken();
     const socket = await this.#openSocket(token);
     if (token && this.#options.tokenIn === "authenticate") {
+      this.#handshakeStep = "authenticate";
       await this.#request("authenticate", { token }, {}, socket);
     }
     if (this.#topics.size > 0) {
+      this.#handshakeStep = "subscribe";
       await this.#request("subscribe", [...this.#topics.keys()], {}, socket);
     }
   }
@@ -346,13 +350,14 @@ export class ActorRpcClient extends EventTarget {
   #onSocketClosed(socket, code, reason) {
     if (socket !== this.#socket) return;
     const wasOpen = this.#state === "open";
-    this.#dropSocket(new ConnectionLostError(`The connection closed (${code}${reason ? `: ${reason}` : ""})`));
+    const error = new ConnectionLostError(`The connection closed (${code}${reason ? `: ${reason}` : ""})`);
+    this.#dropSocket(error);
     if (this.#closing) return;
     // A drop during a handshake fails that attempt; whoever ran it decides what is next.
     if (!wasOpen) return;
     if (this.#options.reconnect) {
       this.#state = "reconnecting";
-      this.#scheduleReconnect(new ConnectionLostError(`The connection closed (${code})`));
+      this.#scheduleReconnect(error);
     } else {
       this.#closing = this.#shutDown(code, reason);
     }
@@ -410,8 +415,9 @@ export class ActorRpcClient extends EventTarget {
       this.#dropSocket(new ConnectionLostError("The handshake failed"));
       if (socket) closeQuietly(socket, CLOSE_NORMAL, "Handshake failed");
       if (error instanceof RpcError) {
-        // The server refused the token: retrying with the same one cannot help.
-        this.#closing = this.#shutDown(CLOSE_ABNORMAL, `Authentication refused: ${error.message}`);
+        // The server refused the token or a topic: retrying the same handshake cannot help.
+        const step = this.#handshakeStep === "authenticate" ? "Authentication" : "Re-subscribing";
+        this.#closing = this.#shutDown(CLOSE_ABNORMAL, `${step} refused: ${error.message}`);
         return;
       }
       this.#scheduleReconnect(error);

@@ -235,7 +235,7 @@ test("a token refused on reconnect closes the client", async () => {
   const closed = nextEvent(client, "closed");
   second.reply({ jsonrpc: "2.0", id: auth.id, error: { code: -32010, message: "Token expired" } });
   const detail = await closed;
-  assert.match(detail.reason, /Token expired/);
+  assert.match(detail.reason, /^Authentication refused: Token expired$/);
   assert.equal(client.state, "closed");
   assert.equal(second.closedBy.code, 1000);
   assert.equal(scheduler.timers.size, 0);
@@ -276,4 +276,21 @@ test("the timers of a drop and reconnect are all cleared at close (no leaks)", a
   await nextEvent(client, "reconnected");
   assert.equal(scheduler.timers.size, 0);
   await client.close();
+});
+
+test("a re-subscribe refused on reconnect closes the client and says so", async () => {
+  const { client, server, socket, scheduler } = await connected();
+  const subscribing = client.subscribe("admin", () => {});
+  await socket.answer("subscribe", ["admin"]);
+  await subscribing;
+  socket.drop(1006);
+  scheduler.fire((await scheduler.nextTimer()).handle);
+  const second = await server.nextSocket();
+  second.accept();
+  const request = await second.next();
+  assert.equal(request.method, "subscribe");
+  const closed = nextEvent(client, "closed");
+  second.reply({ jsonrpc: "2.0", id: request.id, error: { code: -32011, message: "Forbidden" } });
+  assert.match((await closed).reason, /^Re-subscribing refused: Forbidden$/);
+  assert.equal(client.state, "closed");
 });
