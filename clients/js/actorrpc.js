@@ -327,12 +327,18 @@ export class ActorRpcClient extends EventTarget {
         reject(new ConnectionLostError(`The connection closed (${event?.code ?? CLOSE_ABNORMAL})`));
         this.#onSocketClosed(socket, event?.code ?? CLOSE_ABNORMAL, event?.reason ?? "");
       };
-      // An "error" is always followed by "close", which does the work.
-      const onError = () => {};
+      // Browsers and `ws` follow an "error" with "close", which does the work. Node 20's experimental
+      // WebSocket does not when the connection cannot be made, so an error before "open" ends it here.
+      const onError = () => {
+        if (socket.readyState === SOCKET_OPEN) return;
+        onClose(/** @type {CloseEvent} */ ({ code: CLOSE_ABNORMAL, reason: "The connection could not be made" }));
+        closeQuietly(socket, CLOSE_NORMAL, "");
+      };
       socket.addEventListener("open", onOpen);
       socket.addEventListener("message", onMessage);
       socket.addEventListener("close", onClose);
       socket.addEventListener("error", onError);
+      socket.addEventListener("error", ignore);
       this.#detach = () => {
         socket.removeEventListener("open", onOpen);
         socket.removeEventListener("message", onMessage);
@@ -844,6 +850,12 @@ function closeQuietly(socket, code, reason) {
     // Already closing.
   }
 }
+
+/**
+ * Stays on every socket for its whole life: `ws` throws an "error" nobody listens to (closing a socket that is
+ * still connecting emits one), and the client's own listeners are gone by then.
+ */
+function ignore() {}
 
 /** Runs a user callback; its failure is reported, never thrown into the client. */
 function invokeSafely(/** @type {() => unknown} */ callback) {

@@ -38,6 +38,28 @@ test("connect rejects with ConnectionLostError when the socket cannot open, and 
   assert.equal(scheduler.timers.size, 0);
 });
 
+test("an error before open without a close event (Node 20's WebSocket) fails connect too", async () => {
+  const server = new FakeServer();
+  const connecting = ActorRpcClient.connect(URL, { WebSocket: server.WebSocket });
+  const socket = await server.nextSocket();
+  socket.error();
+  await assert.rejects(connecting, ConnectionLostError);
+  assert.equal(socket.closedBy.code, 1000, "the half-made socket is closed");
+});
+
+test("an error on an open socket waits for its close event", async () => {
+  const { client, socket } = await connected({ reconnect: false });
+  const call = client.call("a");
+  await socket.next();
+  socket.error();
+  await settle();
+  assert.equal(client.state, "open");
+  const closed = nextEvent(client, "closed");
+  socket.drop(1006);
+  await assert.rejects(call, ConnectionLostError);
+  await closed;
+});
+
 test("connect without any WebSocket rejects with a TypeError", async () => {
   const saved = globalThis.WebSocket;
   globalThis.WebSocket = undefined;

@@ -71,6 +71,11 @@ export class FakeSocket extends EventTarget {
     this.#finish(code, reason);
   }
 
+  /** An "error" alone, without "close" after it: what Node 20's experimental WebSocket does when it cannot connect. */
+  error() {
+    this.dispatchEvent(new Event("error"));
+  }
+
   /** Delivers a frame as is (string, Buffer, ArrayBuffer, ...). */
   deliver(data) {
     const event = new Event("message");
