@@ -2,12 +2,14 @@
 // server→client calls, call timeouts and cancellation, and reconnects that restore the session.
 // One dependency-free ES module on purpose: the server serves this very file at /actorrpc.js.
 //
-// Life of a client (its `state`):
-//   connecting ──open+handshake──▶ open ──socket drops──▶ reconnecting ──open+handshake──▶ open
-//        │                          │                        │  (backoff, attempts)
-//        └──fails──▶ closed ◀──close()/no reconnect──┘◀──close()/attempts used up/token refused──┘
+// States (`client.state`):
+//   connecting   → open          the first socket opened and passed its handshake (else → closed; connect rejects)
+//   open         → reconnecting  the socket dropped; calls sent on it reject at once (reconnect off → closed)
+//   reconnecting → open          an attempt after a backoff delay opened a socket and passed its handshake
+//   reconnecting → closed        maxAttempts used up, or the server refused the token or a topic
+//   any          → closed        close()
 // The handshake on every connection: `authenticate` (when a token is set and tokenIn is "authenticate"),
-// then one `subscribe` with every live topic. Calls made outside "open" wait in the queue until then.
+// then one `subscribe` with every live topic. Calls made outside "open" wait in a queue until then.
 
 const JSONRPC = "2.0";
 const CANCEL_METHOD = "$/cancelRequest";
@@ -79,6 +81,7 @@ export class TimeoutError extends Error {
 
 /** A live subscription to one topic; made by {@link ActorRpcClient#subscribe}. */
 class Subscription {
+  #topic;
   #release;
   #active = true;
 
@@ -88,10 +91,14 @@ class Subscription {
    * @param {(subscription: Subscription) => Promise<void>} release Removes it from the client.
    */
   constructor(topic, callback, release) {
-    /** The topic's name. */
-    this.topic = topic;
+    this.#topic = topic;
     this[DELIVER] = callback;
     this.#release = release;
+  }
+
+  /** The topic's name. */
+  get topic() {
+    return this.#topic;
   }
 
   /** Whether notifications still reach the callback. */
