@@ -111,9 +111,9 @@ export interface ServerCallDetail {
 
 /** The client's events and their event objects. */
 export interface ActorRpcClientEventMap {
-  open: CustomEvent<undefined>;
+  open: CustomEvent<null>;
   reconnecting: CustomEvent<ReconnectingDetail>;
-  reconnected: CustomEvent<undefined>;
+  reconnected: CustomEvent<null>;
   closed: CustomEvent<ClosedDetail>;
   notification: CustomEvent<NotificationDetail>;
   servercall: CustomEvent<ServerCallDetail>;
