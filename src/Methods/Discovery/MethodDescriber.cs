@@ -22,7 +22,8 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
     /// </summary>
     public const string ParamsNotDescribed = "x-params-not-described";
 
-    private static readonly NullabilityInfoContext Nullability = new();
+    // Not thread-safe, and so one per describer: a describer renders one catalog's document, once, on one thread.
+    private readonly NullabilityInfoContext _nullability = new();
 
     public JsonObject Describe(RpcMethodDescriptor descriptor)
     {
@@ -71,7 +72,7 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
 
     private void AddParams(JsonObject entry, MethodInfo method, XmlDocumentation? xml)
     {
-        var slots = method.GetParameters().Select(p => (Parameter: p, Slot: ParameterSlot.For(p, Nullability))).ToList();
+        var slots = method.GetParameters().Select(p => (Parameter: p, Slot: ParameterSlot.For(p, _nullability))).ToList();
         var whole = slots.FirstOrDefault(s => s.Slot.Kind == SlotKind.WholeParams);
         if (whole.Slot is not null)
         {
@@ -142,7 +143,7 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
     private JsonNode ResultSchema(MethodInfo method)
     {
         var type = method.ReturnType;
-        var nullability = Nullability.Create(method.ReturnParameter);
+        var nullability = _nullability.Create(method.ReturnParameter);
         if (type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask))
         {
             return new JsonObject { ["type"] = "null" };
