@@ -39,9 +39,7 @@ internal sealed class OpenRpcDocumentBuilder
         var info = new JsonObject
         {
             ["title"] = discovery.Title ?? entry?.GetName().Name ?? "ActorRpc",
-            ["version"] = discovery.Version
-                ?? entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                ?? RpcDiscoveryOptions.DefaultVersion,
+            ["version"] = discovery.Version ?? EntryVersion(entry) ?? RpcDiscoveryOptions.DefaultVersion,
         };
         if (discovery.Description is { } description)
         {
@@ -50,6 +48,12 @@ internal sealed class OpenRpcDocumentBuilder
 
         return info;
     }
+
+    // The SDK appends the commit to the informational version ("1.2.0+9f1c…"): build metadata, not the API's version.
+    private static string? EntryVersion(Assembly? entry) =>
+        entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { Length: > 0 } version
+            ? version.Split('+')[0]
+            : null;
 
     private static Rendered Render(IReadOnlyList<RpcMethodDescriptor> methods, TopicCatalog topics, RpcDiscoveryOptions discovery, JsonSerializerOptions serializerOptions)
     {

@@ -26,7 +26,8 @@ public sealed class RpcDiscoveryOptions
 
     /// <summary>
     /// The document's <c>info.version</c>: the version of the API, not of ActorRpc. <b>Default:</b>
-    /// null, which means the entry assembly's informational version, else <see cref="DefaultVersion"/>.
+    /// null, which means the entry assembly's informational version without build metadata
+    /// (<c>1.2.0</c> of <c>1.2.0+9f1c2ab</c>), else <see cref="DefaultVersion"/>.
     /// </summary>
     public string? Version { get; set; }
 
