@@ -50,7 +50,11 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <summary>
     /// Adds two numbers. Integers stay integers (exactly, up to 64 bits); anything else is summed as a double.
     /// </summary>
+    /// <param name="a">The first number.</param>
+    /// <param name="b">The second number.</param>
+    /// <returns>The sum: an integer when both are integers, else a number.</returns>
     [RpcMethod]
+    [RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: a parameter is not a number, or the sum is not finite.")]
     public static object Add(JsonElement a, JsonElement b)
     {
         RequireNumber(a, nameof(a));
@@ -78,14 +82,22 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     }
 
     /// <summary>Integer division; dividing by zero throws inside the handler and so shows an internal error.</summary>
+    /// <param name="a">The dividend.</param>
+    /// <param name="b">The divisor; zero fails.</param>
+    /// <returns>The quotient, rounded toward zero.</returns>
     [RpcMethod]
+    [RpcError((int)JsonRpcErrorCode.InternalError, "Internal error: division by zero.")]
     public static long Divide(long a, long b) => a / b;
 
     /// <summary>Always fails with the server-defined error -32050.</summary>
     [RpcMethod]
+    [RpcError(ComputerSaysNoCode, "Computer says no.")]
     public static void ComputerSaysNo() => throw new RpcException(ComputerSaysNoCode, "Computer says no.");
 
     /// <summary>Waits <paramref name="ms"/> milliseconds, then returns it; cancelled with its connection.</summary>
+    /// <param name="ms">How long to wait, in milliseconds (0 to 600000).</param>
+    /// <param name="cancellationToken">Cancelled with the call (injected).</param>
+    /// <returns>The milliseconds waited.</returns>
     [RpcMethod]
     public static async Task<int> SleepAsync(int ms, CancellationToken cancellationToken)
     {
@@ -106,7 +118,15 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// ActorRpc:Limits:ClientCallTimeout is <see cref="ClientTimeoutCode"/>; a client that cannot be
     /// called (over HTTP POST, or gone) is <see cref="ClientUnavailableCode"/>.
     /// </summary>
+    /// <param name="method">The client's method to call.</param>
+    /// <param name="context">The call's context (injected).</param>
+    /// <param name="cancellationToken">Cancelled with the call (injected).</param>
+    /// <param name="params">The params to call it with: an array, an object, or none.</param>
+    /// <returns>What the client's method returned.</returns>
     [RpcMethod("ask_client")]
+    [RpcError(ClientErrorCode, "The client answered with an error of a reserved code.")]
+    [RpcError(ClientTimeoutCode, "The client did not answer in time.")]
+    [RpcError(ClientUnavailableCode, "The client cannot be called.")]
     public static async Task<JsonElement> AskClientAsync(string method, RpcContext context, CancellationToken cancellationToken, JsonElement? @params = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -155,8 +175,14 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// caller needs the permission <c>publish</c> (<see cref="DemoPolicies.Publish"/>); writing to
     /// <see cref="AdminTopic"/> needs what reading it does, the permission <c>admin</c> (-32011 otherwise).
     /// </summary>
+    /// <param name="topic">A declared topic, or a name a declared pattern covers.</param>
+    /// <param name="data">The notification's params: an object or an array.</param>
+    /// <param name="context">The call's context (injected).</param>
+    /// <param name="retain">Whether the data becomes the topic's state.</param>
+    /// <returns>True once the notification is handed to the node.</returns>
     [RpcMethod]
     [Authorize(Policy = DemoPolicies.Publish)]
+    [RpcError((int)JsonRpcErrorCode.NotPermitted, "Not permitted")]
     public bool Publish(string topic, JsonElement data, RpcContext context, bool retain = false)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -17,6 +17,7 @@ internal static class BuilderRegistrations
     {
         services.AddOptions<RpcMethodsOptions>();
         services.AddOptions<RpcAuthorizationOptions>();
+        services.AddOptions<RpcDiscoveryOptions>();
 
         // Guards use the application's own authorization services and policies (AddAuthorization adds to these).
         services.AddAuthorization();

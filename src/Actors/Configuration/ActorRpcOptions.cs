@@ -31,4 +31,7 @@ public sealed class ActorRpcOptions
 
     /// <summary>How guards read the caller's user (<c>ActorRpc:Authorization</c>).</summary>
     public RpcAuthorizationOptions Authorization { get; } = new();
+
+    /// <summary>What <c>rpc.discover</c> says about the node, and whether it answers (<c>ActorRpc:Discovery</c>).</summary>
+    public RpcDiscoveryOptions Discovery { get; } = new();
 }

@@ -108,20 +108,9 @@ internal static class GuardedBuiltIns
         return refused;
     }
 
-    private static async Task<string[]> VisibleTopicsAsync(ClaimsPrincipal? user, SessionDependencies dependencies)
-    {
-        var visible = new List<string>();
-        foreach (var name in dependencies.Topics.Listed)
-        {
-            if (dependencies.Topics.GuardOfListed(name) is not { } guard
-                || await dependencies.Authorizer.AuthorizeAsync(user, guard, name).ConfigureAwait(false) == RpcAccess.Allowed)
-            {
-                visible.Add(name);
-            }
-        }
-
-        return [.. visible];
-    }
+    // The same rule as rpc.discover's x-topics (TopicCatalog.VisibleToAsync).
+    private static Task<string[]> VisibleTopicsAsync(ClaimsPrincipal? user, SessionDependencies dependencies) =>
+        dependencies.Topics.VisibleToAsync(user, dependencies.Authorizer);
 
     /// <summary>Reads <c>{"token": "..."}</c> or <c>["..."]</c>.</summary>
     internal static bool TryGetToken(ReadOnlyMemory<byte> parameters, out string token)

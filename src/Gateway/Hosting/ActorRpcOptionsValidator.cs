@@ -26,6 +26,17 @@ internal sealed class ActorRpcOptionsValidator : IValidateOptions<ActorRpcOption
             failures.Add("ActorRpc:Authorization:PermissionClaimType must name a claim type (default: permission).");
         }
 
+        // Unset means "from the entry assembly"; set, they are the document's info and must say something.
+        if (options.Discovery.Title is { } title && string.IsNullOrWhiteSpace(title))
+        {
+            failures.Add("ActorRpc:Discovery:Title must not be empty; leave it unset for the entry assembly's name.");
+        }
+
+        if (options.Discovery.Version is { } version && string.IsNullOrWhiteSpace(version))
+        {
+            failures.Add("ActorRpc:Discovery:Version must not be empty; leave it unset for the entry assembly's version.");
+        }
+
         if (!Enum.IsDefined(options.Methods.MethodNaming))
         {
             failures.Add($"ActorRpc:Methods:MethodNaming must be one of {string.Join(", ", Enum.GetNames<RpcMethodNaming>())}.");

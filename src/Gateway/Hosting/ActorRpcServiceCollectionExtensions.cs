@@ -82,6 +82,7 @@ public static class ActorRpcServiceCollectionExtensions
         services.AddSingleton<IOptions<RpcProtocolOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Protocol));
         services.AddSingleton<IOptions<RpcMethodsOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Methods));
         services.AddSingleton<IOptions<RpcAuthorizationOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Authorization));
+        services.AddSingleton<IOptions<RpcDiscoveryOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<ActorRpcOptions>>().Value.Discovery));
 
         // Who the caller is: read from HttpContext.User at the upgrade or POST; `authenticate` asks the
         // default scheme; JwtBearer also reads ActorRpc endpoints' access_token query parameter.

@@ -14,7 +14,7 @@ namespace ActorRpc.Gateway.Hosting;
 internal sealed class ActorRpcStartupCheck(ActorRpcServicesMarker marker, MethodDirectory directory) : IHostedLifecycleService
 {
     // Parts of ActorRpcOptions that an application might try to configure on their own; they are read from ActorRpcOptions only.
-    private static readonly Type[] SectionOptions = [typeof(RpcLimitsOptions), typeof(RpcEndpointOptions), typeof(RpcMethodsOptions), typeof(RpcProtocolOptions), typeof(RpcAuthorizationOptions)];
+    private static readonly Type[] SectionOptions = [typeof(RpcLimitsOptions), typeof(RpcEndpointOptions), typeof(RpcMethodsOptions), typeof(RpcProtocolOptions), typeof(RpcAuthorizationOptions), typeof(RpcDiscoveryOptions)];
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {

@@ -37,6 +37,15 @@ internal sealed class ParameterSlot
 
     public bool AcceptsNull { get; }
 
+    /// <summary>Whether a call may leave it out (it has a default, or is a nullable whole-params parameter).</summary>
+    public bool IsOptional => _hasDefault;
+
+    /// <summary>The value it takes when left out, if it declares one (<c>int retries = 3</c>).</summary>
+    public bool HasDeclaredDefault { get; private init; }
+
+    /// <summary>The declared default, normalized as binding uses it.</summary>
+    public object? DefaultValue => _defaultValue;
+
     public static ParameterSlot For(ParameterInfo parameter, NullabilityInfoContext nullability)
     {
         var name = parameter.Name ?? $"arg{parameter.Position}";
@@ -57,7 +66,7 @@ internal sealed class ParameterSlot
         // A nullable whole-params parameter binds absent params as null, so it counts as optional.
         var hasDefault = parameter.HasDefaultValue || (kind == SlotKind.WholeParams && acceptsNull);
         var defaultValue = parameter.HasDefaultValue ? NormalizeDefault(parameter) : null;
-        return new ParameterSlot(kind, name, type, hasDefault, defaultValue, acceptsNull);
+        return new ParameterSlot(kind, name, type, hasDefault, defaultValue, acceptsNull) { HasDeclaredDefault = parameter.HasDefaultValue };
     }
 
     public bool Matches(string propertyName) => string.Equals(propertyName, Name, StringComparison.OrdinalIgnoreCase)

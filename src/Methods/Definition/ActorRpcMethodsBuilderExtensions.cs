@@ -2,6 +2,7 @@ using Akka.Actor;
 using ActorRpc.Methods;
 using ActorRpc;
 using ActorRpc.Methods.Authorization;
+using ActorRpc.Methods.Discovery;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,8 +32,9 @@ public static class ActorRpcMethodsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var guard = new RpcGuardBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role, guard);
-        return new RpcMethodConventionBuilder(builder.Services, guard);
+        var docs = new MethodDocsBuilder();
+        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role, guard, docs);
+        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
@@ -45,8 +47,9 @@ public static class ActorRpcMethodsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var guard = new RpcGuardBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role, guard);
-        return new RpcMethodConventionBuilder(builder.Services, guard);
+        var docs = new MethodDocsBuilder();
+        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role, guard, docs);
+        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
@@ -59,8 +62,9 @@ public static class ActorRpcMethodsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var guard = new RpcGuardBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role, guard);
-        return new RpcMethodConventionBuilder(builder.Services, guard);
+        var docs = new MethodDocsBuilder();
+        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role, guard, docs);
+        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 
     /// <summary>
@@ -77,8 +81,9 @@ public static class ActorRpcMethodsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var guard = new RpcGuardBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role, guard);
-        return new RpcMethodConventionBuilder(builder.Services, guard);
+        var docs = new MethodDocsBuilder();
+        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role, guard, docs);
+        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 
     /// <summary>
@@ -96,8 +101,9 @@ public static class ActorRpcMethodsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var guard = new RpcGuardBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role, guard);
-        return new RpcMethodConventionBuilder(builder.Services, guard);
+        var docs = new MethodDocsBuilder();
+        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role, guard, docs);
+        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 }
 #pragma warning restore RS0026

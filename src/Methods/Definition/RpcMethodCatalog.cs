@@ -1,5 +1,7 @@
 using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
+using ActorRpc.Methods.Discovery;
+using ActorRpc.Methods.Topics;
 
 namespace ActorRpc.Methods.Definition;
 
@@ -8,6 +10,9 @@ internal sealed class RpcMethodCatalog
 {
     /// <summary>The built-in method listing every method name.</summary>
     public const string GetMethodsName = "get_methods";
+
+    /// <summary>Built-in: the node's OpenRPC document, as the caller may see it (docs/openrpc.md). Absent when ActorRpc:Discovery:Enabled is false.</summary>
+    public const string DiscoverName = "rpc.discover";
 
     /// <summary>Built-in: subscribes the connection to one or more topics.</summary>
     public const string SubscribeName = "subscribe";
@@ -87,7 +92,23 @@ internal sealed class RpcMethodCatalog
         return visible;
     }
 
-    internal static RpcMethodCatalog Create(IReadOnlyList<RpcMethodDescriptor> registered, RpcMethodsOptions options, RpcAuthorizer? authorizer)
+    /// <summary>
+    /// The catalog of <paramref name="registered"/> plus <c>get_methods</c> and, unless
+    /// <paramref name="discovery"/> turns it off, <c>rpc.discover</c>.
+    /// </summary>
+    /// <param name="registered">The application's methods.</param>
+    /// <param name="options">How parameters and results are (de)serialized.</param>
+    /// <param name="authorizer">Asks method guards; null when no method is guarded.</param>
+    /// <param name="discovery">What <c>rpc.discover</c> says about the node; null for the defaults.</param>
+    /// <param name="topics">The node's topics, for <c>rpc.discover</c>'s <c>x-topics</c>; null for none.</param>
+    /// <param name="topicAuthorizer">Asks topic guards; null when no topic is guarded.</param>
+    internal static RpcMethodCatalog Create(
+        IReadOnlyList<RpcMethodDescriptor> registered,
+        RpcMethodsOptions options,
+        RpcAuthorizer? authorizer,
+        RpcDiscoveryOptions? discovery = null,
+        TopicCatalog? topics = null,
+        RpcAuthorizer? topicAuthorizer = null)
     {
         var duplicates = registered.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -95,17 +116,34 @@ internal sealed class RpcMethodCatalog
             throw new InvalidOperationException($"RPC method names registered twice: {string.Join(", ", duplicates)}.");
         }
 
-        if (registered.FirstOrDefault(m => m.Name == GetMethodsName || SessionBuiltIns.Contains(m.Name)) is { } reserved)
+        if (registered.FirstOrDefault(m => m.Name is GetMethodsName or DiscoverName || SessionBuiltIns.Contains(m.Name)) is { } reserved)
         {
             throw new InvalidOperationException($"'{reserved.Name}' is a built-in method and cannot be registered.");
         }
 
         RpcMethodCatalog? catalog = null;
         Func<RpcContext, Task<IReadOnlyList<string>>> getMethods = context => catalog!.VisibleToAsync(context, authorizer);
-        var builtIn = new RpcMethodDescriptor(
-            GetMethodsName,
-            new ReflectedMethodHandler(getMethods.Method, getMethods.Target, options.SerializerOptions));
-        catalog = new RpcMethodCatalog([.. registered, builtIn]);
+        List<RpcMethodDescriptor> methods =
+        [
+            .. registered,
+            new RpcMethodDescriptor(GetMethodsName, new ReflectedMethodHandler(getMethods.Method, getMethods.Target, options.SerializerOptions)),
+        ];
+
+        discovery ??= new RpcDiscoveryOptions();
+        if (discovery.Enabled)
+        {
+            topics ??= TopicCatalog.Empty;
+            OpenRpcDocumentBuilder? document = null;
+
+            // The same rules as get_methods and get_topics: a caller sees what it may call and subscribe to.
+            Func<RpcContext, Task<OpenRpcDocument>> discover = async context => document!.Build(
+                await catalog!.VisibleToAsync(context, authorizer).ConfigureAwait(false),
+                await topics.VisibleToAsync(context.User, topicAuthorizer).ConfigureAwait(false));
+            methods.Add(new RpcMethodDescriptor(DiscoverName, new ReflectedMethodHandler(discover.Method, discover.Target, options.SerializerOptions)));
+            document = new OpenRpcDocumentBuilder(methods, topics, discovery, options.SerializerOptions);
+        }
+
+        catalog = new RpcMethodCatalog(methods);
         return catalog;
     }
 }

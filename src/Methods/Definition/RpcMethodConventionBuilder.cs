@@ -1,4 +1,5 @@
 using ActorRpc.Methods.Authorization;
+using ActorRpc.Methods.Discovery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,11 +22,13 @@ namespace ActorRpc;
 public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
 {
     private readonly RpcGuardBuilder _guard;
+    private readonly MethodDocsBuilder _docs;
 
-    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard)
+    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard, MethodDocsBuilder? docs = null)
     {
         Services = services;
         _guard = guard;
+        _docs = docs ?? new MethodDocsBuilder();
     }
 
     /// <inheritdoc/>
@@ -83,6 +86,45 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
     public RpcMethodConventionBuilder AllowAnonymous()
     {
         _guard.AllowAnonymous();
+        return this;
+    }
+
+    /// <summary>
+    /// Gives these methods the summary <c>rpc.discover</c> lists, instead of their
+    /// <c>[Description]</c> or XML <c>&lt;summary&gt;</c>: for a delegate or an actor, which have no
+    /// comments of their own. On a registration of several methods it is every method's.
+    /// </summary>
+    /// <param name="summary">A short text saying what the method does.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder WithSummary(string summary)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(summary);
+        _docs.Summary = summary;
+        return this;
+    }
+
+    /// <summary>Gives these methods the longer description <c>rpc.discover</c> lists, instead of their XML <c>&lt;remarks&gt;</c>.</summary>
+    /// <param name="description">What a caller should know beyond the summary.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder WithDescription(string description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        _docs.Description = description;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares an error these methods may answer with, listed in their <c>errors</c> by
+    /// <c>rpc.discover</c>, as <see cref="RpcErrorAttribute"/> declares one on a method. It documents;
+    /// the method's own <see cref="RpcException"/> sends it.
+    /// </summary>
+    /// <param name="code">The error's code.</param>
+    /// <param name="message">What the error's message says.</param>
+    /// <returns>The same builder.</returns>
+    public RpcMethodConventionBuilder ProducesError(int code, string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _docs.AddError(code, message);
         return this;
     }
 }

@@ -14,4 +14,5 @@ namespace ActorRpc.Methods.Definition;
 /// checks it (<see cref="GuardedTaskMethodHandler"/>); an actor-backed method's router checks it
 /// before the handler actor starts.
 /// </param>
-internal sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null, RpcGuard? Guard = null);
+/// <param name="Docs">Where <c>rpc.discover</c> learns about it; null for a built-in (described by hand) or a method nothing describes.</param>
+internal sealed record RpcMethodDescriptor(string Name, RpcMethodHandler Handler, string? Role = null, RpcGuard? Guard = null, Discovery.MethodDocs? Docs = null);

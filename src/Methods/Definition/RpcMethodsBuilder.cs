@@ -2,7 +2,10 @@ using System.Reflection;
 using Akka.Actor;
 using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
+using ActorRpc.Methods.Discovery;
+using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Methods.Definition;
 
@@ -23,47 +26,54 @@ internal sealed class RpcMethodsBuilder
     /// <param name="prefix">Put before each name, with <see cref="RpcMethodsOptions.PrefixSeparator"/>.</param>
     /// <param name="role">Run these methods only on cluster nodes of this role (others route to them).</param>
     /// <param name="guard">What the registration's callers must be (<see cref="RpcMethodConventionBuilder"/>); null for nothing beyond the attributes.</param>
-    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
+    /// <param name="docs">What the registration says about its methods for <c>rpc.discover</c>; null for nothing.</param>
+    public RpcMethodsBuilder AddMethods<T>(string? prefix = null, string? role = null, RpcGuardBuilder? guard = null, MethodDocsBuilder? docs = null)
         where T : class =>
-        Add(guard, (services, options, registration) =>
+        Add(guard, docs, (services, options, registration) =>
             Discover(typeof(T), () => ActivatorUtilities.GetServiceOrCreateInstance<T>(services), prefix, role, options, registration));
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
-    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
+    public RpcMethodsBuilder AddMethods(object instance, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null, MethodDocsBuilder? docs = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return Add(guard, (_, options, registration) => Discover(instance.GetType(), () => instance, prefix, role, options, registration));
+        return Add(guard, docs, (_, options, registration) => Discover(instance.GetType(), () => instance, prefix, role, options, registration));
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
-    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null)
+    public RpcMethodsBuilder AddStaticMethods(Type type, string? prefix = null, string? role = null, RpcGuardBuilder? guard = null, MethodDocsBuilder? docs = null)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Add(guard, (_, options, registration) => Discover(type, null, prefix, role, options, registration));
+        return Add(guard, docs, (_, options, registration) => Discover(type, null, prefix, role, options, registration));
     }
 
     /// <summary>
     /// Registers one delegate under <paramref name="name"/> (used as is, no naming policy).
     /// Its parameters bind like a method's; attributes on it (a lambda's <c>[Authorize]</c>) guard it.
     /// </summary>
-    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null, RpcGuardBuilder? guard = null)
+    public RpcMethodsBuilder AddMethod(string name, Delegate handler, string? role = null, RpcGuardBuilder? guard = null, MethodDocsBuilder? docs = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
-        return Add(guard, (_, options, registration) =>
-            [new RpcMethodDescriptor(name, new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions), role, GuardOf(registration, handler.Method.DeclaringType, handler.Method))]);
+        return Add(guard, docs, (_, options, registration) =>
+            [new RpcMethodDescriptor(
+                name,
+                new ReflectedMethodHandler(handler.Method, handler.Target, options.SerializerOptions),
+                role,
+                GuardOf(registration, handler.Method.DeclaringType, handler.Method),
+                MethodDocs.Of(handler.Method))]);
     }
 
     /// <summary>
     /// Registers a method served by an actor: every call starts one actor from <paramref name="props"/>,
     /// which receives an <see cref="RpcInvocation"/> and answers with an <see cref="RpcReply"/>.
     /// </summary>
-    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null, RpcGuardBuilder? guard = null)
+    public RpcMethodsBuilder AddActorMethod(string name, Props props, string? role = null, RpcGuardBuilder? guard = null, MethodDocsBuilder? docs = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(props);
         // The actor class's attributes guard it as a method's class's do (Props without a type have none).
-        return Add(guard, (_, _, registration) => [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, GuardOf(registration, props.Type))]);
+        return Add(guard, docs, (_, _, registration) =>
+            [new RpcMethodDescriptor(name, new ActorMethodHandler(props), role, GuardOf(registration, props.Type), MethodDocs.OfActor(props.Type))]);
     }
 
     /// <summary>
@@ -72,7 +82,10 @@ internal sealed class RpcMethodsBuilder
     /// </summary>
     internal RpcMethodCatalog Build(IServiceProvider services, RpcMethodsOptions options)
     {
-        var methods = _registrations.SelectMany(registration => registration.Describe(services, options, registration.Guard)).ToList();
+        var methods = _registrations
+            .SelectMany(registration => registration.Describe(services, options, registration.Guard)
+                .Select(method => method.Docs is { } docs ? method with { Docs = registration.Docs.ApplyTo(docs) } : method))
+            .ToList();
 
         // Only a node with guards needs ASP.NET Core authorization's services.
         var authorizer = methods.Any(m => m.Guard is not null) ? services.GetRequiredService<RpcAuthorizer>() : null;
@@ -84,12 +97,17 @@ internal sealed class RpcMethodsBuilder
             }
         }
 
-        return RpcMethodCatalog.Create(methods, options, authorizer);
+        // rpc.discover lists topics by get_topics' rule, which asks topic guards whether or not a method has one.
+        var discovery = services.GetService<IOptions<RpcDiscoveryOptions>>()?.Value;
+        var topics = services.GetService<TopicCatalog>() ?? TopicCatalog.Empty;
+        var topicAuthorizer = discovery is not { Enabled: false } && topics.HasGuards ? authorizer ?? services.GetRequiredService<RpcAuthorizer>() : null;
+        return RpcMethodCatalog.Create(methods, options, authorizer, discovery, topics, topicAuthorizer);
     }
 
-    private RpcMethodsBuilder Add(RpcGuardBuilder? guard, Func<IServiceProvider, RpcMethodsOptions, RpcGuardBuilder, IEnumerable<RpcMethodDescriptor>> describe)
+    private RpcMethodsBuilder Add(
+        RpcGuardBuilder? guard, MethodDocsBuilder? docs, Func<IServiceProvider, RpcMethodsOptions, RpcGuardBuilder, IEnumerable<RpcMethodDescriptor>> describe)
     {
-        _registrations.Add(new Registration(describe, guard ?? new RpcGuardBuilder()));
+        _registrations.Add(new Registration(describe, guard ?? new RpcGuardBuilder(), docs ?? new MethodDocsBuilder()));
         return this;
     }
 
@@ -129,7 +147,8 @@ internal sealed class RpcMethodsBuilder
                 fullName,
                 new ReflectedMethodHandler(method, method.IsStatic ? null : target, options.SerializerOptions),
                 role,
-                GuardOf(guard, type, method));
+                GuardOf(guard, type, method),
+                MethodDocs.Of(method));
         }
 
         if (!found)
@@ -138,8 +157,9 @@ internal sealed class RpcMethodsBuilder
         }
     }
 
-    /// <summary>One Add call: how it describes its methods, and what its callers must be.</summary>
+    /// <summary>One Add call: how it describes its methods, what its callers must be, and what it says about them.</summary>
     private sealed record Registration(
         Func<IServiceProvider, RpcMethodsOptions, RpcGuardBuilder, IEnumerable<RpcMethodDescriptor>> Describe,
-        RpcGuardBuilder Guard);
+        RpcGuardBuilder Guard,
+        MethodDocsBuilder Docs);
 }

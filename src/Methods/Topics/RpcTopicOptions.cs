@@ -20,6 +20,12 @@ public sealed class RpcTopicOptions
     public bool RetainLatest { get; set; }
 
     /// <summary>
+    /// A short text saying what the topic carries, listed with it in <c>rpc.discover</c>'s
+    /// <c>x-topics</c>. <b>Default:</b> null (none).
+    /// </summary>
+    public string? Summary { get; set; }
+
+    /// <summary>
     /// Lets only callers satisfying the named authorization policies (all of them) subscribe; with
     /// no name, the default policy (an authenticated user, unless the application changed it).
     /// An anonymous subscriber gets -32010, a user the policy refuses -32011, and

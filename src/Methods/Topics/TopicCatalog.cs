@@ -56,6 +56,30 @@ internal sealed class TopicCatalog
     public Authorization.RpcGuard? GuardOfListed(string name) =>
         _topics.TryGetValue(name, out var options) ? options.Guard : _patternGuards.GetValueOrDefault(name);
 
+    /// <summary>The options a listed name (a topic, or a pattern as <c>get_topics</c> lists it) was declared with.</summary>
+    public RpcTopicOptions? OptionsOfListed(string name) =>
+        _topics.TryGetValue(name, out var options) ? options : _patterns.FirstOrDefault(p => p.Key == name).Value;
+
+    /// <summary>
+    /// What <c>get_topics</c> answers <paramref name="user"/> (null: anonymous): the listed names it may
+    /// subscribe to, each guard asked as a subscribe would ask it, sorted. Without an
+    /// <paramref name="authorizer"/> no guarded name is listed.
+    /// </summary>
+    public async Task<string[]> VisibleToAsync(System.Security.Claims.ClaimsPrincipal? user, Authorization.RpcAuthorizer? authorizer)
+    {
+        var visible = new List<string>(Listed.Count);
+        foreach (var name in Listed)
+        {
+            if (GuardOfListed(name) is not { } guard
+                || (authorizer is not null && await authorizer.AuthorizeAsync(user, guard, name).ConfigureAwait(false) == Authorization.RpcAccess.Allowed))
+            {
+                visible.Add(name);
+            }
+        }
+
+        return [.. visible];
+    }
+
     /// <summary>Who may subscribe to <paramref name="topic"/>; null for anyone, or when it is not declared.</summary>
     public Authorization.RpcGuard? GuardOf(string topic)
     {

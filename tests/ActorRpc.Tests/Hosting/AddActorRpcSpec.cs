@@ -29,7 +29,7 @@ public sealed class AddActorRpcSpec
         Assert.Equal(42, JsonAssert.Result(await socket.CallAsync("calc.twice", new[] { 21 })).GetInt64());
         Assert.Equal("Hello Ada", JsonAssert.Result(await socket.CallAsync("hello", new[] { "Ada" })).GetString());
         Assert.Equal(
-            ["authenticate", "calc.twice", "get_methods", "get_subscriptions", "get_topics", "hello", "subscribe", "unsubscribe"],
+            ["authenticate", "calc.twice", "get_methods", "get_subscriptions", "get_topics", "hello", "rpc.discover", "subscribe", "unsubscribe"],
             Strings(JsonAssert.Result(await socket.CallAsync("get_methods"))));
         Assert.Equal(["ticks"], Strings(JsonAssert.Result(await socket.CallAsync("get_topics"))));
         JsonAssert.Error(await socket.CallAsync("ping"), -32601); // No demo method leaks into an application.

@@ -26,7 +26,7 @@ public sealed class OwnActorSystemSpec
         await using var socket = await app.ConnectAsync();
         Assert.Equal("ORDER-7", JsonAssert.Result(await socket.CallAsync("orders.shout", new[] { "order-7" })).GetString());
         Assert.Equal(
-            ["authenticate", "get_methods", "get_subscriptions", "get_topics", "orders.shout", "subscribe", "unsubscribe"],
+            ["authenticate", "get_methods", "get_subscriptions", "get_topics", "orders.shout", "rpc.discover", "subscribe", "unsubscribe"],
             JsonAssert.Result(await socket.CallAsync("get_methods")).EnumerateArray().Select(e => e.GetString()!).ToArray());
     }
 

@@ -21,7 +21,7 @@ public sealed class RpcMethodsBuilderSpec
         var catalog = Build(b => b.AddMethods<NamingMethods>());
 
         Assert.Equal(
-            ["authenticate", "computer_says_no", "get_http_status", "get_methods", "get_subscriptions", "get_topics", "load_user", "ping", "subscribe", "sync_data", "unsubscribe"],
+            ["authenticate", "computer_says_no", "get_http_status", "get_methods", "get_subscriptions", "get_topics", "load_user", "ping", "rpc.discover", "subscribe", "sync_data", "unsubscribe"],
             catalog.Names);
     }
 
@@ -185,8 +185,8 @@ public sealed class RpcMethodsBuilderSpec
     {
         var catalog = Build(_ => { });
 
-        Assert.Equal(["authenticate", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe"], catalog.Names);
-        Assert.Equal("get_methods", Assert.Single(catalog.Methods).Name);
+        Assert.Equal(["authenticate", "get_methods", "get_subscriptions", "get_topics", "rpc.discover", "subscribe", "unsubscribe"], catalog.Names);
+        Assert.Equal(["get_methods", "rpc.discover"], catalog.Methods.Select(m => m.Name));
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public sealed class RpcMethodsBuilderSpec
     {
         var catalog = Build(b => b.AddMethod("zeta", () => 1).AddMethod("Alpha", () => 2).AddMethod("alpha", () => 3).AddMethod("_x", () => 4));
 
-        Assert.Equal(["zeta", "Alpha", "alpha", "_x", "get_methods"], catalog.Methods.Select(m => m.Name));
-        Assert.Equal(["Alpha", "_x", "alpha", "authenticate", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe", "zeta"], catalog.Names);
+        Assert.Equal(["zeta", "Alpha", "alpha", "_x", "get_methods", "rpc.discover"], catalog.Methods.Select(m => m.Name));
+        Assert.Equal(["Alpha", "_x", "alpha", "authenticate", "get_methods", "get_subscriptions", "get_topics", "rpc.discover", "subscribe", "unsubscribe", "zeta"], catalog.Names);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class RpcMethodsBuilderSpec
 
         var names = Assert.IsAssignableFrom<IEnumerable<string>>(result.Value);
         Assert.Equal(
-            ["Alpha", "authenticate", "demo.computer_says_no", "demo.get_http_status", "demo.load_user", "demo.ping", "demo.sync_data", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe", "zeta"],
+            ["Alpha", "authenticate", "demo.computer_says_no", "demo.get_http_status", "demo.load_user", "demo.ping", "demo.sync_data", "get_methods", "get_subscriptions", "get_topics", "rpc.discover", "subscribe", "unsubscribe", "zeta"],
             names);
     }
 
@@ -220,7 +220,7 @@ public sealed class RpcMethodsBuilderSpec
 
         var result = await Invoke(catalog, RpcMethodCatalog.GetMethodsName, rawParams);
 
-        Assert.Equal(["authenticate", "get_methods", "get_subscriptions", "get_topics", "one", "subscribe", "unsubscribe"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Value));
+        Assert.Equal(["authenticate", "get_methods", "get_subscriptions", "get_topics", "one", "rpc.discover", "subscribe", "unsubscribe"], Assert.IsAssignableFrom<IEnumerable<string>>(result.Value));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace ActorRpc.Tests.Security;
 /// </summary>
 public sealed class DiscoveryGuardSpec(DiscoveryGuardSpec.Fixture fixture) : IClassFixture<DiscoveryGuardSpec.Fixture>
 {
-    private static readonly string[] BuiltIns = ["authenticate", "get_methods", "get_subscriptions", "get_topics", "subscribe", "unsubscribe"];
+    private static readonly string[] BuiltIns = ["authenticate", "get_methods", "get_subscriptions", "get_topics", "rpc.discover", "subscribe", "unsubscribe"];
 
     private static readonly TestCaller Admin = TestCaller.User(
         "root", roles: ["admin", "staff"], permissions: ["orders.write", "jobs.run", "admin", "vip"]);

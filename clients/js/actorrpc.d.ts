@@ -1,0 +1,196 @@
+// Types for actorrpc.js, the ActorRpc JSON-RPC 2.0 WebSocket client. Kept by hand beside the module.
+
+/** Positional (array) or named (object) parameters of a call or notification. */
+export type RpcParams = readonly unknown[] | { readonly [name: string]: unknown };
+
+/** The client's connection state. */
+export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
+
+/** Backoff settings for reconnects: full jitter, the ceiling doubling from initialDelay up to maxDelay. */
+export interface ReconnectOptions {
+  /** The first attempt's delay ceiling in ms. Default 500. */
+  initialDelay?: number;
+  /** The largest delay in ms. Default 30000. */
+  maxDelay?: number;
+  /** Failed attempts in a row before the client closes. Default Infinity. */
+  maxAttempts?: number;
+}
+
+/** Timers the client uses for call timeouts and reconnect delays (a test hook; default the host's). */
+export interface Scheduler {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: any): void;
+}
+
+/** Options of {@link ActorRpcClient.connect}. */
+export interface ConnectOptions {
+  /** A token, or a function asked for one on every (re)connect. An empty token means none. */
+  token?: string | (() => string | Promise<string>);
+  /**
+   * "authenticate" (default): sent as the first message on each connection; connect rejects with its
+   * RpcError if refused. "query": appended to the URL as `access_token`.
+   */
+  tokenIn?: "authenticate" | "query";
+  /** The WebSocket constructor: default `globalThis.WebSocket`; in Node 20 pass the `ws` package's. */
+  WebSocket?: new (url: string, protocols?: string | string[]) => any;
+  /** Milliseconds per call, including any wait for a reconnect. Default 30000; 0 means none. */
+  timeout?: number;
+  /** Whether (and how) to reconnect after the connection drops. Default true. */
+  reconnect?: boolean | ReconnectOptions;
+  /** WebSocket subprotocols. */
+  protocols?: string | string[];
+  /** Timers to use instead of the host's (tests). */
+  scheduler?: Scheduler;
+  /** A random source in [0, 1) for the backoff jitter (tests). Default Math.random. */
+  random?: () => number;
+}
+
+/** Options of {@link ActorRpcClient.call}. */
+export interface CallOptions {
+  /** Milliseconds before the call rejects with TimeoutError; 0 means none. Default the client's. */
+  timeout?: number;
+  /** Aborting it rejects the call with the signal's reason and cancels it at the server. */
+  signal?: AbortSignal;
+}
+
+/** What a server→client method handler gets besides the params. */
+export interface MethodContext {
+  /** The request's id; undefined when the server sent a notification. */
+  id: string | number | undefined;
+  /** Aborted when the server cancels the call or the connection is lost. */
+  signal: AbortSignal;
+}
+
+/** A method the server may call on the client. Throw an {@link RpcError} to answer with its code. */
+export type MethodHandler = (params: any, context: MethodContext) => unknown;
+
+/** A live subscription to one topic. */
+export interface Subscription {
+  /** The topic's name. */
+  readonly topic: string;
+  /** Whether notifications still reach the callback. */
+  readonly active: boolean;
+  /** Stops the callback; unsubscribes at the server when it was the topic's last subscription. */
+  unsubscribe(): Promise<void>;
+}
+
+/** The answer to `authenticate`. */
+export interface AuthenticateResult {
+  name: string;
+  expires: string;
+}
+
+/** Detail of the "reconnecting" event. */
+export interface ReconnectingDetail {
+  /** 1 for the first attempt after a drop. */
+  attempt: number;
+  /** Milliseconds before this attempt. */
+  delay: number;
+  /** Why the connection (or the previous attempt) failed. */
+  error?: unknown;
+}
+
+/** Detail of the "closed" event. */
+export interface ClosedDetail {
+  code: number;
+  reason: string;
+}
+
+/** Detail of the "notification" event. */
+export interface NotificationDetail {
+  method: string;
+  params: any;
+}
+
+/** Detail of the "servercall" event. */
+export interface ServerCallDetail {
+  method: string;
+  params: any;
+  id: string | number;
+}
+
+/** The client's events and their event objects. */
+export interface ActorRpcClientEventMap {
+  open: CustomEvent<null>;
+  reconnecting: CustomEvent<ReconnectingDetail>;
+  reconnected: CustomEvent<null>;
+  closed: CustomEvent<ClosedDetail>;
+  notification: CustomEvent<NotificationDetail>;
+  servercall: CustomEvent<ServerCallDetail>;
+}
+
+/** An error the server (or a server→client method handler) answered with. */
+export class RpcError extends Error {
+  constructor(code: number, message: string, data?: unknown);
+  readonly name: "RpcError";
+  /** The JSON-RPC error code. */
+  code: number;
+  /** The error's `data` member, undefined when there was none. */
+  data: unknown;
+}
+
+/** The connection closed (or could not be made) before a call was answered. */
+export class ConnectionLostError extends Error {
+  constructor(message?: string);
+  readonly name: "ConnectionLostError";
+}
+
+/** A call got no answer within its timeout; the client asked the server to cancel it. */
+export class TimeoutError extends Error {
+  constructor(method: string, timeout: number);
+  readonly name: "TimeoutError";
+  /** The method that was called. */
+  method: string;
+  /** The timeout in milliseconds. */
+  timeout: number;
+}
+
+/** A JSON-RPC 2.0 client for an ActorRpc node over WebSocket. */
+export class ActorRpcClient extends EventTarget {
+  /** Use {@link ActorRpcClient.connect}. */
+  private constructor();
+
+  /** Opens a connection and, with a token, authenticates; resolves once open. */
+  static connect(url: string, options?: ConnectOptions): Promise<ActorRpcClient>;
+
+  /** The URL given to connect (without any access token). */
+  readonly url: string;
+  /** The connection state. */
+  readonly state: ClientState;
+
+  /** Calls a method; rejects with RpcError, TimeoutError, ConnectionLostError or the signal's reason. */
+  call<T = any>(method: string, params?: RpcParams, options?: CallOptions): Promise<T>;
+  /** Sends a notification; resolves once sent. */
+  notify(method: string, params?: RpcParams): Promise<void>;
+  /** Subscribes to a topic; resolves once the server confirmed. */
+  subscribe<T = any>(topic: string, callback: (data: T, topic: string) => void): Promise<Subscription>;
+  /** Registers a method the server may call; returns its remover. */
+  addMethod(name: string, handler: MethodHandler): () => void;
+  /** Removes a method the server may call; returns whether it was registered. */
+  removeMethod(name: string): boolean;
+  /** Calls `authenticate` and remembers the token for reconnects. */
+  authenticate(token: string): Promise<AuthenticateResult>;
+  /** Closes for good: no reconnect; calls in flight reject with ConnectionLostError. */
+  close(): Promise<void>;
+
+  addEventListener<K extends keyof ActorRpcClientEventMap>(
+    type: K,
+    listener: (this: ActorRpcClient, event: ActorRpcClientEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof ActorRpcClientEventMap>(
+    type: K,
+    listener: (this: ActorRpcClient, event: ActorRpcClientEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
