@@ -28,6 +28,7 @@ public static class DemoConsole
     ];
 
     /// <summary>Maps the console's page, stylesheet and script (GET and HEAD).</summary>
+    /// <param name="endpoints">The node's endpoints.</param>
     /// <returns>A builder for conventions on the three endpoints.</returns>
     public static IEndpointConventionBuilder MapDemoConsole(this IEndpointRouteBuilder endpoints)
     {
