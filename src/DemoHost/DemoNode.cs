@@ -4,8 +4,9 @@ namespace ActorRpc.DemoHost;
 /// The demo node, built from ActorRpc's public API the way an application would build its own:
 /// every demo method and topic, a server-side actor feeding the clock topic, health endpoints,
 /// Prometheus metrics (on a management port of their own when <c>Management:Port</c> is set), a
-/// CORS policy for browser POSTs, and JWT bearer authentication when it is configured
-/// (<see cref="DemoAuthentication"/>). Program.cs and the tests start here.
+/// CORS policy for browser POSTs, a console page at <c>/</c> (<see cref="DemoConsole"/>), and JWT
+/// bearer authentication when it is configured (<see cref="DemoAuthentication"/>). Program.cs and
+/// the tests start here.
 /// </summary>
 public static class DemoNode
 {
@@ -63,6 +64,10 @@ public static class DemoNode
         app.MapActorRpcHealthChecks().OnlyOnManagementPort(managementPort);
         app.MapDemoMetrics()?.OnlyOnManagementPort(managementPort);
         app.MapActorRpc(RpcPath).RequireCors(CorsPolicy);
+
+        // The console at / and the browser client it imports, for trying the node from a browser.
+        app.MapActorRpcBrowserClient();
+        app.MapDemoConsole();
         return app;
     }
 

@@ -64,6 +64,34 @@ public sealed class PackagedAppSpec(PackedPackages packages, ITestOutputHelper o
     }
 
     [Fact]
+    public void Pack_Gateway_EmbedsTheBrowserClient()
+    {
+        // MapActorRpcBrowserClient serves the script from the assembly: a package without it would fail at start-up.
+        AssertPacked();
+        using var package = ZipFile.OpenRead(Path.Combine(packages.Folder, $"ActorRpc.Gateway.{packages.Version}.nupkg"));
+        using var assembly = new MemoryStream();
+        using (var entry = package.GetEntry("lib/net10.0/ActorRpc.Gateway.dll")!.Open())
+        {
+            entry.CopyTo(assembly);
+        }
+
+        assembly.Position = 0;
+        var context = new System.Runtime.Loader.AssemblyLoadContext("packed-gateway", isCollectible: true);
+        try
+        {
+            using var script = context.LoadFromStream(assembly).GetManifestResourceStream("ActorRpc.Gateway.actorrpc.js");
+            Assert.NotNull(script);
+            using var bytes = new MemoryStream();
+            script.CopyTo(bytes);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(ExternalProcess.RepositoryRoot(), "clients", "js", "actorrpc.js")), bytes.ToArray());
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
     public void Pack_Client_DependsOnNoServerPackage()
     {
         Assert.DoesNotContain(Dependencies("ActorRpc.Client").Keys, id => id.StartsWith("ActorRpc.", StringComparison.Ordinal) || id.StartsWith("Akka", StringComparison.Ordinal));

@@ -1,0 +1,69 @@
+using ActorRpc.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ActorRpc.Tests.Browser;
+
+/// <summary>
+/// One headless Chromium for every browser spec: Debian's <c>/usr/bin/chromium</c> (.ci/run installs
+/// it when missing), driven by Playwright; Playwright's own browser downloads are never used. When
+/// it cannot start, every browser spec fails with the reason (never skips).
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private Exception? _launchError;
+
+    public async Task InitializeAsync()
+    {
+        // Playwright's own waits (auto-waiting locators, Expect) get the suite's long bound.
+        Assertions.SetDefaultExpectTimeout((float)TestTimeouts.Long.TotalMilliseconds);
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+
+                // CI runs as root, where Chromium's sandbox cannot start; the pages are the tests' own.
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+                Timeout = (float)TestTimeouts.Long.TotalMilliseconds,
+            });
+        }
+        catch (Exception ex)
+        {
+            // Reported by each spec that needs the browser, as its failure.
+            _launchError = ex;
+        }
+    }
+
+    /// <summary>A new page (in a context of its own) on <paramref name="url"/>, recording what the page logs and requests.</summary>
+    public async Task<BrowserPage> OpenAsync(Uri url, int width = 1280, int height = 900)
+    {
+        if (_browser is null)
+        {
+            throw new InvalidOperationException(
+                $"Chromium did not start from {ExecutablePath} (install it with `apt-get install chromium`; .ci/run does): {_launchError?.Message}",
+                _launchError);
+        }
+
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        context.SetDefaultTimeout((float)TestTimeouts.Long.TotalMilliseconds);
+        var page = new BrowserPage(context, await context.NewPageAsync());
+        await page.Page.GotoAsync(url.ToString());
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
