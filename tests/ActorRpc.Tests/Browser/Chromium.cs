@@ -4,13 +4,16 @@ using Microsoft.Playwright;
 namespace ActorRpc.Tests.Browser;
 
 /// <summary>
-/// One headless Chromium for every browser spec: Debian's <c>/usr/bin/chromium</c> (.ci/run installs
-/// it when missing), driven by Playwright; Playwright's own browser downloads are never used. When
-/// it cannot start, every browser spec fails with the reason (never skips).
+/// One headless Chromium for every browser spec: Debian's <c>/usr/bin/chromium</c>, driven by
+/// Playwright; Playwright's own browser downloads are never used. When it is missing it is installed
+/// first (tests/browser/install-chromium.sh, which .ci/run also runs), so the README's test command
+/// needs no step by hand. When it cannot start, every browser spec fails with the reason (never skips).
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
+
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -22,6 +25,7 @@ public sealed class Chromium : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout((float)TestTimeouts.Long.TotalMilliseconds);
         try
         {
+            await InstallIfMissingAsync();
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
@@ -40,13 +44,28 @@ public sealed class Chromium : IAsyncLifetime
         }
     }
 
+    private static async Task InstallIfMissingAsync()
+    {
+        if (File.Exists(ExecutablePath))
+        {
+            return;
+        }
+
+        var script = Path.Combine(ExternalProcess.RepositoryRoot(), "tests", "browser", "install-chromium.sh");
+        var install = await ExternalProcess.RunAsync("bash", [script], ExternalProcess.RepositoryRoot(), InstallTimeout);
+        if (install.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Installing chromium failed (exit {install.ExitCode}):\n{install.Output}");
+        }
+    }
+
     /// <summary>A new page (in a context of its own) on <paramref name="url"/>, recording what the page logs and requests.</summary>
     public async Task<BrowserPage> OpenAsync(Uri url, int width = 1280, int height = 900)
     {
         if (_browser is null)
         {
             throw new InvalidOperationException(
-                $"Chromium did not start from {ExecutablePath} (install it with `apt-get install chromium`; .ci/run does): {_launchError?.Message}",
+                $"Chromium did not start from {ExecutablePath} (tests/browser/install-chromium.sh installs it): {_launchError?.Message}",
                 _launchError);
         }
 
