@@ -76,8 +76,10 @@ export interface Subscription {
 
 /** The answer to `authenticate`. */
 export interface AuthenticateResult {
-  name: string;
-  expires: string;
+  /** The user's name; null when the token names none. */
+  name: string | null;
+  /** When the authentication expires (ISO 8601); null for never. */
+  expires: string | null;
 }
 
 /** Detail of the "reconnecting" event. */

@@ -264,7 +264,7 @@ export class ActorRpcClient extends EventTarget {
   /**
    * Calls `authenticate` with the token and remembers it for every reconnect.
    * @param {string} token
-   * @returns {Promise<{name: string, expires: string}>} The server's answer.
+   * @returns {Promise<{name: string | null, expires: string | null}>} The server's answer (null: none, never).
    */
   async authenticate(token) {
     if (typeof token !== "string" || token === "") throw new TypeError("token must be a non-empty string");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, RpcError, ConnectionLostError, TimeoutError } from "../actorrpc.js";
-import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL } from "./fakes.mjs";
+import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL } from "../test-support/fakes.mjs";
 
 test("connect resolves once the socket is open, with the state and url", async () => {
   const server = new FakeServer();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionLostError, TimeoutError } from "../actorrpc.js";
-import { connected, ManualScheduler, nextEvent, settle } from "./fakes.mjs";
+import { connected, ManualScheduler, nextEvent, settle } from "../test-support/fakes.mjs";
 
 /** Records the client's events in order. */
 function recordEvents(client) {

@@ -1,6 +1,5 @@
 // Test doubles for the client's unit tests: an in-memory WebSocket driven by the test (the "server" side)
 // and a manual scheduler, so reconnects and timeouts happen exactly when a test says so.
-// Not a test file itself; node --test loads it, finds no tests, and passes it.
 
 import { ActorRpcClient } from "../actorrpc.js";
 
