@@ -136,12 +136,14 @@ export class FakeServer {
   }
 }
 
-/** Timers that fire only when a test says so. */
+/** Timers that fire only when a test says so, and a clock that moves only when a test says so. */
 export class ManualScheduler {
   #next = 1;
   #created = new AsyncQueue();
   /** @type {Map<number, {callback: () => void, ms: number}>} */
   timers = new Map();
+  /** The clock, in ms; see `advance`. */
+  time = 0;
 
   setTimeout = (callback, ms) => {
     const handle = this.#next++;
@@ -154,9 +156,25 @@ export class ManualScheduler {
     this.timers.delete(handle);
   };
 
-  /** The next timer created (waits for it). */
-  nextTimer() {
-    return this.#created.take();
+  now = () => this.time;
+
+  /** Moves the clock on (firing nothing). */
+  advance(ms) {
+    this.time += ms;
+  }
+
+  /**
+   * The next timer created that is still pending when it is taken (waits for it). Timers already cleared are
+   * skipped: a handshake's timeout or close()'s wait that ended on its own is no business of the test.
+   * @param {number} [ms] Only a timer of this duration (others are skipped too).
+   */
+  async nextTimer(ms) {
+    for (;;) {
+      const timer = await this.#created.take();
+      // Let the client finish what it is doing first: a timer it is about to clear is not pending.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.timers.has(timer.handle) && (ms === undefined || timer.ms === ms)) return timer;
+    }
   }
 
   /** Fires a timer, if it is still pending; returns whether it fired. */
