@@ -49,6 +49,8 @@ export class FakeSocket extends EventTarget {
   }
 
   close(code = 1000, reason = "") {
+    // As browsers do: a close reason longer than 123 bytes of UTF-8 is a SyntaxError.
+    if (new TextEncoder().encode(reason).byteLength > 123) throw new DOMException("The close reason is too long", "SyntaxError");
     if (this.readyState >= 2) return;
     this.readyState = 2;
     this.closedBy = { code, reason };
