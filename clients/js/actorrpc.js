@@ -667,6 +667,7 @@ export class ActorRpcClient extends EventTarget {
     if (this.#state === "closed") return Promise.reject(new ConnectionLostError("The client is closed"));
     const { scheduler, timeout } = this.#options;
     return new Promise((resolve, reject) => {
+      /** @type {unknown} */
       let timer = null;
       const end = () => {
         this.#waiters.delete(waiter);
@@ -1057,7 +1058,10 @@ function isErrorObject(error) {
   return error !== null && typeof error === "object" && typeof (/** @type {any} */ (error).code) === "number";
 }
 
-/** @param {unknown} error */
+/**
+ * @param {unknown} error
+ * @returns {error is RpcError} Whether it is the server's -32602 "Invalid params".
+ */
 function isInvalidParams(error) {
   return error instanceof RpcError && error.code === INVALID_PARAMS;
 }
