@@ -974,15 +974,15 @@ function isPositive(value) {
 
 /**
  * Exponential backoff with jitter: a random delay between initialDelay/2 and initialDelay·2^(attempt−1), the
- * ceiling capped at maxDelay, so it is never 0. Pushed back (close 1008/1013), the range starts one doubling
- * later and at no less than initialDelay·2 (both capped at maxDelay).
+ * ceiling capped at maxDelay, so it is never 0. Pushed back (close 1008/1013), between initialDelay·2 and
+ * initialDelay·2^(attempt+1), both capped at maxDelay: later, and still spread out.
  * @param {number} attempt 1 for the first retry.
  * @param {{initialDelay: number, maxDelay: number}} settings
  * @param {() => number} random In [0, 1).
  * @param {boolean} pushedBack Whether the server asked the client to stay away for longer.
  */
 function backoffDelay(attempt, { initialDelay, maxDelay }, random, pushedBack) {
-  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (pushedBack ? attempt : attempt - 1));
+  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (pushedBack ? attempt + 1 : attempt - 1));
   const floor = pushedBack ? Math.min(maxDelay, initialDelay * 2) : initialDelay / 2;
   return Math.ceil(floor + random() * (ceiling - floor));
 }

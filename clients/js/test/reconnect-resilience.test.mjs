@@ -205,11 +205,17 @@ test("the delay is never 0: the jitter starts at initialDelay/2", async () => {
 });
 
 for (const code of [1008, 1013]) {
-  test(`a close ${code} pushes the next attempt back to at least initialDelay·2`, async () => {
-    const { client, socket } = await connected({ random: () => 0 });
-    const reconnecting = nextEvent(client, "reconnecting");
+  test(`a close ${code} pushes the next attempt back to between initialDelay·2 and initialDelay·4`, async () => {
+    const randoms = [0, 0.5];
+    const { client, server, socket, scheduler } = await connected({ random: () => randoms.shift() });
+    const first = nextEvent(client, "reconnecting");
     socket.drop(code, "Try again later");
-    assert.equal((await reconnecting).delay, 1000);
+    assert.equal((await first).delay, 1000);
+    const second = nextEvent(client, "reconnecting");
+    scheduler.fire((await scheduler.nextTimer()).handle);
+    (await server.nextSocket()).drop(code);
+    // Attempt 2: ceil(1000 + 0.5 · (4000 − 1000)); a plain drop would give ceil(250 + 0.5 · 750).
+    assert.equal((await second).delay, 2500);
     await client.close();
   });
 }
