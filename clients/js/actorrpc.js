@@ -40,11 +40,11 @@ const MAX_SERVER_CALLS = 64;
 /**
  * Refusals of a reconnect's handshake step that retrying cannot fix, so the client closes for good. Any other
  * failure (-32000 busy, -32029 rate limited, -32603, a timeout, a drop) is retried with backoff. A re-subscribe
- * refused with -32602 is no such refusal: the client drops the refused topics and keeps the rest.
+ * refused with -32602 never gets here: the client drops the refused topics and keeps the rest (#resubscribe).
  */
 const FINAL_REFUSALS = Object.freeze({
   authenticate: new Set([AUTHENTICATION_REQUIRED, NOT_PERMITTED]),
-  subscribe: new Set([AUTHENTICATION_REQUIRED, NOT_PERMITTED, INVALID_PARAMS, METHOD_NOT_FOUND]),
+  subscribe: new Set([AUTHENTICATION_REQUIRED, NOT_PERMITTED, METHOD_NOT_FOUND]),
 });
 
 /** Where a subscription keeps its callback, out of the public surface. */
