@@ -6,20 +6,31 @@ export type RpcParams = readonly unknown[] | { readonly [name: string]: unknown 
 /** The client's connection state. */
 export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
 
-/** Backoff settings for reconnects: full jitter, the ceiling doubling from initialDelay up to maxDelay. */
+/**
+ * Backoff settings for reconnects: a random delay between initialDelay/2 and a ceiling that doubles from
+ * initialDelay up to maxDelay (after a close 1008 or 1013, at least initialDelay·2). Undefined means the default;
+ * invalid values make connect reject with a TypeError.
+ */
 export interface ReconnectOptions {
-  /** The first attempt's delay ceiling in ms. Default 500. */
+  /** The first attempt's delay ceiling in ms, finite and > 0. Default 500. */
   initialDelay?: number;
-  /** The largest delay in ms. Default 30000. */
+  /** The largest delay in ms, finite and >= initialDelay. Default 30000. */
   maxDelay?: number;
-  /** Failed attempts in a row before the client closes. Default Infinity. */
+  /** Failed attempts in a row before the client closes: an integer >= 0, or Infinity. Default Infinity. */
   maxAttempts?: number;
+  /**
+   * How long in ms a connection must stay open before a drop starts the backoff over from the first attempt;
+   * a server that accepts and drops at once keeps the client backing off. Default 5000.
+   */
+  stableAfter?: number;
 }
 
-/** Timers the client uses for call timeouts and reconnect delays (a test hook; default the host's). */
+/** Timers and clock the client uses for timeouts, reconnect delays and stableAfter (a test hook; default the host's). */
 export interface Scheduler {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: any): void;
+  /** The current time in ms; default Date.now. */
+  now?(): number;
 }
 
 /** Options of {@link ActorRpcClient.connect}. */
@@ -33,13 +44,18 @@ export interface ConnectOptions {
   tokenIn?: "authenticate" | "query";
   /** The WebSocket constructor: default `globalThis.WebSocket`; in Node 20 pass the `ws` package's. */
   WebSocket?: new (url: string, protocols?: string | string[]) => any;
-  /** Milliseconds per call, including any wait for a reconnect. Default 30000; 0 means none. */
+  /** Milliseconds per call (and per notify), including any wait for a reconnect. Default 30000; 0 means none. */
   timeout?: number;
+  /**
+   * Milliseconds for each connection's opening and handshake (authenticate, re-subscribe), whatever `timeout` is:
+   * a reconnect that runs out is retried, a first connect rejects with TimeoutError. Default 10000; must be > 0.
+   */
+  handshakeTimeout?: number;
   /** Whether (and how) to reconnect after the connection drops. Default true. */
   reconnect?: boolean | ReconnectOptions;
   /** WebSocket subprotocols. */
   protocols?: string | string[];
-  /** Timers to use instead of the host's (tests). */
+  /** Timers and clock to use instead of the host's (tests). */
   scheduler?: Scheduler;
   /** A random source in [0, 1) for the backoff jitter (tests). Default Math.random. */
   random?: () => number;
@@ -76,8 +92,10 @@ export interface Subscription {
 
 /** The answer to `authenticate`. */
 export interface AuthenticateResult {
-  name: string;
-  expires: string;
+  /** The user's name; null when the token names none. */
+  name: string | null;
+  /** When the authentication expires (ISO 8601); null for never. */
+  expires: string | null;
 }
 
 /** Detail of the "reconnecting" event. */
@@ -102,6 +120,14 @@ export interface NotificationDetail {
   params: any;
 }
 
+/** Detail of the "subscriptionlost" event. */
+export interface SubscriptionLostDetail {
+  /** The topic a reconnect's re-subscribe was refused for; its subscriptions are now inactive. */
+  topic: string;
+  /** The server's refusal (-32602). */
+  error: RpcError;
+}
+
 /** Detail of the "servercall" event. */
 export interface ServerCallDetail {
   method: string;
@@ -117,6 +143,7 @@ export interface ActorRpcClientEventMap {
   closed: CustomEvent<ClosedDetail>;
   notification: CustomEvent<NotificationDetail>;
   servercall: CustomEvent<ServerCallDetail>;
+  subscriptionlost: CustomEvent<SubscriptionLostDetail>;
 }
 
 /** An error the server (or a server→client method handler) answered with. */
@@ -160,7 +187,7 @@ export class ActorRpcClient extends EventTarget {
 
   /** Calls a method; rejects with RpcError, TimeoutError, ConnectionLostError or the signal's reason. */
   call<T = any>(method: string, params?: RpcParams, options?: CallOptions): Promise<T>;
-  /** Sends a notification; resolves once sent. */
+  /** Sends a notification; resolves once sent (a wait for a reconnect is bounded by the client's timeout). */
   notify(method: string, params?: RpcParams): Promise<void>;
   /** Subscribes to a topic; resolves once the server confirmed. */
   subscribe<T = any>(topic: string, callback: (data: T, topic: string) => void): Promise<Subscription>;
@@ -168,7 +195,7 @@ export class ActorRpcClient extends EventTarget {
   addMethod(name: string, handler: MethodHandler): () => void;
   /** Removes a method the server may call; returns whether it was registered. */
   removeMethod(name: string): boolean;
-  /** Calls `authenticate` and remembers the token for reconnects. */
+  /** Calls `authenticate` and remembers the token for reconnects (a client made with a token function keeps the function). */
   authenticate(token: string): Promise<AuthenticateResult>;
   /** Closes for good: no reconnect; calls in flight reject with ConnectionLostError. */
   close(): Promise<void>;

@@ -6,10 +6,11 @@
 //   connecting   → open          the first socket opened and passed its handshake (else → closed; connect rejects)
 //   open         → reconnecting  the socket dropped; calls sent on it reject at once (reconnect off → closed)
 //   reconnecting → open          an attempt after a backoff delay opened a socket and passed its handshake
-//   reconnecting → closed        maxAttempts used up, or the server refused the token or a topic
+//   reconnecting → closed        maxAttempts used up, or the server refused the handshake for good (see FINAL_REFUSALS)
 //   any          → closed        close()
-// The handshake on every connection: `authenticate` (when a token is set and tokenIn is "authenticate"),
-// then one `subscribe` with every live topic. Calls made outside "open" wait in a queue until then.
+// The handshake on every connection, bounded by handshakeTimeout: `authenticate` (when a token is set and tokenIn is
+// "authenticate"), then one `subscribe` with every topic the server had confirmed. Calls made outside "open" wait in
+// a queue until then.
 
 const JSONRPC = "2.0";
 const CANCEL_METHOD = "$/cancelRequest";
@@ -17,13 +18,40 @@ const SOCKET_OPEN = 1;
 const SOCKET_CLOSED = 3;
 const CLOSE_NORMAL = 1000;
 const CLOSE_ABNORMAL = 1006;
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+/** A close reason may take 123 bytes of UTF-8 (RFC 6455 §5.5: 125 for the control frame, 2 of them the code). */
+const MAX_CLOSE_REASON_BYTES = 123;
+const SERVER_BUSY = -32000;
+const AUTHENTICATION_REQUIRED = -32010;
+const NOT_PERMITTED = -32011;
+const INVALID_REQUEST = -32600;
 const METHOD_NOT_FOUND = -32601;
+const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
 const DEFAULT_TIMEOUT = 30000;
-const DEFAULT_RECONNECT = Object.freeze({ initialDelay: 500, maxDelay: 30000, maxAttempts: Infinity });
+const DEFAULT_HANDSHAKE_TIMEOUT = 10000;
+const DEFAULT_RECONNECT = Object.freeze({ initialDelay: 500, maxDelay: 30000, maxAttempts: Infinity, stableAfter: 5000 });
+/** How long close() waits for the socket to confirm the close before it reports 1006 and resolves anyway. */
+const CLOSE_WAIT = 1000;
+/** Server→client calls whose handlers may run at once; beyond it the client answers -32000 "Client busy". */
+const MAX_SERVER_CALLS = 64;
+
+/**
+ * Refusals of a reconnect's handshake step that retrying cannot fix, so the client closes for good. Any other
+ * failure (-32000 busy, -32029 rate limited, -32603, a timeout, a drop) is retried with backoff. A re-subscribe
+ * refused with -32602 never gets here: the client drops the refused topics and keeps the rest (#resubscribe).
+ */
+const FINAL_REFUSALS = Object.freeze({
+  authenticate: new Set([AUTHENTICATION_REQUIRED, NOT_PERMITTED]),
+  subscribe: new Set([AUTHENTICATION_REQUIRED, NOT_PERMITTED, METHOD_NOT_FOUND]),
+});
 
 /** Where a subscription keeps its callback, out of the public surface. */
 const DELIVER = Symbol("Subscription.deliver");
+
+/** Ends a subscription from the client's side (the server refused its topic on a reconnect). */
+const END = Symbol("Subscription.end");
 
 /** Guards the constructor: clients are made by {@link ActorRpcClient.connect} only. */
 const CONSTRUCT = Symbol("ActorRpcClient.construct");
@@ -32,6 +60,7 @@ const CONSTRUCT = Symbol("ActorRpcClient.construct");
 const HOST_SCHEDULER = Object.freeze({
   setTimeout: (/** @type {() => void} */ callback, /** @type {number} */ ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (/** @type {any} */ handle) => globalThis.clearTimeout(handle),
+  now: () => Date.now(),
 });
 
 /** An error the server (or a server→client method handler) answered with: a JSON-RPC error object. */
@@ -116,6 +145,11 @@ class Subscription {
     this.#active = false;
     await this.#release(this);
   }
+
+  /** Marks it inactive; the client has already let go of it. */
+  [END]() {
+    this.#active = false;
+  }
 }
 
 /**
@@ -123,8 +157,9 @@ class Subscription {
  *
  * Events: "open" (each time the connection is ready, after its handshake), "reconnecting"
  * (detail `{attempt, delay, error}`), "reconnected", "closed" (detail `{code, reason}`), "notification"
- * (detail `{method, params}`, every server notification) and "servercall" (detail `{method, params, id}`,
- * before a server→client request is handled).
+ * (detail `{method, params}`, every server notification but `$/cancelRequest`), "servercall" (detail
+ * `{method, params, id}`, before a server→client request is handled) and "subscriptionlost" (detail
+ * `{topic, error}`, a reconnect's re-subscribe was refused for that topic, whose subscriptions are now inactive).
  */
 export class ActorRpcClient extends EventTarget {
   /** @type {string} */ #url;
@@ -140,11 +175,20 @@ export class ActorRpcClient extends EventTarget {
   #waiters = new Set();
   /** @type {Map<string, Set<Subscription>>} Live subscriptions by topic. */
   #topics = new Map();
+  /** @type {Set<string>} Topics the server confirmed, with live subscriptions: what a reconnect re-subscribes. */
+  #confirmed = new Set();
   /** @type {Map<string, MethodHandler>} Methods the server may call. */
   #methods = new Map();
   /** @type {Map<string | number, AbortController>} Server→client calls in flight. */
   #serverCalls = new Map();
+  /** Failed reconnect attempts in a row; reset by a connection that stayed open for `stableAfter`. */
   #attempt = 0;
+  /** When the current connection became open, by the scheduler's clock. */
+  #openedAt = 0;
+  /** @type {number | null} The close code of the last socket that closed since the current attempt began. */
+  #closeCode = null;
+  /** Whether a bad frame was already reported: a flood of them warns once. */
+  #warned = false;
   /** @type {unknown} */ #reconnectTimer = null;
   /** @type {Promise<void> | null} */ #closing = null;
   /** @type {"authenticate" | "subscribe"} The handshake's last step, to say which one the server refused. */
@@ -202,14 +246,16 @@ export class ActorRpcClient extends EventTarget {
   }
 
   /**
-   * Sends a notification (no answer). Waits for the connection while reconnecting.
+   * Sends a notification (no answer). Waits for the connection while reconnecting, at most the client's
+   * `timeout` (with `timeout: 0`, until the connection is open or the client closed).
    * @param {string} method
    * @param {unknown[] | Record<string, unknown>} [params]
-   * @returns {Promise<void>} Resolves once sent; rejects with {@link ConnectionLostError} once closed.
+   * @returns {Promise<void>} Resolves once sent; rejects with {@link ConnectionLostError} once closed, or
+   *   {@link TimeoutError} when the wait ran out (then it is never sent).
    */
   async notify(method, params) {
     const text = serializeRequest(method, params, undefined);
-    await this.#whenOpen();
+    await this.#whenOpen(method);
     this.#transmit(/** @type {WebSocket} */ (this.#socket), text);
   }
 
@@ -233,6 +279,8 @@ export class ActorRpcClient extends EventTarget {
       this.#forget(subscription);
       throw error;
     }
+    // Only now may a reconnect re-subscribe it: an unconfirmed topic is the business of its own call.
+    if (subscription.active) this.#confirmed.add(topic);
     return subscription;
   }
 
@@ -262,14 +310,15 @@ export class ActorRpcClient extends EventTarget {
   }
 
   /**
-   * Calls `authenticate` with the token and remembers it for every reconnect.
+   * Calls `authenticate` with the token and, once the server accepted it, remembers it for every reconnect;
+   * a client made with a token function keeps asking that function on reconnects instead.
    * @param {string} token
-   * @returns {Promise<{name: string, expires: string}>} The server's answer.
+   * @returns {Promise<{name: string | null, expires: string | null}>} The server's answer (null: none, never).
    */
   async authenticate(token) {
     if (typeof token !== "string" || token === "") throw new TypeError("token must be a non-empty string");
     const result = await this.call("authenticate", { token });
-    this.#token = token;
+    if (typeof this.#token !== "function") this.#token = token;
     return result;
   }
 
@@ -295,17 +344,67 @@ export class ActorRpcClient extends EventTarget {
     this.#becomeOpen();
   }
 
-  /** Opens a socket and runs the handshake on it; throws when either fails. */
+  /**
+   * Opens a socket and runs the handshake on it; throws when either fails, or with a {@link TimeoutError} when
+   * both together take longer than handshakeTimeout (whoever called it then drops the socket).
+   */
   async #establish() {
+    this.#closeCode = null;
+    const { scheduler, handshakeTimeout } = this.#options;
+    const attempt = { timedOut: false };
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = scheduler.setTimeout(() => {
+        attempt.timedOut = true;
+        reject(new TimeoutError("handshake", handshakeTimeout));
+      }, handshakeTimeout);
+    });
+    try {
+      await Promise.race([this.#handshake(attempt), deadline]);
+    } finally {
+      scheduler.clearTimeout(timer);
+    }
+  }
+
+  /** @param {{timedOut: boolean}} attempt Set once the attempt's time ran out: it must not make a socket then. */
+  async #handshake(attempt) {
     const token = await this.#currentToken();
+    if (attempt.timedOut) return;
     const socket = await this.#openSocket(token);
     if (token && this.#options.tokenIn === "authenticate") {
       this.#handshakeStep = "authenticate";
       await this.#request("authenticate", { token }, {}, socket);
     }
-    if (this.#topics.size > 0) {
+    if (this.#confirmed.size > 0) {
       this.#handshakeStep = "subscribe";
-      await this.#request("subscribe", [...this.#topics.keys()], {}, socket);
+      await this.#resubscribe([...this.#confirmed], socket);
+    }
+  }
+
+  /**
+   * Restores the confirmed topics with one `subscribe`. When the server refuses that with -32602 (a topic is no
+   * longer declared, say), asks again topic by topic and drops only the topics refused with -32602.
+   * @param {string[]} topics
+   * @param {WebSocket} socket
+   */
+  async #resubscribe(topics, socket) {
+    try {
+      await this.#request("subscribe", topics, {}, socket);
+      return;
+    } catch (error) {
+      if (!isInvalidParams(error)) throw error;
+      if (topics.length === 1) {
+        this.#dropTopic(topics[0], error);
+        return;
+      }
+    }
+    for (const topic of topics) {
+      try {
+        await this.#request("subscribe", [topic], {}, socket);
+      } catch (error) {
+        if (!isInvalidParams(error)) throw error;
+        this.#dropTopic(topic, error);
+      }
     }
   }
 
@@ -323,7 +422,16 @@ export class ActorRpcClient extends EventTarget {
     if (this.#state === "closed") return Promise.reject(new ConnectionLostError("The client is closed"));
     const url = token && this.#options.tokenIn === "query" ? withAccessToken(this.#url, token) : this.#url;
     const Socket = this.#options.WebSocket;
-    const socket = this.#options.protocols === undefined ? new Socket(url) : new Socket(url, this.#options.protocols);
+    let socket;
+    try {
+      socket = this.#options.protocols === undefined ? new Socket(url) : new Socket(url, this.#options.protocols);
+    } catch (error) {
+      // Browsers quote the whole URL in the error, which must not carry the token on into events and logs.
+      if (url === this.#url) throw error;
+      const safe = new Error(`Could not make a WebSocket for ${this.#url} (the access_token is left out)`);
+      safe.name = error instanceof Error ? error.name : "Error";
+      throw safe;
+    }
     // Binary frames as ArrayBuffer (not Blob) so they decode synchronously and keep their order.
     if ("binaryType" in socket) socket.binaryType = "arraybuffer";
     this.#socket = socket;
@@ -363,12 +471,15 @@ export class ActorRpcClient extends EventTarget {
   #onSocketClosed(socket, code, reason) {
     if (socket !== this.#socket) return;
     const wasOpen = this.#state === "open";
+    this.#closeCode = code;
     const error = new ConnectionLostError(`The connection closed (${code}${reason ? `: ${reason}` : ""})`);
     this.#dropSocket(error);
     if (this.#closing) return;
     // A drop during a handshake fails that attempt; whoever ran it decides what is next.
     if (!wasOpen) return;
     if (this.#options.reconnect) {
+      // Only a connection that lasted starts the backoff over: one the server accepts and drops at once backs off.
+      if (this.#now() - this.#openedAt >= this.#options.reconnect.stableAfter) this.#attempt = 0;
       this.#state = "reconnecting";
       this.#scheduleReconnect(error);
     } else {
@@ -392,7 +503,7 @@ export class ActorRpcClient extends EventTarget {
 
   #becomeOpen() {
     this.#state = "open";
-    this.#attempt = 0;
+    this.#openedAt = this.#now();
     for (const call of [...this.#calls.values()]) {
       if (call.socket === null) this.#dispatch(call, /** @type {WebSocket} */ (this.#socket));
     }
@@ -401,17 +512,21 @@ export class ActorRpcClient extends EventTarget {
     this.dispatchEvent(new CustomEvent("open"));
   }
 
+  #now() {
+    return this.#options.scheduler.now?.() ?? Date.now();
+  }
+
   /** @param {unknown} error Why the previous attempt (or connection) failed. */
   #scheduleReconnect(error) {
-    const settings = /** @type {ReconnectOptions & {initialDelay: number, maxDelay: number, maxAttempts: number}} */ (
-      this.#options.reconnect
-    );
+    const settings = /** @type {ReturnType<typeof normalizeReconnect> & object} */ (this.#options.reconnect);
     this.#attempt += 1;
     if (this.#attempt > settings.maxAttempts) {
       this.#closing = this.#shutDown(CLOSE_ABNORMAL, `Gave up reconnecting after ${settings.maxAttempts} attempts`);
       return;
     }
-    const delay = backoffDelay(this.#attempt, settings, this.#options.random);
+    // "Policy violation" and "try again later" ask the client to stay away for longer.
+    const pushedBack = this.#closeCode === CLOSE_POLICY_VIOLATION || this.#closeCode === CLOSE_TRY_AGAIN_LATER;
+    const delay = backoffDelay(this.#attempt, settings, this.#options.random, pushedBack);
     this.dispatchEvent(new CustomEvent("reconnecting", { detail: { attempt: this.#attempt, delay, error } }));
     if (this.#closing) return; // a listener closed the client
     this.#reconnectTimer = this.#options.scheduler.setTimeout(() => this.#reconnect(), delay);
@@ -427,8 +542,8 @@ export class ActorRpcClient extends EventTarget {
       const socket = this.#socket;
       this.#dropSocket(new ConnectionLostError("The handshake failed"));
       if (socket) closeQuietly(socket, CLOSE_NORMAL, "Handshake failed");
-      if (error instanceof RpcError) {
-        // The server refused the token or a topic: retrying the same handshake cannot help.
+      if (error instanceof RpcError && FINAL_REFUSALS[this.#handshakeStep].has(error.code)) {
+        // The server refused the token or the topics: retrying the same handshake cannot help.
         const step = this.#handshakeStep === "authenticate" ? "Authentication" : "Re-subscribing";
         this.#closing = this.#shutDown(CLOSE_ABNORMAL, `${step} refused: ${error.message}`);
         return;
@@ -455,13 +570,13 @@ export class ActorRpcClient extends EventTarget {
     }
     const error = new ConnectionLostError("The client is closed");
     const socket = this.#socket;
-    const closed = socket ? socketClosed(socket) : Promise.resolve({ code, reason });
+    const closed = socket ? socketClosed(socket, this.#options.scheduler, { code: CLOSE_ABNORMAL, reason }) : null;
     this.#dropSocket(error);
     for (const call of [...this.#calls.values()]) this.#settle(call, () => call.reject(error));
     for (const waiter of this.#waiters) waiter.reject(error);
     this.#waiters.clear();
     if (socket) closeQuietly(socket, CLOSE_NORMAL, reason);
-    const detail = socket ? await closed : { code, reason };
+    const detail = closed ? await closed : { code, reason };
     if (!wasClosed) this.dispatchEvent(new CustomEvent("closed", { detail }));
   }
 
@@ -543,11 +658,28 @@ export class ActorRpcClient extends EventTarget {
     settle();
   }
 
-  /** @returns {Promise<void>} Resolves when the client is open, rejects once it is closed. */
-  #whenOpen() {
+  /**
+   * @param {string} method What waits, for the {@link TimeoutError}.
+   * @returns {Promise<void>} Resolves when the client is open, rejects once it is closed or after the client's timeout.
+   */
+  #whenOpen(method) {
     if (this.#state === "open" && this.#socket) return Promise.resolve();
     if (this.#state === "closed") return Promise.reject(new ConnectionLostError("The client is closed"));
-    return new Promise((resolve, reject) => this.#waiters.add({ resolve, reject }));
+    const { scheduler, timeout } = this.#options;
+    return new Promise((resolve, reject) => {
+      /** @type {unknown} */
+      let timer = null;
+      const end = () => {
+        this.#waiters.delete(waiter);
+        if (timer !== null) scheduler.clearTimeout(timer);
+      };
+      const waiter = {
+        resolve: () => (end(), resolve()),
+        reject: (/** @type {Error} */ error) => (end(), reject(error)),
+      };
+      this.#waiters.add(waiter);
+      if (timeout > 0) timer = scheduler.setTimeout(() => waiter.reject(new TimeoutError(method, timeout)), timeout);
+    });
   }
 
   /**
@@ -570,47 +702,78 @@ export class ActorRpcClient extends EventTarget {
     try {
       message = JSON.parse(decodeFrame(data));
     } catch {
-      console.warn("ActorRpcClient: ignored a message that is not JSON");
+      this.#warnOnce("a message that is not JSON");
       return;
     }
-    const items = Array.isArray(message) ? message : [message];
-    for (const item of items) this.#handle(socket, item);
+    if (!Array.isArray(message)) {
+      this.#handle(socket, message)?.then((answer) => this.#reply(socket, answer));
+      return;
+    }
+    if (message.length === 0) {
+      this.#warnOnce("an empty batch");
+      return;
+    }
+    // JSON-RPC 2.0 §6: the requests of a batch are answered together, in one array, once all are done.
+    const answers = message.map((item) => this.#handle(socket, item)).filter((answer) => answer !== undefined);
+    if (answers.length > 0) Promise.all(answers).then((texts) => this.#reply(socket, `[${texts.join(",")}]`));
   }
 
   /**
    * @param {WebSocket} socket
    * @param {unknown} message
+   * @returns {Promise<string> | undefined} The answer, when the message is a server→client request.
    */
   #handle(socket, message) {
     if (message === null || typeof message !== "object" || Array.isArray(message)) {
-      console.warn("ActorRpcClient: ignored a message that is not a JSON-RPC object");
-      return;
+      this.#warnOnce("a message that is not a JSON-RPC object");
+      return undefined;
     }
     const m = /** @type {Record<string, any>} */ (message);
+    if (m.jsonrpc !== JSONRPC) {
+      this.#warnOnce('a message without "jsonrpc": "2.0"');
+      return undefined;
+    }
     if (typeof m.method === "string") {
       if (!("id" in m)) this.#onNotification(m.method, m.params);
-      else if (typeof m.id === "string" || typeof m.id === "number") this.#onServerCall(socket, m.id, m.method, m.params);
+      else if (typeof m.id === "string" || typeof m.id === "number") return this.#onServerCall(m.id, m.method, m.params);
       // An id of null (or another type) cannot be answered without breaking JSON-RPC 2.0: ignored.
-      return;
+      return undefined;
     }
-    if ("result" in m || "error" in m) this.#onResponse(m);
+    if ("id" in m) this.#onResponse(socket, m);
+    return undefined;
   }
 
-  /** @param {Record<string, any>} response */
-  #onResponse(response) {
+  /**
+   * Settles the call a response answers: with its result, its error, or -32603 "Invalid response" when it has
+   * neither a `result` nor a proper error object.
+   * @param {WebSocket} socket
+   * @param {Record<string, any>} response
+   */
+  #onResponse(socket, response) {
     const call = typeof response.id === "number" ? this.#calls.get(response.id) : undefined;
-    if (!call) return; // unknown, cancelled or timed-out ids are ignored
-    if ("error" in response && response.error !== null && typeof response.error === "object") {
-      const { code, message, data } = response.error;
-      const error = new RpcError(
-        typeof code === "number" ? code : INTERNAL_ERROR,
-        typeof message === "string" ? message : "Unknown error",
-        data,
-      );
+    // Unknown, cancelled or timed-out ids are ignored, and so are answers to calls not sent on this socket.
+    if (!call || call.socket !== socket) return;
+    if ("error" in response) {
+      const error = isErrorObject(response.error)
+        ? new RpcError(
+            response.error.code,
+            typeof response.error.message === "string" ? response.error.message : "Unknown error",
+            response.error.data,
+          )
+        : new RpcError(INTERNAL_ERROR, "Invalid response");
       this.#settle(call, () => call.reject(error));
-    } else {
+    } else if ("result" in response) {
       this.#settle(call, () => call.resolve(response.result));
+    } else {
+      this.#settle(call, () => call.reject(new RpcError(INTERNAL_ERROR, "Invalid response")));
     }
+  }
+
+  /** @param {string} what */
+  #warnOnce(what) {
+    if (this.#warned) return;
+    this.#warned = true;
+    console.warn(`ActorRpcClient: ignored ${what} (further bad messages are ignored without a warning)`);
   }
 
   /**
@@ -618,12 +781,12 @@ export class ActorRpcClient extends EventTarget {
    * @param {unknown} params
    */
   #onNotification(method, params) {
-    this.dispatchEvent(new CustomEvent("notification", { detail: { method, params } }));
     if (method === CANCEL_METHOD) {
       const id = /** @type {any} */ (params)?.id;
       this.#serverCalls.get(id)?.abort(new DOMException("The server cancelled the call", "AbortError"));
       return;
     }
+    this.dispatchEvent(new CustomEvent("notification", { detail: { method, params } }));
     const subscribers = this.#topics.get(method);
     if (subscribers) {
       for (const subscription of [...subscribers]) {
@@ -639,38 +802,40 @@ export class ActorRpcClient extends EventTarget {
   }
 
   /**
-   * Runs a registered method for the server and answers on the socket the request came on.
-   * @param {WebSocket} socket
+   * Runs a registered method for the server. An id already in flight is answered -32600 (the first call runs on);
+   * beyond {@link MAX_SERVER_CALLS} handlers at once, -32000 "Client busy".
    * @param {string | number} id
    * @param {string} method
    * @param {unknown} params
+   * @returns {Promise<string>} The serialized response.
    */
-  async #onServerCall(socket, id, method, params) {
+  async #onServerCall(id, method, params) {
+    if (this.#serverCalls.has(id)) return responseText(id, { error: { code: INVALID_REQUEST, message: "Duplicate id" } });
+    if (this.#serverCalls.size >= MAX_SERVER_CALLS) {
+      return responseText(id, { error: { code: SERVER_BUSY, message: "Client busy" } });
+    }
     this.dispatchEvent(new CustomEvent("servercall", { detail: { method, params, id } }));
     const handler = this.#methods.get(method);
-    /** @type {Record<string, unknown>} */
-    let answer;
-    if (!handler) {
-      answer = { error: { code: METHOD_NOT_FOUND, message: "Method not found" } };
-    } else {
-      const controller = new AbortController();
-      this.#serverCalls.set(id, controller);
-      try {
-        const result = await handler(params, { id, signal: controller.signal });
-        answer = { result: result === undefined ? null : result };
-      } catch (error) {
-        answer = { error: toErrorObject(error) };
-      } finally {
-        if (this.#serverCalls.get(id) === controller) this.#serverCalls.delete(id);
-      }
-    }
-    if (socket !== this.#socket || socket.readyState !== SOCKET_OPEN) return; // the connection that asked is gone
-    let text;
+    if (!handler) return responseText(id, { error: { code: METHOD_NOT_FOUND, message: "Method not found" } });
+    const controller = new AbortController();
+    this.#serverCalls.set(id, controller);
     try {
-      text = JSON.stringify({ jsonrpc: JSONRPC, id, ...answer });
-    } catch {
-      text = JSON.stringify({ jsonrpc: JSONRPC, id, error: { code: INTERNAL_ERROR, message: "Internal error" } });
+      const result = await handler(params, { id, signal: controller.signal });
+      return responseText(id, { result: result === undefined ? null : result });
+    } catch (error) {
+      return responseText(id, { error: toErrorObject(error) });
+    } finally {
+      if (this.#serverCalls.get(id) === controller) this.#serverCalls.delete(id);
     }
+  }
+
+  /**
+   * Sends an answer to the server on the socket its request came on, if that is still the current one.
+   * @param {WebSocket} socket
+   * @param {string} text
+   */
+  #reply(socket, text) {
+    if (socket !== this.#socket || socket.readyState !== SOCKET_OPEN) return; // the connection that asked is gone
     try {
       socket.send(text);
     } catch {
@@ -701,7 +866,21 @@ export class ActorRpcClient extends EventTarget {
     if (!subscribers?.delete(subscription)) return false;
     if (subscribers.size > 0) return false;
     this.#topics.delete(subscription.topic);
+    this.#confirmed.delete(subscription.topic);
     return true;
+  }
+
+  /**
+   * Lets go of a topic the server refused on a reconnect: its subscriptions become inactive.
+   * @param {string} topic
+   * @param {RpcError} error
+   */
+  #dropTopic(topic, error) {
+    const subscribers = this.#topics.get(topic) ?? new Set();
+    this.#topics.delete(topic);
+    this.#confirmed.delete(topic);
+    for (const subscription of subscribers) subscription[END]();
+    this.dispatchEvent(new CustomEvent("subscriptionlost", { detail: { topic, error } }));
   }
 }
 
@@ -721,16 +900,17 @@ export class ActorRpcClient extends EventTarget {
 
 /**
  * @typedef {(params: any, context: {id: string | number | undefined, signal: AbortSignal}) => unknown} MethodHandler
- * @typedef {{initialDelay?: number, maxDelay?: number, maxAttempts?: number}} ReconnectOptions
+ * @typedef {{initialDelay?: number, maxDelay?: number, maxAttempts?: number, stableAfter?: number}} ReconnectOptions
  * @typedef {{timeout?: number, signal?: AbortSignal}} CallOptions
  * @typedef {object} ConnectOptions
  * @property {string | (() => string | Promise<string>)} [token]
  * @property {"authenticate" | "query"} [tokenIn]
  * @property {any} [WebSocket]
  * @property {number} [timeout]
+ * @property {number} [handshakeTimeout]
  * @property {boolean | ReconnectOptions} [reconnect]
  * @property {string | string[]} [protocols]
- * @property {{setTimeout: (callback: () => void, ms: number) => unknown, clearTimeout: (handle: any) => void}} [scheduler]
+ * @property {{setTimeout: (callback: () => void, ms: number) => unknown, clearTimeout: (handle: any) => void, now?: () => number}} [scheduler]
  * @property {() => number} [random]
  */
 
@@ -744,15 +924,14 @@ function normalizeOptions(options = {}) {
   if (tokenIn !== "authenticate" && tokenIn !== "query") throw new TypeError('tokenIn must be "authenticate" or "query"');
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   if (!Number.isFinite(timeout) || timeout < 0) throw new TypeError("timeout must be a number >= 0");
-  const reconnect =
-    options.reconnect === false
-      ? null
-      : { ...DEFAULT_RECONNECT, ...(typeof options.reconnect === "object" ? options.reconnect : {}) };
+  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  if (!isPositive(handshakeTimeout)) throw new TypeError("handshakeTimeout must be a finite number > 0");
   return {
     WebSocket: WebSocketClass,
     tokenIn,
     timeout,
-    reconnect,
+    handshakeTimeout,
+    reconnect: normalizeReconnect(options.reconnect),
     protocols: options.protocols,
     scheduler: options.scheduler ?? HOST_SCHEDULER,
     random: options.random ?? Math.random,
@@ -760,14 +939,52 @@ function normalizeOptions(options = {}) {
 }
 
 /**
- * Full-jitter exponential backoff: a random delay up to initialDelay·2^(attempt−1), capped at maxDelay.
+ * The reconnect settings, defaults filled in (undefined counts as not given); null when reconnecting is off.
+ * @param {boolean | ReconnectOptions | undefined} option
+ */
+function normalizeReconnect(option) {
+  if (option === false) return null;
+  if (option !== undefined && option !== true && (option === null || typeof option !== "object")) {
+    throw new TypeError("reconnect must be a boolean or an object");
+  }
+  const given = typeof option === "object" ? option : {};
+  const settings = {
+    initialDelay: given.initialDelay ?? DEFAULT_RECONNECT.initialDelay,
+    maxDelay: given.maxDelay ?? DEFAULT_RECONNECT.maxDelay,
+    maxAttempts: given.maxAttempts ?? DEFAULT_RECONNECT.maxAttempts,
+    stableAfter: given.stableAfter ?? DEFAULT_RECONNECT.stableAfter,
+  };
+  if (!isPositive(settings.initialDelay)) throw new TypeError("reconnect.initialDelay must be a finite number > 0");
+  if (!isPositive(settings.maxDelay) || settings.maxDelay < settings.initialDelay) {
+    throw new TypeError("reconnect.maxDelay must be a finite number >= initialDelay");
+  }
+  if (settings.maxAttempts !== Infinity && !(Number.isInteger(settings.maxAttempts) && settings.maxAttempts >= 0)) {
+    throw new TypeError("reconnect.maxAttempts must be an integer >= 0 or Infinity");
+  }
+  if (!Number.isFinite(settings.stableAfter) || settings.stableAfter < 0) {
+    throw new TypeError("reconnect.stableAfter must be a finite number >= 0");
+  }
+  return Object.freeze(settings);
+}
+
+/** @param {unknown} value */
+function isPositive(value) {
+  return typeof value === "number" && Number.isFinite(value) && value > 0;
+}
+
+/**
+ * Exponential backoff with jitter: a random delay between initialDelay/2 and initialDelay·2^(attempt−1), the
+ * ceiling capped at maxDelay, so it is never 0. Pushed back (close 1008/1013), between initialDelay·2 and
+ * initialDelay·2^(attempt+1), both capped at maxDelay: later, and still spread out.
  * @param {number} attempt 1 for the first retry.
  * @param {{initialDelay: number, maxDelay: number}} settings
  * @param {() => number} random In [0, 1).
+ * @param {boolean} pushedBack Whether the server asked the client to stay away for longer.
  */
-function backoffDelay(attempt, { initialDelay, maxDelay }, random) {
-  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
+function backoffDelay(attempt, { initialDelay, maxDelay }, random, pushedBack) {
+  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (pushedBack ? attempt + 1 : attempt - 1));
+  const floor = pushedBack ? Math.min(maxDelay, initialDelay * 2) : initialDelay / 2;
+  return Math.ceil(floor + random() * (ceiling - floor));
 }
 
 /**
@@ -819,6 +1036,37 @@ function decodeFrame(data) {
 }
 
 /**
+ * A JSON-RPC response to a server→client request, serialized; a result that cannot be serialized is answered
+ * -32603 "Internal error".
+ * @param {string | number} id
+ * @param {{result: unknown} | {error: {code: number, message: string, data?: unknown}}} answer
+ */
+function responseText(id, answer) {
+  try {
+    return JSON.stringify({ jsonrpc: JSONRPC, id, ...answer });
+  } catch {
+    return JSON.stringify({ jsonrpc: JSONRPC, id, error: { code: INTERNAL_ERROR, message: "Internal error" } });
+  }
+}
+
+/**
+ * Whether a response's `error` is a JSON-RPC error object (an object with a numeric code).
+ * @param {unknown} error
+ * @returns {error is {code: number, message?: unknown, data?: unknown}}
+ */
+function isErrorObject(error) {
+  return error !== null && typeof error === "object" && typeof (/** @type {any} */ (error).code) === "number";
+}
+
+/**
+ * @param {unknown} error
+ * @returns {error is RpcError} Whether it is the server's -32602 "Invalid params".
+ */
+function isInvalidParams(error) {
+  return error instanceof RpcError && error.code === INVALID_PARAMS;
+}
+
+/**
  * The JSON-RPC error object for a handler's failure: an RpcError passes through, anything else stays private.
  * @param {unknown} error
  */
@@ -829,17 +1077,28 @@ function toErrorObject(error) {
   return { code: INTERNAL_ERROR, message: "Internal error" };
 }
 
-/** @param {WebSocket} socket */
-function socketClosed(socket) {
+/**
+ * Resolves with the socket's close code and reason once it closed, or with `fallback` after {@link CLOSE_WAIT}
+ * ms: a peer that never finishes the closing handshake must not hold up close().
+ * @param {WebSocket} socket
+ * @param {{setTimeout: (callback: () => void, ms: number) => unknown, clearTimeout: (handle: any) => void}} scheduler
+ * @param {{code: number, reason: string}} fallback
+ * @returns {Promise<{code: number, reason: string}>}
+ */
+function socketClosed(socket, scheduler, fallback) {
   return new Promise((resolve) => {
     if (socket.readyState === SOCKET_CLOSED) {
       resolve({ code: CLOSE_NORMAL, reason: "" });
       return;
     }
-    const onClose = (/** @type {CloseEvent} */ event) => {
+    const finish = (/** @type {{code: number, reason: string}} */ detail) => {
       socket.removeEventListener("close", onClose);
-      resolve({ code: event?.code ?? CLOSE_NORMAL, reason: event?.reason ?? "" });
+      scheduler.clearTimeout(timer);
+      resolve(detail);
     };
+    const onClose = (/** @type {CloseEvent} */ event) =>
+      finish({ code: event?.code ?? CLOSE_NORMAL, reason: event?.reason ?? "" });
+    const timer = scheduler.setTimeout(() => finish(fallback), CLOSE_WAIT);
     socket.addEventListener("close", onClose);
   });
 }
@@ -851,11 +1110,29 @@ function socketClosed(socket) {
  */
 function closeQuietly(socket, code, reason) {
   try {
-    // A close reason is limited to 123 bytes.
-    socket.close(code, reason.slice(0, 60));
+    socket.close(code, truncateUtf8(reason, MAX_CLOSE_REASON_BYTES));
   } catch {
     // Already closing.
   }
+}
+
+/**
+ * The longest start of `text` whose UTF-8 encoding fits in `maxBytes`, cut between code points.
+ * @param {string} text
+ * @param {number} maxBytes
+ */
+function truncateUtf8(text, maxBytes) {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const point = /** @type {number} */ (char.codePointAt(0));
+    // A lone surrogate is sent as U+FFFD, 3 bytes.
+    const size = point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 /**

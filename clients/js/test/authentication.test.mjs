@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, RpcError } from "../actorrpc.js";
-import { connected, FakeServer, settle, URL } from "./fakes.mjs";
+import { connected, FakeServer, settle, URL } from "../test-support/fakes.mjs";
 
 test("with a token, authenticate is the first message and connect waits for its answer", async () => {
   const server = new FakeServer();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, RpcError, ConnectionLostError, TimeoutError } from "../actorrpc.js";
-import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL } from "./fakes.mjs";
+import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL } from "../test-support/fakes.mjs";
 
 test("connect resolves once the socket is open, with the state and url", async () => {
   const server = new FakeServer();
@@ -272,11 +272,13 @@ test("invalid JSON and non-objects are ignored; the connection keeps working", a
   await client.close();
 });
 
-test("a batch from the server is handled item by item", async () => {
+test("a batch from the server is handled item by item, its requests answered together in one array", async () => {
   const { client, socket } = await connected();
   const notifications = [];
   client.addEventListener("notification", (e) => notifications.push(e.detail));
   client.addMethod("confirm", (params) => params[0] === "sure?");
+  let release;
+  client.addMethod("slow", () => new Promise((resolve) => (release = resolve)));
   const a = client.call("a");
   const b = client.call("b");
   await socket.next();
@@ -287,11 +289,26 @@ test("a batch from the server is handled item by item", async () => {
     42,
     { jsonrpc: "2.0", id: 1, error: { code: -1, message: "one" } },
     { jsonrpc: "2.0", method: "confirm", params: ["sure?"], id: "s:1" },
+    { jsonrpc: "2.0", method: "slow", id: "s:2" },
+    { jsonrpc: "2.0", method: "nope", id: "s:3" },
   ]);
   assert.equal(await b, "two");
   await assert.rejects(a, (e) => e instanceof RpcError && e.code === -1);
   assert.deepEqual(notifications, [{ method: "news", params: { n: 1 } }]);
-  assert.deepEqual(await socket.next(), { jsonrpc: "2.0", id: "s:1", result: true });
+  await settle();
+  assert.equal(socket.unread, 0, "the batch's answer waits for its slowest request");
+  release("done");
+  assert.deepEqual(await socket.next(), [
+    { jsonrpc: "2.0", id: "s:1", result: true },
+    { jsonrpc: "2.0", id: "s:2", result: "done" },
+    { jsonrpc: "2.0", id: "s:3", error: { code: -32601, message: "Method not found" } },
+  ]);
+
+  // A batch of notifications and responses only is answered with nothing at all.
+  socket.reply([{ jsonrpc: "2.0", method: "news", params: { n: 2 } }]);
+  await settle();
+  assert.equal(socket.unread, 0);
+  assert.equal(notifications.length, 2);
   await client.close();
 });
 

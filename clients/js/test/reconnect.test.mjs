@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionLostError, TimeoutError } from "../actorrpc.js";
-import { connected, ManualScheduler, nextEvent, settle } from "./fakes.mjs";
+import { connected, ManualScheduler, nextEvent, settle } from "../test-support/fakes.mjs";
 
 /** Records the client's events in order. */
 function recordEvents(client) {
@@ -12,7 +12,7 @@ function recordEvents(client) {
   return events;
 }
 
-test("a dropped connection reconnects with full-jitter exponential backoff, capped at maxDelay", async () => {
+test("a dropped connection reconnects with jittered exponential backoff, never below initialDelay/2, capped at maxDelay", async () => {
   const randoms = [0.5, 0.5, 0.25, 0.999, 0.5];
   const { client, server, socket, scheduler } = await connected({
     reconnect: { initialDelay: 100, maxDelay: 300 },
@@ -25,8 +25,8 @@ test("a dropped connection reconnects with full-jitter exponential backoff, capp
   await assert.rejects(pending, ConnectionLostError); // at once, not after the reconnect
   assert.equal(client.state, "reconnecting");
 
-  // Ceiling per attempt: 100, 200, 400→300 (capped), 300, ...; delay = floor(random · ceiling).
-  const expected = [50, 100, 75, 299];
+  // Ceiling per attempt: 100, 200, 400→300 (capped), 300, ...; delay = ceil(50 + random · (ceiling − 50)).
+  const expected = [75, 125, 113, 300];
   for (const [index, delay] of expected.entries()) {
     const timer = await scheduler.nextTimer();
     assert.equal(timer.ms, delay, `attempt ${index + 1}`);
@@ -40,12 +40,13 @@ test("a dropped connection reconnects with full-jitter exponential backoff, capp
   assert.equal(client.state, "open");
   assert.deepEqual(
     events.filter((e) => e.type === "reconnecting").map((e) => [e.detail.attempt, e.detail.delay]),
-    [[1, 50], [2, 100], [3, 75], [4, 299]],
+    [[1, 75], [2, 125], [3, 113], [4, 300]],
   );
   assert.ok(events[0].detail.error instanceof ConnectionLostError);
   assert.deepEqual(events.slice(-2).map((e) => e.type), ["open", "reconnected"]);
 
-  // A later drop starts again from the first attempt.
+  // A later drop, once the connection lasted stableAfter (default 5 s), starts again from the first attempt.
+  scheduler.advance(5000);
   const again = nextEvent(client, "reconnecting");
   server.sockets.at(-1).drop(1006);
   assert.equal((await again).attempt, 1);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RpcError } from "../actorrpc.js";
-import { connected, nextEvent, settle } from "./fakes.mjs";
+import { connected, nextEvent, settle } from "../test-support/fakes.mjs";
 
 test("a server call is answered with the handler's result, after a servercall event", async () => {
   const { client, socket } = await connected();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RpcError } from "../actorrpc.js";
-import { connected, settle } from "./fakes.mjs";
+import { connected, settle } from "../test-support/fakes.mjs";
 
 test("subscribe resolves only after the server confirms, and the callback gets each notification", async () => {
   const { client, socket } = await connected();

@@ -1,6 +1,5 @@
 // Test doubles for the client's unit tests: an in-memory WebSocket driven by the test (the "server" side)
 // and a manual scheduler, so reconnects and timeouts happen exactly when a test says so.
-// Not a test file itself; node --test loads it, finds no tests, and passes it.
 
 import { ActorRpcClient } from "../actorrpc.js";
 
@@ -50,6 +49,8 @@ export class FakeSocket extends EventTarget {
   }
 
   close(code = 1000, reason = "") {
+    // As browsers do: a close reason longer than 123 bytes of UTF-8 is a SyntaxError.
+    if (new TextEncoder().encode(reason).byteLength > 123) throw new DOMException("The close reason is too long", "SyntaxError");
     if (this.readyState >= 2) return;
     this.readyState = 2;
     this.closedBy = { code, reason };
@@ -137,12 +138,14 @@ export class FakeServer {
   }
 }
 
-/** Timers that fire only when a test says so. */
+/** Timers that fire only when a test says so, and a clock that moves only when a test says so. */
 export class ManualScheduler {
   #next = 1;
   #created = new AsyncQueue();
   /** @type {Map<number, {callback: () => void, ms: number}>} */
   timers = new Map();
+  /** The clock, in ms; see `advance`. */
+  time = 0;
 
   setTimeout = (callback, ms) => {
     const handle = this.#next++;
@@ -155,9 +158,25 @@ export class ManualScheduler {
     this.timers.delete(handle);
   };
 
-  /** The next timer created (waits for it). */
-  nextTimer() {
-    return this.#created.take();
+  now = () => this.time;
+
+  /** Moves the clock on (firing nothing). */
+  advance(ms) {
+    this.time += ms;
+  }
+
+  /**
+   * The next timer created that is still pending when it is taken (waits for it). Timers already cleared are
+   * skipped: a handshake's timeout or close()'s wait that ended on its own is no business of the test.
+   * @param {number} [ms] Only a timer of this duration (others are skipped too).
+   */
+  async nextTimer(ms) {
+    for (;;) {
+      const timer = await this.#created.take();
+      // Let the client finish what it is doing first: a timer it is about to clear is not pending.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.timers.has(timer.handle) && (ms === undefined || timer.ms === ms)) return timer;
+    }
   }
 
   /** Fires a timer, if it is still pending; returns whether it fired. */
