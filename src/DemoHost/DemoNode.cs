@@ -66,7 +66,8 @@ public static class DemoNode
         app.MapActorRpc(RpcPath).RequireCors(CorsPolicy);
 
         // The console at / and the browser client it imports, for trying the node from a browser.
-        app.MapActorRpcBrowserClient();
+        // Under the same CORS policy, so a page of another origin (samples/browser) can import the module.
+        app.MapActorRpcBrowserClient().RequireCors(CorsPolicy);
         app.MapDemoConsole();
         return app;
     }
