@@ -60,7 +60,11 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>A new page (in a context of its own) on <paramref name="url"/>, recording what the page logs and requests.</summary>
-    public async Task<BrowserPage> OpenAsync(Uri url, int width = 1280, int height = 900)
+    /// <param name="url">Where the page goes first.</param>
+    /// <param name="width">The viewport's width.</param>
+    /// <param name="height">The viewport's height.</param>
+    /// <param name="prepare">Runs on the new context before the page opens (routes, for instance).</param>
+    public async Task<BrowserPage> OpenAsync(Uri url, int width = 1280, int height = 900, Func<IBrowserContext, Task>? prepare = null)
     {
         if (_browser is null)
         {
@@ -71,6 +75,11 @@ public sealed class Chromium : IAsyncLifetime
 
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout((float)TestTimeouts.Long.TotalMilliseconds);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
+
         var page = new BrowserPage(context, await context.NewPageAsync());
         await page.Page.GotoAsync(url.ToString());
         return page;
