@@ -42,7 +42,7 @@ public sealed class DiscoveryAppFixture : IAsyncLifetime
 
     private static void Register(IActorRpcBuilder rpc) => rpc
         .AddMethods<ShopMethods>("shop")
-        .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesError(-32041, "Too loud")
+        .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesRpcError(-32041, "Too loud")
         .AddMethod("secret", [Authorize] () => 42)
         .AddActorMethod("job", Props.Create(() => new JobActor())).RequirePermission("jobs.run")
         .AddTopic("clock", topic => topic.Summary = "A tick each second.")
@@ -61,8 +61,8 @@ public sealed class ShopMethods
 {
     [RpcMethod]
     [Description("Places an order.")]
-    [RpcError(-32040, "Out of stock")]
-    [RpcError(-32043, "Address refused")]
+    [ProducesRpcError(-32040, "Out of stock")]
+    [ProducesRpcError(-32043, "Address refused")]
     public static Task<Receipt?> PlaceOrderAsync(
         [Description("How many to order.")] int quantity,
         string sku,
@@ -90,7 +90,7 @@ public sealed class ShopMethods
 }
 
 [Description("Runs a job.")]
-[RpcError(-32042, "Job failed")]
+[ProducesRpcError(-32042, "Job failed")]
 public sealed class JobActor : ReceiveActor
 {
     public JobActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("done")));

@@ -32,7 +32,7 @@ public sealed class XmlDocumentationIdsSpec
     public void Summary_FromTheAssemblysXmlFile()
     {
         var method = typeof(ActorRpc.DemoHost.DemoMethods).GetMethod("Divide", BindingFlags.Public | BindingFlags.Static)!;
-        var docs = XmlDocumentation.For(method.Module.Assembly);
+        var docs = XmlDocumentation.Load(method.Module.Assembly, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         Assert.Equal("Integer division; dividing by zero throws inside the handler and so shows an internal error.", docs.Summary(method));
         Assert.Equal("The divisor; zero fails.", docs.Param(method, "b"));
     }
