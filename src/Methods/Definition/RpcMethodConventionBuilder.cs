@@ -24,11 +24,11 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
     private readonly RpcGuardBuilder _guard;
     private readonly MethodDocsBuilder _docs;
 
-    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard, MethodDocsBuilder? docs = null)
+    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard, MethodDocsBuilder docs)
     {
         Services = services;
         _guard = guard;
-        _docs = docs ?? new MethodDocsBuilder();
+        _docs = docs;
     }
 
     /// <inheritdoc/>

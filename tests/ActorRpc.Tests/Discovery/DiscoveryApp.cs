@@ -4,6 +4,7 @@ using Akka.Actor;
 using ActorRpc.Testing;
 using ActorRpc.Tests.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Discovery;
@@ -45,6 +46,7 @@ public sealed class DiscoveryAppFixture : IAsyncLifetime
         .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesRpcError(-32041, "Too loud")
         .AddMethod("secret", [Authorize] () => 42)
         .AddActorMethod("job", Props.Create(() => new JobActor())).RequirePermission("jobs.run")
+        .AddActorMethod("report", Props.Create(() => new ReportActor()))
         .AddTopic("clock", topic => topic.Summary = "A tick each second.")
         .AddTopic("staff", topic => topic.RequireAuthorization())
         .AddTopicPattern("orders.*");
@@ -57,6 +59,17 @@ public sealed record Receipt(long Id, IReadOnlyList<string> Lines, Address ShipT
 
 public sealed record GreetRequest(string Name, int Times = 1);
 
+/// <summary>A linked list: the exporter writes its recursion as a pointer.</summary>
+public sealed record Node(int Value, Node? Next);
+
+/// <summary>Two lists of the same type: the exporter writes the second as a pointer to the first.</summary>
+public sealed record Pair(Address[] Home, Address[] Work);
+
+/// <summary>A tree whose children point back at the whole tree (<c>"#"</c>).</summary>
+public sealed record Tree(string Label, Tree[] Children);
+
+[ProducesRpcError(-32040, "Shop-wide stock error")]
+[ProducesRpcError(-32045, "Shop closed")]
 public sealed class ShopMethods
 {
     [RpcMethod]
@@ -74,10 +87,36 @@ public sealed class ShopMethods
         int retries = 3) =>
         Task.FromResult<Receipt?>(new Receipt(1, [sku], shipTo));
 
+    /// <summary>Forgets the cart.</summary>
+    /// <remarks>
+    /// Nothing <b>comes</b> <c>back</c>:
+    /// <see cref="Maybe"/> <see cref="Greet"/> stay.
+    /// </remarks>
     [RpcMethod]
     public static void Forget()
     {
     }
+
+    [RpcMethod]
+    [EndpointSummary("Counts.")]
+    [EndpointDescription("From one.")]
+    [Description("Not the summary: EndpointSummary comes first.")]
+    public static int Count() => 1;
+
+    [RpcMethod]
+    public static Node Chain(Node head) => head;
+
+    [RpcMethod]
+    public static int Route(Pair pair) => pair.Home.Length + pair.Work.Length;
+
+    [RpcMethod]
+    public static int RouteByName([RpcParams] Pair pair) => pair.Home.Length + pair.Work.Length;
+
+    [RpcMethod]
+    public static int Walk([RpcParams] Node node) => node.Value;
+
+    [RpcMethod]
+    public static int Grow([RpcParams] Tree tree) => tree.Children.Length;
 
     [RpcMethod]
     public static int? Maybe(long? value) => value is null ? null : 1;
@@ -94,4 +133,11 @@ public sealed class ShopMethods
 public sealed class JobActor : ReceiveActor
 {
     public JobActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("done")));
+}
+
+/// <summary>Writes a report.</summary>
+/// <remarks>Once a day.</remarks>
+public sealed class ReportActor : ReceiveActor
+{
+    public ReportActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("report")));
 }
