@@ -85,6 +85,8 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <param name="a">The dividend.</param>
     /// <param name="b">The divisor; zero fails.</param>
     /// <returns>The quotient, rounded toward zero.</returns>
+    /// <remarks>The error is declared with <see cref="ProducesRpcErrorAttribute"/>, so <c>rpc.discover</c> lists it:
+    /// <b>-32603</b> <c>Internal error</c>.</remarks>
     [RpcMethod]
     [ProducesRpcError((int)JsonRpcErrorCode.InternalError, "Internal error: division by zero.")]
     public static long Divide(long a, long b) => a / b;

@@ -23,4 +23,7 @@ internal sealed class XmlDocumentationFiles(ILogger logger)
 
         return documentation;
     }
+
+    /// <summary>Uses <paramref name="documentation"/> as <paramref name="assembly"/>'s comments, instead of its file (for specs).</summary>
+    internal void Use(Assembly assembly, XmlDocumentation documentation) => _loaded[assembly] = documentation;
 }

@@ -46,7 +46,6 @@ public sealed class DiscoveryAppFixture : IAsyncLifetime
         .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesRpcError(-32041, "Too loud")
         .AddMethod("secret", [Authorize] () => 42)
         .AddActorMethod("job", Props.Create(() => new JobActor())).RequirePermission("jobs.run")
-        .AddActorMethod("report", Props.Create(() => new ReportActor()))
         .AddTopic("clock", topic => topic.Summary = "A tick each second.")
         .AddTopic("staff", topic => topic.RequireAuthorization())
         .AddTopicPattern("orders.*");
@@ -87,11 +86,6 @@ public sealed class ShopMethods
         int retries = 3) =>
         Task.FromResult<Receipt?>(new Receipt(1, [sku], shipTo));
 
-    /// <summary>Forgets the cart.</summary>
-    /// <remarks>
-    /// Nothing <b>comes</b> <c>back</c>:
-    /// <see cref="Maybe"/> <see cref="Greet"/> stay.
-    /// </remarks>
     [RpcMethod]
     public static void Forget()
     {
@@ -133,11 +127,4 @@ public sealed class ShopMethods
 public sealed class JobActor : ReceiveActor
 {
     public JobActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("done")));
-}
-
-/// <summary>Writes a report.</summary>
-/// <remarks>Once a day.</remarks>
-public sealed class ReportActor : ReceiveActor
-{
-    public ReportActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("report")));
 }

@@ -82,29 +82,11 @@ public sealed class OpenRpcDocumentSpec(DiscoveryAppFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Discover_XmlSummaryAndRemarks_SummaryAndDescription_SpacesBetweenElementsKept()
-    {
-        var forget = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.forget");
-        Assert.Equal("Forgets the cart.", forget.GetProperty("summary").GetString());
-
-        // "<b>comes</b> <c>back</c>" and "<see/> <see/>": the whitespace between elements is text too.
-        Assert.Equal("Nothing comes back: Maybe Greet stay.", forget.GetProperty("description").GetString());
-    }
-
-    [Fact]
     public async Task Discover_EndpointSummaryAndDescription_WinOverDescriptionAttribute()
     {
         var count = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.count");
         Assert.Equal("Counts.", count.GetProperty("summary").GetString());
         Assert.Equal("From one.", count.GetProperty("description").GetString());
-    }
-
-    [Fact]
-    public async Task Discover_ActorWithXmlComments_SummaryAndDescriptionFromItsClass()
-    {
-        var report = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "report");
-        Assert.Equal("Writes a report.", report.GetProperty("summary").GetString());
-        Assert.Equal("Once a day.", report.GetProperty("description").GetString());
     }
 
     [Fact]
