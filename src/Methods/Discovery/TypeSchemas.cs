@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -119,7 +118,7 @@ internal sealed class TypeSchemas(JsonSerializerOptions serializerOptions)
         ICustomAttributeProvider? provider = context.PropertyInfo is { } property ? property.AttributeProvider : context.TypeInfo.Type;
         if (schema is JsonObject node
             && !node.ContainsKey("description")
-            && provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).FirstOrDefault() is DescriptionAttribute { Description: { Length: > 0 } text })
+            && OpenRpcNodes.DescriptionOf(provider) is { } text)
         {
             node.Insert(0, "description", text);
         }
