@@ -154,7 +154,7 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
             }
 
             var schema = schemas.Of(slot.Type, slot.AcceptsNull, SchemaReferences.IdOf(name, slot.Name));
-            if (slot.HasDeclaredDefault && DefaultOf(slot) is var (known, value) && known)
+            if (slot.HasDeclaredDefault && TryWriteDefault(slot, out var value))
             {
                 schema["default"] = value;
             }
@@ -187,21 +187,23 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
         return schemas.Of(type, nullable, SchemaReferences.IdOf(name, null));
     }
 
-    // The declared default as JSON; unknown when the serializer cannot write it (never expected for constants).
-    private (bool Known, JsonNode? Value) DefaultOf(ParameterSlot slot)
+    // The declared default as JSON; false when the serializer cannot write it (never expected for constants).
+    private bool TryWriteDefault(ParameterSlot slot, out JsonNode? value)
     {
+        value = null;
         if (slot.DefaultValue is null)
         {
-            return (true, null);
+            return true;
         }
 
         try
         {
-            return (true, JsonSerializer.SerializeToNode(slot.DefaultValue, slot.DefaultValue.GetType(), serializerOptions));
+            value = JsonSerializer.SerializeToNode(slot.DefaultValue, slot.DefaultValue.GetType(), serializerOptions);
+            return true;
         }
         catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
         {
-            return (false, null);
+            return false;
         }
     }
 
