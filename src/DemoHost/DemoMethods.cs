@@ -54,7 +54,7 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <param name="b">The second number.</param>
     /// <returns>The sum: an integer when both are integers, else a number.</returns>
     [RpcMethod]
-    [RpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: a parameter is not a number, or the sum is not finite.")]
+    [ProducesRpcError((int)JsonRpcErrorCode.InvalidParams, "Invalid params: a parameter is not a number, or the sum is not finite.")]
     public static object Add(JsonElement a, JsonElement b)
     {
         RequireNumber(a, nameof(a));
@@ -85,13 +85,15 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <param name="a">The dividend.</param>
     /// <param name="b">The divisor; zero fails.</param>
     /// <returns>The quotient, rounded toward zero.</returns>
+    /// <remarks>The error is declared with <see cref="ProducesRpcErrorAttribute"/>, so <c>rpc.discover</c> lists it:
+    /// <b>-32603</b> <c>Internal error</c>.</remarks>
     [RpcMethod]
-    [RpcError((int)JsonRpcErrorCode.InternalError, "Internal error: division by zero.")]
+    [ProducesRpcError((int)JsonRpcErrorCode.InternalError, "Internal error: division by zero.")]
     public static long Divide(long a, long b) => a / b;
 
     /// <summary>Always fails with the server-defined error -32050.</summary>
     [RpcMethod]
-    [RpcError(ComputerSaysNoCode, "Computer says no.")]
+    [ProducesRpcError(ComputerSaysNoCode, "Computer says no.")]
     public static void ComputerSaysNo() => throw new RpcException(ComputerSaysNoCode, "Computer says no.");
 
     /// <summary>Waits <paramref name="ms"/> milliseconds, then returns it; cancelled with its connection.</summary>
@@ -124,9 +126,9 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <param name="params">The params to call it with: an array, an object, or none.</param>
     /// <returns>What the client's method returned.</returns>
     [RpcMethod("ask_client")]
-    [RpcError(ClientErrorCode, "The client answered with an error of a reserved code.")]
-    [RpcError(ClientTimeoutCode, "The client did not answer in time.")]
-    [RpcError(ClientUnavailableCode, "The client cannot be called.")]
+    [ProducesRpcError(ClientErrorCode, "The client answered with an error of a reserved code.")]
+    [ProducesRpcError(ClientTimeoutCode, "The client did not answer in time.")]
+    [ProducesRpcError(ClientUnavailableCode, "The client cannot be called.")]
     public static async Task<JsonElement> AskClientAsync(string method, RpcContext context, CancellationToken cancellationToken, JsonElement? @params = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -182,7 +184,7 @@ public sealed class DemoMethods(ITopicPublisher publisher, IOptions<ActorRpcOpti
     /// <returns>True once the notification is handed to the node.</returns>
     [RpcMethod]
     [Authorize(Policy = DemoPolicies.Publish)]
-    [RpcError((int)JsonRpcErrorCode.NotPermitted, "Not permitted")]
+    [ProducesRpcError((int)JsonRpcErrorCode.NotPermitted, "Not permitted")]
     public bool Publish(string topic, JsonElement data, RpcContext context, bool retain = false)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -16,16 +16,13 @@ internal sealed class ParameterSlot
 {
     private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement;
 
-    private readonly object? _defaultValue;
-    private readonly bool _hasDefault;
-
     private ParameterSlot(SlotKind kind, string name, Type type, bool hasDefault, object? defaultValue, bool acceptsNull)
     {
         Kind = kind;
         Name = name;
         Type = type;
-        _hasDefault = hasDefault;
-        _defaultValue = defaultValue;
+        IsOptional = hasDefault;
+        DefaultValue = defaultValue;
         AcceptsNull = acceptsNull;
     }
 
@@ -38,13 +35,13 @@ internal sealed class ParameterSlot
     public bool AcceptsNull { get; }
 
     /// <summary>Whether a call may leave it out (it has a default, or is a nullable whole-params parameter).</summary>
-    public bool IsOptional => _hasDefault;
+    public bool IsOptional { get; }
 
     /// <summary>The value it takes when left out, if it declares one (<c>int retries = 3</c>).</summary>
     public bool HasDeclaredDefault { get; private init; }
 
     /// <summary>The declared default, normalized as binding uses it.</summary>
-    public object? DefaultValue => _defaultValue;
+    public object? DefaultValue { get; }
 
     public static ParameterSlot For(ParameterInfo parameter, NullabilityInfoContext nullability)
     {
@@ -74,10 +71,10 @@ internal sealed class ParameterSlot
 
     public object? MissingValue()
     {
-        if (_hasDefault)
+        if (IsOptional)
         {
             // A JsonElement cannot be null: absent params bind as a JSON null rather than an undefined element.
-            return _defaultValue is null && Type == typeof(JsonElement) ? JsonNull : _defaultValue;
+            return DefaultValue is null && Type == typeof(JsonElement) ? JsonNull : DefaultValue;
         }
 
         throw new RpcInvalidParamsException(Type == typeof(JsonElement)

@@ -31,10 +31,7 @@ public static class ActorRpcMethodsBuilderExtensions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardBuilder();
-        var docs = new MethodDocsBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethods<T>(prefix, role, guard, docs);
-        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
+        return Register(builder, (methods, guard, docs) => methods.AddMethods<T>(prefix, role, guard, docs));
     }
 
     /// <summary>Registers every <see cref="RpcMethodAttribute"/> method of <paramref name="instance"/> (static ones included).</summary>
@@ -46,10 +43,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddMethods(this IActorRpcBuilder builder, object instance, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardBuilder();
-        var docs = new MethodDocsBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethods(instance, prefix, role, guard, docs);
-        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
+        return Register(builder, (methods, guard, docs) => methods.AddMethods(instance, prefix, role, guard, docs));
     }
 
     /// <summary>Registers the static <see cref="RpcMethodAttribute"/> methods of <paramref name="type"/> (a static class, say).</summary>
@@ -61,10 +55,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddStaticMethods(this IActorRpcBuilder builder, Type type, string? prefix = null, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardBuilder();
-        var docs = new MethodDocsBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddStaticMethods(type, prefix, role, guard, docs);
-        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
+        return Register(builder, (methods, guard, docs) => methods.AddStaticMethods(type, prefix, role, guard, docs));
     }
 
     /// <summary>
@@ -80,10 +71,7 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddMethod(this IActorRpcBuilder builder, string name, Delegate handler, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var guard = new RpcGuardBuilder();
-        var docs = new MethodDocsBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddMethod(name, handler, role, guard, docs);
-        return new RpcMethodConventionBuilder(builder.Services, guard, docs);
+        return Register(builder, (methods, guard, docs) => methods.AddMethod(name, handler, role, guard, docs));
     }
 
     /// <summary>
@@ -100,9 +88,15 @@ public static class ActorRpcMethodsBuilderExtensions
     public static RpcMethodConventionBuilder AddActorMethod(this IActorRpcBuilder builder, string name, Props props, string? role = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        return Register(builder, (methods, guard, docs) => methods.AddActorMethod(name, props, role, guard, docs));
+    }
+
+    // One registration: its guard and docs, filled in later by the convention builder it returns.
+    private static RpcMethodConventionBuilder Register(IActorRpcBuilder builder, Action<ActorRpc.Methods.Definition.RpcMethodsBuilder, RpcGuardBuilder, MethodDocsBuilder> add)
+    {
         var guard = new RpcGuardBuilder();
         var docs = new MethodDocsBuilder();
-        BuilderRegistrations.Methods(builder.Services).AddActorMethod(name, props, role, guard, docs);
+        add(BuilderRegistrations.Methods(builder.Services), guard, docs);
         return new RpcMethodConventionBuilder(builder.Services, guard, docs);
     }
 }

@@ -2,6 +2,7 @@ using ActorRpc.Methods.Authorization;
 using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Discovery;
 using ActorRpc.Methods.Topics;
+using Microsoft.Extensions.Logging;
 
 namespace ActorRpc.Methods.Definition;
 
@@ -13,6 +14,9 @@ internal sealed class RpcMethodCatalog
 
     /// <summary>Built-in: the node's OpenRPC document, as the caller may see it (docs/openrpc.md). Absent when ActorRpc:Discovery:Enabled is false.</summary>
     public const string DiscoverName = "rpc.discover";
+
+    /// <summary>The prefix JSON-RPC 2.0 reserves for the protocol's own methods: no application method may begin with it.</summary>
+    public const string ReservedPrefix = "rpc.";
 
     /// <summary>Built-in: subscribes the connection to one or more topics.</summary>
     public const string SubscribeName = "subscribe";
@@ -102,13 +106,15 @@ internal sealed class RpcMethodCatalog
     /// <param name="discovery">What <c>rpc.discover</c> says about the node; null for the defaults.</param>
     /// <param name="topics">The node's topics, for <c>rpc.discover</c>'s <c>x-topics</c>; null for none.</param>
     /// <param name="topicAuthorizer">Asks topic guards; null when no topic is guarded.</param>
+    /// <param name="logger">Where <c>rpc.discover</c> logs what it cannot describe; null for nowhere.</param>
     internal static RpcMethodCatalog Create(
         IReadOnlyList<RpcMethodDescriptor> registered,
         RpcMethodsOptions options,
         RpcAuthorizer? authorizer,
         RpcDiscoveryOptions? discovery = null,
         TopicCatalog? topics = null,
-        RpcAuthorizer? topicAuthorizer = null)
+        RpcAuthorizer? topicAuthorizer = null,
+        ILogger? logger = null)
     {
         var duplicates = registered.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
@@ -116,9 +122,16 @@ internal sealed class RpcMethodCatalog
             throw new InvalidOperationException($"RPC method names registered twice: {string.Join(", ", duplicates)}.");
         }
 
-        if (registered.FirstOrDefault(m => m.Name is GetMethodsName or DiscoverName || SessionBuiltIns.Contains(m.Name)) is { } reserved)
+        if (registered.FirstOrDefault(m => m.Name is GetMethodsName || SessionBuiltIns.Contains(m.Name)) is { } reserved)
         {
             throw new InvalidOperationException($"'{reserved.Name}' is a built-in method and cannot be registered.");
+        }
+
+        // JSON-RPC 2.0 reserves every name that starts with "rpc." for the protocol's own methods.
+        if (registered.FirstOrDefault(m => m.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal)) is { } protocol)
+        {
+            throw new InvalidOperationException(
+                $"'{protocol.Name}' cannot be registered: JSON-RPC 2.0 reserves method names that begin with \"{ReservedPrefix}\" for the protocol (rpc.discover is the server's own).");
         }
 
         RpcMethodCatalog? catalog = null;
@@ -135,12 +148,17 @@ internal sealed class RpcMethodCatalog
             topics ??= TopicCatalog.Empty;
             OpenRpcDocumentBuilder? document = null;
 
-            // The same rules as get_methods and get_topics: a caller sees what it may call and subscribe to.
-            Func<RpcContext, Task<OpenRpcDocument>> discover = async context => document!.Build(
-                await catalog!.VisibleToAsync(context, authorizer).ConfigureAwait(false),
-                await topics.VisibleToAsync(context.User, topicAuthorizer).ConfigureAwait(false));
+            // The same rules as get_methods and get_topics: a caller sees what it may call and subscribe
+            // to. Without any guard that is the same for everyone, and written once.
+            var forEveryone = (authorizer is null || !methods.Any(m => m.Guard is not null)) && !topics.HasGuards;
+            Func<RpcContext, Task<OpenRpcDocument>> discover = async context =>
+            {
+                var visibleMethods = await catalog!.VisibleToAsync(context, authorizer).ConfigureAwait(false);
+                var visibleTopics = await topics.VisibleToAsync(context.User, topicAuthorizer).ConfigureAwait(false);
+                return forEveryone ? document!.BuildForEveryone(visibleMethods, visibleTopics) : document!.Build(visibleMethods, visibleTopics);
+            };
             methods.Add(new RpcMethodDescriptor(DiscoverName, new ReflectedMethodHandler(discover.Method, discover.Target, options.SerializerOptions)));
-            document = new OpenRpcDocumentBuilder(methods, topics, discovery, options.SerializerOptions);
+            document = new OpenRpcDocumentBuilder(methods, topics, discovery, options.SerializerOptions, logger);
         }
 
         catalog = new RpcMethodCatalog(methods);

@@ -24,11 +24,11 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
     private readonly RpcGuardBuilder _guard;
     private readonly MethodDocsBuilder _docs;
 
-    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard, MethodDocsBuilder? docs = null)
+    internal RpcMethodConventionBuilder(IServiceCollection services, RpcGuardBuilder guard, MethodDocsBuilder docs)
     {
         Services = services;
         _guard = guard;
-        _docs = docs ?? new MethodDocsBuilder();
+        _docs = docs;
     }
 
     /// <inheritdoc/>
@@ -91,8 +91,8 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
 
     /// <summary>
     /// Gives these methods the summary <c>rpc.discover</c> lists, instead of their
-    /// <c>[Description]</c> or XML <c>&lt;summary&gt;</c>: for a delegate or an actor, which have no
-    /// comments of their own. On a registration of several methods it is every method's.
+    /// <c>[EndpointSummary]</c>, <c>[Description]</c> or XML <c>&lt;summary&gt;</c>: for a delegate or an
+    /// actor, which have no comments of their own. On a registration of several methods it is every method's.
     /// </summary>
     /// <param name="summary">A short text saying what the method does.</param>
     /// <returns>The same builder.</returns>
@@ -103,7 +103,7 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
         return this;
     }
 
-    /// <summary>Gives these methods the longer description <c>rpc.discover</c> lists, instead of their XML <c>&lt;remarks&gt;</c>.</summary>
+    /// <summary>Gives these methods the longer description <c>rpc.discover</c> lists, instead of their <c>[EndpointDescription]</c> or XML <c>&lt;remarks&gt;</c>.</summary>
     /// <param name="description">What a caller should know beyond the summary.</param>
     /// <returns>The same builder.</returns>
     public RpcMethodConventionBuilder WithDescription(string description)
@@ -115,15 +115,15 @@ public sealed class RpcMethodConventionBuilder : IActorRpcBuilder
 
     /// <summary>
     /// Declares an error these methods may answer with, listed in their <c>errors</c> by
-    /// <c>rpc.discover</c>, as <see cref="RpcErrorAttribute"/> declares one on a method. It documents;
+    /// <c>rpc.discover</c>, as <see cref="ProducesRpcErrorAttribute"/> declares one on a method. It documents;
     /// the method's own <see cref="RpcException"/> sends it.
     /// </summary>
     /// <param name="code">The error's code.</param>
     /// <param name="message">What the error's message says.</param>
     /// <returns>The same builder.</returns>
-    public RpcMethodConventionBuilder ProducesError(int code, string message)
+    public RpcMethodConventionBuilder ProducesRpcError(int code, string message)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
         _docs.AddError(code, message);
         return this;
     }

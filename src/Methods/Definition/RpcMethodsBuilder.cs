@@ -5,6 +5,7 @@ using ActorRpc.Methods.Binding;
 using ActorRpc.Methods.Discovery;
 using ActorRpc.Methods.Topics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ActorRpc.Methods.Definition;
@@ -101,7 +102,8 @@ internal sealed class RpcMethodsBuilder
         var discovery = services.GetService<IOptions<RpcDiscoveryOptions>>()?.Value;
         var topics = services.GetService<TopicCatalog>() ?? TopicCatalog.Empty;
         var topicAuthorizer = discovery is not { Enabled: false } && topics.HasGuards ? authorizer ?? services.GetRequiredService<RpcAuthorizer>() : null;
-        return RpcMethodCatalog.Create(methods, options, authorizer, discovery, topics, topicAuthorizer);
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("ActorRpc.Discovery");
+        return RpcMethodCatalog.Create(methods, options, authorizer, discovery, topics, topicAuthorizer, logger);
     }
 
     private RpcMethodsBuilder Add(

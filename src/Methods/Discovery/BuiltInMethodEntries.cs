@@ -94,7 +94,7 @@ internal static class BuiltInMethodEntries
         entry["result"] = result;
         if (errors is { Length: > 0 })
         {
-            entry["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)new JsonObject { ["code"] = e.Code, ["message"] = e.Message })]);
+            entry["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)OpenRpcNodes.Error(e.Code, e.Message))]);
         }
 
         return entry;
@@ -105,12 +105,10 @@ internal static class BuiltInMethodEntries
         "Topic names.",
         new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1 } });
 
-    private static JsonObject Param(string name, string description, JsonObject schema) =>
-        new() { ["name"] = name, ["description"] = description, ["required"] = true, ["schema"] = schema };
+    private static JsonObject Param(string name, string description, JsonObject schema) => OpenRpcNodes.Param(name, required: true, schema, description);
 
     private static JsonObject Strings(string description) =>
         Result(new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }, description);
 
-    private static JsonObject Result(JsonObject schema, string description) =>
-        new() { ["name"] = "result", ["description"] = description, ["schema"] = schema };
+    private static JsonObject Result(JsonObject schema, string description) => OpenRpcNodes.Result(schema, description);
 }

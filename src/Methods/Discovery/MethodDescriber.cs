@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorRpc.Methods.Binding;
+using Microsoft.AspNetCore.Http;
 using ActorRpc.Methods.Definition;
 
 namespace ActorRpc.Methods.Discovery;
@@ -10,35 +11,97 @@ namespace ActorRpc.Methods.Discovery;
 /// <summary>
 /// Writes one registered method as an OpenRPC Method Object: its params and result from the .NET
 /// signature (as <see cref="ParameterBinder"/> binds them: injected <see cref="RpcContext"/> and
-/// <see cref="CancellationToken"/> are not params), its summary and descriptions from
-/// <see cref="DescriptionAttribute"/> or XML comments, its declared errors. What the code does not say
+/// <see cref="CancellationToken"/> are not params), its summary and descriptions from its
+/// registration, <see cref="EndpointSummaryAttribute"/> / <see cref="EndpointDescriptionAttribute"/>,
+/// <see cref="DescriptionAttribute"/> (the summary) or XML comments, its declared errors. What the code does not say
 /// is left out rather than guessed: an actor-backed method has no params and an empty result schema.
 /// </summary>
-internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions serializerOptions)
+internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions serializerOptions, XmlDocumentationFiles xmlFiles, Action<string, Exception> failed)
 {
-    /// <summary>
-    /// The extension on a method whose params the server cannot describe (an actor, or a
-    /// <c>[RpcParams] JsonElement</c>): its empty <c>params</c> means "not described", not "none".
-    /// </summary>
-    public const string ParamsNotDescribed = "x-params-not-described";
-
     // Not thread-safe, and so one per describer: a describer renders one catalog's document, once, on one thread.
     private readonly NullabilityInfoContext _nullability = new();
 
+    /// <summary>
+    /// The Method Object of <paramref name="descriptor"/>. What fails to be read (a type the exporter
+    /// cannot describe, an attribute whose assembly is missing) is left out, the rest kept: params
+    /// and result are then marked not described. The first failure is reported to <c>failed</c>.
+    /// </summary>
     public JsonObject Describe(RpcMethodDescriptor descriptor)
     {
         var docs = descriptor.Docs ?? MethodDocs.OfActor(null);
         var method = docs.Method;
-        var xml = method is not null ? XmlDocumentation.For(method.Module.Assembly)
-            : docs.ActorType is { } actor ? XmlDocumentation.For(actor.Assembly)
-            : null;
-
         var entry = new JsonObject { ["name"] = descriptor.Name };
+        Exception? failure = null;
+        XmlDocumentation? xml = null;
+        try
+        {
+            xml = method is not null ? xmlFiles.For(method.Module.Assembly)
+                : docs.ActorType is { } actor ? xmlFiles.For(actor.Assembly)
+                : null;
+            AddTexts(entry, docs, xml);
+        }
+        catch (Exception ex) when (!IsFatal(ex))
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            if (method is null)
+            {
+                OpenRpcNodes.NotDescribed(entry);
+            }
+            else
+            {
+                AddParams(entry, descriptor.Name, method, xml);
+                entry["result"] = OpenRpcNodes.Result(ResultSchema(descriptor.Name, method), xml?.Returns(method));
+            }
+        }
+        catch (Exception ex) when (!IsFatal(ex))
+        {
+            failure ??= ex;
+            OpenRpcNodes.NotDescribed(entry);
+        }
+
+        try
+        {
+            var errors = ErrorsOf(method, docs);
+            if (errors.Count > 0)
+            {
+                entry["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)OpenRpcNodes.Error(e.Code, e.Message))]);
+            }
+        }
+        catch (Exception ex) when (!IsFatal(ex))
+        {
+            failure ??= ex;
+        }
+
+        if (failure is not null)
+        {
+            failed(descriptor.Name, failure);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Whether <paramref name="exception"/> must not be caught: the process cannot go on after it.</summary>
+    internal static bool IsFatal(Exception exception) => exception is OutOfMemoryException or StackOverflowException;
+
+    // Summary: the registration's, [EndpointSummary], [Description], the actor's or the method's XML <summary>.
+    // Description: the registration's, [EndpointDescription], the XML <remarks>.
+    private static void AddTexts(JsonObject entry, MethodDocs docs, XmlDocumentation? xml)
+    {
+        var method = docs.Method;
+        var actor = docs.ActorType;
         var summary = docs.Summary
-            ?? DescriptionOf(method)
-            ?? (docs.ActorType is { } actorType ? DescriptionOf(actorType) ?? xml?.Summary(actorType) : null)
+            ?? EndpointSummaryOf(method)
+            ?? OpenRpcNodes.DescriptionOf(method)
+            ?? (actor is not null ? EndpointSummaryOf(actor) ?? OpenRpcNodes.DescriptionOf(actor) ?? xml?.Summary(actor) : null)
             ?? (method is not null ? xml?.Summary(method) : null);
-        var description = docs.Description ?? (method is not null ? xml?.Remarks(method) : null);
+        var description = docs.Description
+            ?? EndpointDescriptionOf(method)
+            ?? (actor is not null ? EndpointDescriptionOf(actor) ?? xml?.Remarks(actor) : null)
+            ?? (method is not null ? xml?.Remarks(method) : null);
         if (summary is not null)
         {
             entry["summary"] = summary;
@@ -48,29 +111,19 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
         {
             entry["description"] = description;
         }
-
-        if (method is null)
-        {
-            entry["params"] = new JsonArray();
-            entry[ParamsNotDescribed] = true;
-            entry["result"] = Result(new JsonObject(), null);
-        }
-        else
-        {
-            AddParams(entry, method, xml);
-            entry["result"] = Result(ResultSchema(method), xml?.Returns(method));
-        }
-
-        var errors = ErrorsOf(method, docs);
-        if (errors.Count > 0)
-        {
-            entry["errors"] = new JsonArray([.. errors.Select(e => (JsonNode)new JsonObject { ["code"] = e.Code, ["message"] = e.Message })]);
-        }
-
-        return entry;
     }
 
-    private void AddParams(JsonObject entry, MethodInfo method, XmlDocumentation? xml)
+    private static string? EndpointSummaryOf(ICustomAttributeProvider? provider) =>
+        provider?.GetCustomAttributes(typeof(EndpointSummaryAttribute), inherit: false).FirstOrDefault() is EndpointSummaryAttribute { Summary: { } text } && !string.IsNullOrWhiteSpace(text)
+            ? text
+            : null;
+
+    private static string? EndpointDescriptionOf(ICustomAttributeProvider? provider) =>
+        provider?.GetCustomAttributes(typeof(EndpointDescriptionAttribute), inherit: false).FirstOrDefault() is EndpointDescriptionAttribute { Description: { } text } && !string.IsNullOrWhiteSpace(text)
+            ? text
+            : null;
+
+    private void AddParams(JsonObject entry, string name, MethodInfo method, XmlDocumentation? xml)
     {
         var slots = method.GetParameters().Select(p => (Parameter: p, Slot: ParameterSlot.For(p, _nullability))).ToList();
         var whole = slots.FirstOrDefault(s => s.Slot.Kind == SlotKind.WholeParams);
@@ -78,16 +131,16 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
         {
             // [RpcParams] T: the whole params member is one T. A T the serializer reads as an object is
             // named params, its properties; anything else (JsonElement, a list) is not described.
-            var properties = IsAnyJson(whole.Slot.Type) ? null : schemas.PropertiesOf(Nullable.GetUnderlyingType(whole.Slot.Type) ?? whole.Slot.Type);
+            var properties = IsAnyJson(whole.Slot.Type) ? null : schemas.PropertiesOf(Nullable.GetUnderlyingType(whole.Slot.Type) ?? whole.Slot.Type, property => SchemaReferences.IdOf(name, property));
             if (properties is null)
             {
                 entry["params"] = new JsonArray();
-                entry[ParamsNotDescribed] = true;
+                entry[OpenRpcNodes.ParamsNotDescribed] = true;
                 return;
             }
 
             entry["paramStructure"] = "by-name";
-            entry["params"] = new JsonArray([.. properties.Select(p => (JsonNode)Param(p.Name, p.Required, p.Schema, DescriptionIn(p.Schema)))]);
+            entry["params"] = new JsonArray([.. properties.Select(p => (JsonNode)OpenRpcNodes.Param(p.Name, p.Required, p.Schema, DescriptionIn(p.Schema)))]);
             return;
         }
 
@@ -100,47 +153,22 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
                 continue;
             }
 
-            var schema = schemas.Of(slot.Type, slot.AcceptsNull);
-            if (slot.HasDeclaredDefault && DefaultOf(slot) is var (known, value) && known)
+            var schema = schemas.Of(slot.Type, slot.AcceptsNull, SchemaReferences.IdOf(name, slot.Name));
+            if (slot.HasDeclaredDefault && TryWriteDefault(slot, out var value))
             {
                 schema["default"] = value;
             }
 
-            var description = DescriptionOf(parameter) ?? xml?.Param(method, slot.Name);
-            list.Add(Param(slot.Name, !slot.IsOptional, schema, description));
+            var description = OpenRpcNodes.DescriptionOf(parameter) ?? xml?.Param(method, slot.Name);
+            list.Add(OpenRpcNodes.Param(slot.Name, !slot.IsOptional, schema, description));
         }
 
         entry["params"] = list;
     }
 
-    private static JsonObject Param(string name, bool required, JsonNode schema, string? description)
-    {
-        var param = new JsonObject { ["name"] = name };
-        if (description is not null)
-        {
-            param["description"] = description;
-        }
-
-        param["required"] = required;
-        param["schema"] = schema;
-        return param;
-    }
-
     private static string? DescriptionIn(JsonNode schema) => schema is JsonObject o && o["description"] is JsonValue v ? v.GetValue<string>() : null;
 
-    private static JsonObject Result(JsonNode schema, string? description)
-    {
-        var result = new JsonObject { ["name"] = "result" };
-        if (description is not null)
-        {
-            result["description"] = description;
-        }
-
-        result["schema"] = schema;
-        return result;
-    }
-
-    private JsonNode ResultSchema(MethodInfo method)
+    private JsonNode ResultSchema(string name, MethodInfo method)
     {
         var type = method.ReturnType;
         var nullability = _nullability.Create(method.ReturnParameter);
@@ -156,24 +184,26 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
         }
 
         var nullable = type.IsValueType ? Nullable.GetUnderlyingType(type) is not null : nullability.ReadState != NullabilityState.NotNull;
-        return schemas.Of(type, nullable);
+        return schemas.Of(type, nullable, SchemaReferences.IdOf(name, null));
     }
 
-    // The declared default as JSON; unknown when the serializer cannot write it (never expected for constants).
-    private (bool Known, JsonNode? Value) DefaultOf(ParameterSlot slot)
+    // The declared default as JSON; false when the serializer cannot write it (never expected for constants).
+    private bool TryWriteDefault(ParameterSlot slot, out JsonNode? value)
     {
+        value = null;
         if (slot.DefaultValue is null)
         {
-            return (true, null);
+            return true;
         }
 
         try
         {
-            return (true, JsonSerializer.SerializeToNode(slot.DefaultValue, slot.DefaultValue.GetType(), serializerOptions));
+            value = JsonSerializer.SerializeToNode(slot.DefaultValue, slot.DefaultValue.GetType(), serializerOptions);
+            return true;
         }
         catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
         {
-            return (false, null);
+            return false;
         }
     }
 
@@ -187,24 +217,21 @@ internal sealed class MethodDescriber(TypeSchemas schemas, JsonSerializerOptions
         {
             if (method.DeclaringType is { } declaring)
             {
-                declared.AddRange(declaring.GetCustomAttributes<RpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
+                declared.AddRange(declaring.GetCustomAttributes<ProducesRpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
             }
 
-            declared.AddRange(method.GetCustomAttributes<RpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
+            declared.AddRange(method.GetCustomAttributes<ProducesRpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
         }
         else if (docs.ActorType is { } actor)
         {
-            declared.AddRange(actor.GetCustomAttributes<RpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
+            declared.AddRange(actor.GetCustomAttributes<ProducesRpcErrorAttribute>().Select(a => new DeclaredError(a.Code, a.Message)));
         }
 
         declared.AddRange(docs.Errors);
 
-        // One entry per code, the most specific (last) declaration winning, sorted by code as clients look them up.
+        // One entry per code, the most specific (last: the method's over its class's, the registration's
+        // over both) winning. Sorted by code descending, so server errors (-32000, -32001, ...) read in
+        // the order their numbers are written, nearest to zero first.
         return [.. declared.GroupBy(e => e.Code).Select(g => g.Last()).OrderByDescending(e => e.Code)];
     }
-
-    private static string? DescriptionOf(ICustomAttributeProvider? provider) =>
-        provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).FirstOrDefault() is DescriptionAttribute { Description: { Length: > 0 } text }
-            ? text
-            : null;
 }

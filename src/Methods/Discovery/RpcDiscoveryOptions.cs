@@ -6,9 +6,6 @@ namespace ActorRpc;
 /// </summary>
 public sealed class RpcDiscoveryOptions
 {
-    /// <summary>The version of the OpenRPC specification the document follows.</summary>
-    public const string OpenRpcVersion = "1.3.2";
-
     /// <summary>The <see cref="Version"/> used when neither it nor the entry assembly says one.</summary>
     public const string DefaultVersion = "1.0.0";
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,8 +25,23 @@ internal sealed class TypeSchemas(JsonSerializerOptions serializerOptions)
         TransformSchemaNode = Describe,
     };
 
-    /// <summary>The schema of a value of <paramref name="type"/>; with <paramref name="nullable"/>, JSON null is allowed too.</summary>
-    public JsonNode Of(Type type, bool nullable)
+    /// <summary>
+    /// The schema of a value of <paramref name="type"/>; with <paramref name="nullable"/>, JSON null is
+    /// allowed too. One holding a <c>$ref</c> gets the <c>$id</c> <paramref name="id"/> (<see cref="SchemaReferences"/>).
+    /// </summary>
+    public JsonObject Of(Type type, bool nullable, string id)
+    {
+        var node = Export(type);
+        if (nullable)
+        {
+            AllowNull(node);
+        }
+
+        SchemaReferences.Identify(node, id);
+        return node;
+    }
+
+    private JsonObject Export(Type type)
     {
         var schema = JsonSchemaExporter.GetJsonSchemaAsNode(_serializerOptions, type, _exporterOptions);
 
@@ -37,26 +51,36 @@ internal sealed class TypeSchemas(JsonSerializerOptions serializerOptions)
             return new JsonObject();
         }
 
-        if (nullable)
-        {
-            AllowNull(node);
-        }
-
         return node;
     }
 
-    /// <summary>The properties the serializer reads for <paramref name="type"/>, when it reads it as a JSON object; null otherwise.</summary>
-    public IReadOnlyList<(string Name, bool Required, JsonNode Schema)>? PropertiesOf(Type type)
+    /// <summary>
+    /// The properties the serializer reads for <paramref name="type"/>, when it reads it as a JSON
+    /// object; null otherwise. Each schema stands on its own (<see cref="SchemaReferences.PropertyOf"/>),
+    /// with an <c>$id</c> from <paramref name="idOf"/> (given the property's name) when it holds a <c>$ref</c>.
+    /// </summary>
+    public IReadOnlyList<(string Name, bool Required, JsonNode Schema)>? PropertiesOf(Type type, Func<string, string> idOf)
     {
         if (_serializerOptions.GetTypeInfo(type).Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object
-            || Of(type, nullable: false) is not JsonObject { } schema
+            || Export(type) is not { } schema
             || schema["properties"] is not JsonObject properties)
         {
             return null;
         }
 
         var required = schema["required"] is JsonArray names ? names.Select(n => n?.GetValue<string>()).ToHashSet(StringComparer.Ordinal) : [];
-        return [.. properties.Select(p => (p.Key, required.Contains(p.Key), p.Value?.DeepClone() ?? new JsonObject()))];
+        return [.. properties.Select(p => (p.Key, required.Contains(p.Key), Standalone(schema, p.Key, idOf(p.Key))))];
+    }
+
+    private static JsonNode Standalone(JsonObject record, string name, string id)
+    {
+        var schema = SchemaReferences.PropertyOf(record, name);
+        if (schema is JsonObject node)
+        {
+            SchemaReferences.Identify(node, id);
+        }
+
+        return schema;
     }
 
     private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
@@ -94,7 +118,7 @@ internal sealed class TypeSchemas(JsonSerializerOptions serializerOptions)
         ICustomAttributeProvider? provider = context.PropertyInfo is { } property ? property.AttributeProvider : context.TypeInfo.Type;
         if (schema is JsonObject node
             && !node.ContainsKey("description")
-            && provider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).FirstOrDefault() is DescriptionAttribute { Description: { Length: > 0 } text })
+            && OpenRpcNodes.DescriptionOf(provider) is { } text)
         {
             node.Insert(0, "description", text);
         }

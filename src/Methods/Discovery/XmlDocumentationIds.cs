@@ -13,6 +13,13 @@ internal static class XmlDocumentationIds
     /// <summary>The id of <paramref name="method"/>.</summary>
     public static string Of(MethodInfo method)
     {
+        // A method of a closed generic class (Handlers<Foo>) is documented once, on the definition (Handlers`1), with `0 for T.
+        if (method.DeclaringType is { IsGenericType: true, IsGenericTypeDefinition: false } closed
+            && MethodBase.GetMethodFromHandle(method.MethodHandle, closed.GetGenericTypeDefinition().TypeHandle) is MethodInfo open)
+        {
+            method = open;
+        }
+
         var id = new StringBuilder("M:").Append(TypeName(method.DeclaringType!)).Append('.').Append(method.Name.Replace('.', '#'));
         if (method.IsGenericMethod)
         {

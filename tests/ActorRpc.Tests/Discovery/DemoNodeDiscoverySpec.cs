@@ -7,7 +7,7 @@ namespace ActorRpc.Tests.Discovery;
 /// <summary>
 /// The demo node's document: summaries and param descriptions come from the XML comments of
 /// src/DemoHost/DemoMethods.cs (ActorRpc.DemoHost.xml beside the assembly), errors from its
-/// <c>[RpcError]</c>s, and a guarded method stays hidden from an anonymous caller.
+/// <c>[ProducesRpcError]</c>s, and a guarded method stays hidden from an anonymous caller.
 /// </summary>
 public sealed class DemoNodeDiscoverySpec
 {
@@ -23,6 +23,11 @@ public sealed class DemoNodeDiscoverySpec
         var ms = Assert.Single(sleep.GetProperty("params").EnumerateArray());
         Assert.Equal("How long to wait, in milliseconds (0 to 600000).", ms.GetProperty("description").GetString());
         Assert.Equal("The milliseconds waited.", sleep.GetProperty("result").GetProperty("description").GetString());
+
+        // <remarks> is the description; the whitespace between two elements is kept ("<b>-32603</b> <c>Internal error</c>").
+        Assert.Equal(
+            "The error is declared with ProducesRpcErrorAttribute, so rpc.discover lists it: -32603 Internal error.",
+            Method(document, "divide").GetProperty("description").GetString());
 
         var add = Method(document, "add");
         Assert.StartsWith("Adds two numbers. Integers stay integers", add.GetProperty("summary").GetString());

@@ -4,6 +4,7 @@ using Akka.Actor;
 using ActorRpc.Testing;
 using ActorRpc.Tests.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorRpc.Tests.Discovery;
@@ -42,7 +43,7 @@ public sealed class DiscoveryAppFixture : IAsyncLifetime
 
     private static void Register(IActorRpcBuilder rpc) => rpc
         .AddMethods<ShopMethods>("shop")
-        .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesError(-32041, "Too loud")
+        .AddMethod("shout", (string text) => text.ToUpperInvariant()).WithSummary("Shouts the text.").WithDescription("In capitals.").ProducesRpcError(-32041, "Too loud")
         .AddMethod("secret", [Authorize] () => 42)
         .AddActorMethod("job", Props.Create(() => new JobActor())).RequirePermission("jobs.run")
         .AddTopic("clock", topic => topic.Summary = "A tick each second.")
@@ -57,12 +58,23 @@ public sealed record Receipt(long Id, IReadOnlyList<string> Lines, Address ShipT
 
 public sealed record GreetRequest(string Name, int Times = 1);
 
+/// <summary>A linked list: the exporter writes its recursion as a pointer.</summary>
+public sealed record Node(int Value, Node? Next);
+
+/// <summary>Two lists of the same type: the exporter writes the second as a pointer to the first.</summary>
+public sealed record Pair(Address[] Home, Address[] Work);
+
+/// <summary>A tree whose children point back at the whole tree (<c>"#"</c>).</summary>
+public sealed record Tree(string Label, Tree[] Children);
+
+[ProducesRpcError(-32040, "Shop-wide stock error")]
+[ProducesRpcError(-32045, "Shop closed")]
 public sealed class ShopMethods
 {
     [RpcMethod]
     [Description("Places an order.")]
-    [RpcError(-32040, "Out of stock")]
-    [RpcError(-32043, "Address refused")]
+    [ProducesRpcError(-32040, "Out of stock")]
+    [ProducesRpcError(-32043, "Address refused")]
     public static Task<Receipt?> PlaceOrderAsync(
         [Description("How many to order.")] int quantity,
         string sku,
@@ -80,6 +92,27 @@ public sealed class ShopMethods
     }
 
     [RpcMethod]
+    [EndpointSummary("Counts.")]
+    [EndpointDescription("From one.")]
+    [Description("Not the summary: EndpointSummary comes first.")]
+    public static int Count() => 1;
+
+    [RpcMethod]
+    public static Node Chain(Node head) => head;
+
+    [RpcMethod]
+    public static int Route(Pair pair) => pair.Home.Length + pair.Work.Length;
+
+    [RpcMethod]
+    public static int RouteByName([RpcParams] Pair pair) => pair.Home.Length + pair.Work.Length;
+
+    [RpcMethod]
+    public static int Walk([RpcParams] Node node) => node.Value;
+
+    [RpcMethod]
+    public static int Grow([RpcParams] Tree tree) => tree.Children.Length;
+
+    [RpcMethod]
     public static int? Maybe(long? value) => value is null ? null : 1;
 
     [RpcMethod]
@@ -90,7 +123,7 @@ public sealed class ShopMethods
 }
 
 [Description("Runs a job.")]
-[RpcError(-32042, "Job failed")]
+[ProducesRpcError(-32042, "Job failed")]
 public sealed class JobActor : ReceiveActor
 {
     public JobActor() => Receive<RpcInvocation>(_ => Sender.Tell(new RpcReply("done")));

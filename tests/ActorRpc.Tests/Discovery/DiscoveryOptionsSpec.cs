@@ -26,7 +26,7 @@ public sealed class DiscoveryOptionsSpec
     public async Task RegisterRpcDiscover_Refused()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => ActorRpcTestServer.StartAsync(rpc => rpc.AddMethod("rpc.discover", () => "mine")));
-        Assert.Contains("'rpc.discover' is a built-in method", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("'rpc.discover' cannot be registered: JSON-RPC 2.0 reserves", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,5 +48,13 @@ public sealed class DiscoveryOptionsSpec
         var error = await Assert.ThrowsAsync<OptionsValidationException>(
             () => RpcServer.StartAsync(builder => builder.Services.AddActorRpc(options => options.Discovery.Version = " ")));
         Assert.Contains("ActorRpc:Discovery:Version", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DiscoveryTitle_Blank_FailsAtStartupNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => RpcServer.StartAsync(builder => builder.Services.AddActorRpc(options => options.Discovery.Title = "")));
+        Assert.Contains("ActorRpc:Discovery:Title", error.Message, StringComparison.Ordinal);
     }
 }

@@ -64,8 +64,99 @@ public sealed class OpenRpcDocumentSpec(DiscoveryAppFixture fixture) : IClassFix
         JsonAssert.Equivalent("""{"type":"array","items":{"type":"string"}}""", schema.GetProperty("properties").GetProperty("lines").GetRawText());
 
         JsonAssert.Equivalent(
-            """[{"code":-32040,"message":"Out of stock"},{"code":-32043,"message":"Address refused"}]""",
+            """[{"code":-32040,"message":"Out of stock"},{"code":-32043,"message":"Address refused"},{"code":-32045,"message":"Shop closed"}]""",
             method.GetProperty("errors").GetRawText());
+    }
+
+    [Fact]
+    public async Task Discover_ErrorsOnTheClass_EveryMethodDeclaresThem_TheMethodsOwnWinsForItsCode()
+    {
+        var document = await fixture.DiscoverAsync(TestCaller.Anonymous);
+
+        // ShopMethods declares -32040 and -32045; place_order declares -32040 again (above), and its own message wins.
+        JsonAssert.Equivalent(
+            """[{"code":-32040,"message":"Shop-wide stock error"},{"code":-32045,"message":"Shop closed"}]""",
+            Method(document, "shop.forget").GetProperty("errors").GetRawText());
+        Assert.Equal(-32040, Method(document, "shop.place_order").GetProperty("errors")[0].GetProperty("code").GetInt32());
+        Assert.Equal("Out of stock", Method(document, "shop.place_order").GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Discover_EndpointSummaryAndDescription_WinOverDescriptionAttribute()
+    {
+        var count = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.count");
+        Assert.Equal("Counts.", count.GetProperty("summary").GetString());
+        Assert.Equal("From one.", count.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Discover_RecursiveParamAndResult_OwnIdAndPointersWithin()
+    {
+        var chain = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.chain");
+        var head = Assert.Single(chain.GetProperty("params").EnumerateArray()).GetProperty("schema");
+        Assert.Equal("urn:actorrpc:shop.chain:params:head", head.GetProperty("$id").GetString());
+        Assert.Equal("#/properties/next", head.GetProperty("properties").GetProperty("next").GetProperty("properties").GetProperty("next").GetProperty("$ref").GetString());
+        Assert.Equal("urn:actorrpc:shop.chain:result", chain.GetProperty("result").GetProperty("schema").GetProperty("$id").GetString());
+    }
+
+    [Fact]
+    public async Task Discover_RepeatedType_PointerWithinItsSchema()
+    {
+        var route = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.route");
+        var pair = Assert.Single(route.GetProperty("params").EnumerateArray()).GetProperty("schema");
+        Assert.Equal("urn:actorrpc:shop.route:params:pair", pair.GetProperty("$id").GetString());
+        Assert.Equal("#/properties/home/items", pair.GetProperty("properties").GetProperty("work").GetProperty("items").GetProperty("$ref").GetString());
+
+        // A schema without pointers gets no id.
+        Assert.False(route.GetProperty("result").GetProperty("schema").TryGetProperty("$id", out _));
+    }
+
+    [Fact]
+    public async Task Discover_WholeParamsWithRepeatedType_PointerToAnotherPropertyReplacedByACopy()
+    {
+        var route = Method(await fixture.DiscoverAsync(TestCaller.Anonymous), "shop.route_by_name");
+        var parameters = route.GetProperty("params").EnumerateArray().ToList();
+        Assert.Equal(["home", "work"], parameters.Select(p => p.GetProperty("name").GetString()));
+        JsonAssert.Equivalent(parameters[0].GetProperty("schema").GetRawText(), parameters[1].GetProperty("schema").GetRawText());
+        Assert.DoesNotContain("$ref", parameters[1].GetRawText(), StringComparison.Ordinal);
+        Assert.False(parameters[1].GetProperty("schema").TryGetProperty("$id", out _));
+    }
+
+    [Fact]
+    public async Task Discover_WholeParamsRecursive_PointerIntoThePropertyRebased_ToTheRecordMarked()
+    {
+        var document = await fixture.DiscoverAsync(TestCaller.Anonymous);
+        var next = Method(document, "shop.walk").GetProperty("params").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "next").GetProperty("schema");
+        Assert.Equal("urn:actorrpc:shop.walk:params:next", next.GetProperty("$id").GetString());
+        Assert.Equal("#", next.GetProperty("properties").GetProperty("next").GetProperty("$ref").GetString());
+
+        // Tree.children's items are the whole params record ("#"), which no single param can point at.
+        var children = Method(document, "shop.grow").GetProperty("params").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "children").GetProperty("schema");
+        JsonAssert.Equivalent(
+            $$$"""{"type":"array","items":{"description":"{{{ActorRpc.Methods.Discovery.SchemaReferences.RecordDescription}}}"}}""",
+            children.GetRawText());
+    }
+
+    [Fact]
+    public async Task Discover_EverySchema_PointersResolveWithinItsOwnSchema()
+    {
+        var document = await fixture.DiscoverAsync(Admin);
+        var checkedRefs = 0;
+        foreach (var method in document.GetProperty("methods").EnumerateArray())
+        {
+            var schemas = method.GetProperty("params").EnumerateArray().Select(p => p.GetProperty("schema")).Append(method.GetProperty("result").GetProperty("schema"));
+            foreach (var schema in schemas)
+            {
+                foreach (var pointer in LocalRefs(schema))
+                {
+                    Assert.True(schema.TryGetProperty("$id", out _), $"{method.GetProperty("name")}: {pointer} in a schema without $id points into the document");
+                    Assert.True(Resolve(schema, pointer) is not null, $"{method.GetProperty("name")}: {pointer} resolves to nothing in {schema}");
+                    checkedRefs++;
+                }
+            }
+        }
+
+        Assert.True(checkedRefs >= 4, $"only {checkedRefs} pointers checked");
     }
 
     [Fact]
@@ -194,4 +285,35 @@ public sealed class OpenRpcDocumentSpec(DiscoveryAppFixture fixture) : IClassFix
         [.. document.GetProperty("x-topics").EnumerateArray().Select(t => t.GetProperty("name").GetString())];
 
     private static string Schema(JsonElement parameter) => parameter.GetProperty("schema").GetRawText();
+
+    private static IEnumerable<string> LocalRefs(JsonElement node) => node.ValueKind switch
+    {
+        JsonValueKind.Object => node.EnumerateObject().SelectMany(p =>
+            p.Name == "$ref" && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.StartsWith('#') ? [p.Value.GetString()!] : LocalRefs(p.Value)),
+        JsonValueKind.Array => node.EnumerateArray().SelectMany(LocalRefs),
+        _ => [],
+    };
+
+    private static JsonElement? Resolve(JsonElement root, string pointer)
+    {
+        var node = root;
+        foreach (var segment in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var key = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(key, out var child))
+            {
+                node = child;
+            }
+            else if (node.ValueKind == JsonValueKind.Array && int.TryParse(key, out var index) && index < node.GetArrayLength())
+            {
+                node = node[index];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
 }

@@ -20,7 +20,7 @@ public sealed class GuardRegistrationSpec
     public async Task MethodConvention_RequireAuthorizationWithBuilder_AsksTheBuiltPolicy()
     {
         var guard = new RpcGuardBuilder();
-        new RpcMethodConventionBuilder(new ServiceCollection(), guard).RequireAuthorization(policy => policy.RequireRole("ops"));
+        new RpcMethodConventionBuilder(new ServiceCollection(), guard, new ActorRpc.Methods.Discovery.MethodDocsBuilder()).RequireAuthorization(policy => policy.RequireRole("ops"));
 
         await AssertRoleOpsAsync(guard.Build());
     }

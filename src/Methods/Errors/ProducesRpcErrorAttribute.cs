@@ -8,19 +8,19 @@ namespace ActorRpc;
 /// </summary>
 /// <example>
 /// <code>
-/// [RpcMethod, RpcError(-32050, "Computer says no.")]
+/// [RpcMethod, ProducesRpcError(-32050, "Computer says no.")]
 /// public static void ComputerSaysNo() => throw new RpcException(-32050, "Computer says no.");
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true, Inherited = true)]
-public sealed class RpcErrorAttribute : Attribute
+public sealed class ProducesRpcErrorAttribute : Attribute
 {
     /// <summary>Declares the error <paramref name="code"/> with <paramref name="message"/>.</summary>
     /// <param name="code">The error's code; server-defined codes are -32000..-32099 or outside the reserved range (docs/errors.md).</param>
-    /// <param name="message">What the error's message says.</param>
-    public RpcErrorAttribute(int code, string message)
+    /// <param name="message">What the error's message says; not blank.</param>
+    public ProducesRpcErrorAttribute(int code, string message)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
         Code = code;
         Message = message;
     }
