@@ -453,15 +453,27 @@ async function toggleTopic(name, input, item, problem) {
   }
 }
 
-/** A reconnect's re-subscribe was refused (the topic is gone, say): its switch goes off, with the reason. */
+/**
+ * A reconnect's re-subscribe was refused (the topic is gone, or now needs a permission): its switch goes
+ * off with the reason, and the notification log says so too, since the list is read again after the
+ * reconnect and a topic that is gone leaves it (with its switch).
+ */
 function subscriptionLost(name, error) {
   subscriptions.delete(name);
+  const reason = `Subscription lost: ${describe(error)}`;
+  const entry = document.createElement("li");
+  entry.dataset.lost = name;
+  const topic = document.createElement("code");
+  topic.textContent = name;
+  entry.append(timestamp(), " ", topic, ` ${reason}`);
+  prepend(byId("notifications"), entry);
+
   const input = byId(`topic-${name}`);
   if (!input) return;
   input.checked = false;
   const item = input.closest("li");
   item.dataset.subscribed = "false";
-  item.querySelector(".problem").textContent = ` Subscription lost: ${describe(error)}`;
+  item.querySelector(".problem").textContent = ` ${reason}`;
 }
 
 function logNotification(method, params) {
