@@ -111,6 +111,8 @@ public sealed class DemoConsoleSpec(Chromium chromium, DemoConsoleSpec.SecuredNo
 
         // Anonymous: discovery does not list whoami, so it is called by name.
         await Expect(page.GetByTestId("method-whoami")).ToHaveCountAsync(0);
+        await page.GetByTestId("method-add").Locator("summary").ClickAsync();
+        await page.GetByTestId("param-add-a").FillAsync("17");
         await page.GetByTestId("custom-method").FillAsync("whoami");
         await page.GetByTestId("call-custom-call").ClickAsync();
         await Expect(page.GetByTestId("error-custom-call-code")).ToHaveTextAsync("-32010");
@@ -123,7 +125,8 @@ public sealed class DemoConsoleSpec(Chromium chromium, DemoConsoleSpec.SecuredNo
         // The client keeps the token for reconnects; the field no longer shows it.
         await Expect(page.GetByTestId("token-input")).ToHaveValueAsync("");
 
-        // Discovery, asked again, now lists it.
+        // Discovery, asked again, now lists it; add, described as before, kept what was typed in it.
+        await Expect(page.GetByTestId("param-add-a")).ToHaveValueAsync("17");
         await page.GetByTestId("method-whoami").Locator("summary").ClickAsync();
         await page.GetByTestId("call-whoami").ClickAsync();
         await Expect(page.GetByTestId("result-whoami")).ToContainTextAsync("alice");
@@ -254,33 +257,12 @@ public sealed class DemoConsoleSpec(Chromium chromium, DemoConsoleSpec.SecuredNo
     [Fact]
     public async Task DiscoveryFails_RpcDiscoverAndGetMethodsRefused_TheStatusSaysSoAndCallsStillWork()
     {
-        // The page's WebSocket goes through a route that answers rpc.discover and get_methods with an
-        // error and passes everything else to the node.
-        await using var console = await chromium.OpenAsync(node.Server.HttpAddress, prepare: context => context.RouteWebSocketAsync(
-            new Regex("/rpc$"),
-            route =>
-            {
-                var server = route.ConnectToServer();
-                route.OnMessage(frame =>
-                {
-                    var text = frame.Text ?? "";
-                    using var message = JsonDocument.Parse(text);
-                    var root = message.RootElement;
-                    if (root.ValueKind == JsonValueKind.Object
-                        && root.TryGetProperty("method", out var method) && method.GetString() is "rpc.discover" or "get_methods"
-                        && root.TryGetProperty("id", out var id))
-                    {
-                        route.Send($$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32603,"message":"Discovery is broken"}}""");
-                        return;
-                    }
-
-                    server.Send(text);
-                });
-            }));
+        // rpc.discover and the fallback's get_methods are answered with an error.
+        await using var console = await chromium.OpenAsync(node.Server.HttpAddress, prepare: context => RefuseAsync(context, "rpc.discover", "get_methods"));
         var page = console.Page;
 
         await Expect(page.GetByTestId("methods-status")).ToHaveAttributeAsync("data-status", "failed");
-        await Expect(page.GetByTestId("methods-status")).ToContainTextAsync("-32603 Discovery is broken");
+        await Expect(page.GetByTestId("methods-status")).ToContainTextAsync("-32603 Refused by the test");
         await Expect(page.GetByTestId("connection-state")).ToHaveAttributeAsync("data-state", "open");
 
         await page.GetByTestId("custom-method").FillAsync("add");
@@ -288,6 +270,48 @@ public sealed class DemoConsoleSpec(Chromium chromium, DemoConsoleSpec.SecuredNo
         await page.GetByTestId("call-custom-call").ClickAsync();
         await Expect(page.GetByTestId("result-custom-call")).ToHaveTextAsync("5");
     }
+
+    [Fact]
+    public async Task TopicSwitch_UnsubscribeFails_SwitchBackOnWithTheError()
+    {
+        await using var console = await chromium.OpenAsync(node.Server.HttpAddress, prepare: context => RefuseAsync(context, "unsubscribe"));
+        var page = console.Page;
+        await page.GetByTestId("topic-news").CheckAsync();
+        await Expect(page.GetByTestId("topic-news")).ToBeEnabledAsync();
+        await Expect(page.GetByTestId("topic-item-news")).ToHaveAttributeAsync("data-subscribed", "true");
+
+        // The server still sends (the unsubscribe failed): the switch says so, with the reason.
+        await page.GetByTestId("topic-news").ClickAsync();
+        await Expect(page.GetByTestId("topic-news-error")).ToContainTextAsync("-32603 Refused by the test");
+        await Expect(page.GetByTestId("topic-news")).ToBeCheckedAsync();
+        await Expect(page.GetByTestId("topic-item-news")).ToHaveAttributeAsync("data-subscribed", "true");
+    }
+
+    /// <summary>
+    /// Routes the context's WebSockets to the node through a filter that answers requests for
+    /// <paramref name="methods"/> with a -32603 error itself and passes everything else on.
+    /// </summary>
+    private static Task RefuseAsync(IBrowserContext context, params string[] methods) => context.RouteWebSocketAsync(
+        new Regex("/rpc$"),
+        route =>
+        {
+            var server = route.ConnectToServer();
+            route.OnMessage(frame =>
+            {
+                var text = frame.Text ?? "";
+                using var message = JsonDocument.Parse(text);
+                var root = message.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("method", out var method) && methods.Contains(method.GetString())
+                    && root.TryGetProperty("id", out var id))
+                {
+                    route.Send($$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32603,"message":"Refused by the test"}}""");
+                    return;
+                }
+
+                server.Send(text);
+            });
+        });
 
     [Fact]
     public async Task DemoNode_ServesTheBrowserClient()
