@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace ActorRpc.DemoHost;
 
@@ -14,10 +16,15 @@ public static class DemoConsole
     /// <summary>
     /// The page's Content-Security-Policy: its own scripts, styles and WebSocket only, nothing
     /// inline, no framing. The console shows what the server sends (with textContent), and this
-    /// keeps anything it might show from running or loading.
+    /// keeps anything it might show from running or loading. <c>connect-src 'self'</c> also allows
+    /// the page's own host over ws: and wss: (CSP Level 3), and no other host. <c>base-uri</c> and
+    /// <c>form-action</c> do not fall back to <c>default-src</c>, so they are given: no form may be
+    /// submitted natively (the token form is handled by script only). Trusted types are required,
+    /// so that an HTML sink such as <c>innerHTML</c>, should one ever creep in, throws.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+        "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
 
     // Path, the resource's LogicalName (ActorRpc.DemoHost.csproj), media type.
     private static readonly (string Path, string Resource, string ContentType)[] Files =
@@ -46,7 +53,17 @@ public static class DemoConsole
     private sealed class ConsoleFile(byte[] content, string contentType)
     {
         // The bytes' hash: the files change only with the assembly.
-        private readonly string _etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 16))}\"";
+        private readonly EntityTagHeaderValue _etag = new($"\"{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 16))}\"");
+
+        /// <summary>
+        /// Whether an <c>If-None-Match</c> header names this version: <c>*</c>, or a tag equal by weak
+        /// comparison (RFC 9110 13.1.2), in any of its comma-separated lists. The same rule as the
+        /// Gateway's script endpoint (BrowserClientScript), which the demo node cannot call: it is internal.
+        /// </summary>
+        private bool Matches(StringValues ifNoneMatch) =>
+            !StringValues.IsNullOrEmpty(ifNoneMatch)
+            && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
+            && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(_etag, useStrongComparison: false));
 
         public static ConsoleFile Load(string resource, string contentType)
         {
@@ -63,8 +80,8 @@ public static class DemoConsole
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.CacheControl = "no-cache";
-            headers.ETag = _etag;
-            if (context.Request.Headers.IfNoneMatch.Contains(_etag))
+            headers.ETag = _etag.ToString();
+            if (Matches(context.Request.Headers.IfNoneMatch))
             {
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
                 return Task.CompletedTask;

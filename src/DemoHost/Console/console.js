@@ -12,6 +12,9 @@ const byId = (id) => document.getElementById(id);
 const state = byId("state");
 const subscriptions = new Map();
 
+/** Methods whose node is on the page, by name, with the description (as JSON) each was built from. */
+const rendered = new Map();
+
 /** @type {ActorRpcClient} */
 let rpc;
 
@@ -39,12 +42,19 @@ async function start() {
   showState("open");
   rpc.addEventListener("open", () => showState("open"));
   rpc.addEventListener("reconnecting", (event) => showState("reconnecting", `attempt ${event.detail?.attempt ?? "?"}`));
-  rpc.addEventListener("reconnected", () => showState("open", "reconnected"));
+  rpc.addEventListener("reconnected", () => {
+    showState("open", "reconnected");
+    // The server may have restarted with other methods or topics (or a new version of them).
+    discover();
+  });
   rpc.addEventListener("closed", (event) => showState("closed", event.detail?.reason || `code ${event.detail?.code ?? "?"}`));
   rpc.addEventListener("notification", (event) => logNotification(event.detail.method, event.detail.params));
   rpc.addEventListener("servercall", (event) => logServerCall(event.detail));
+  rpc.addEventListener("subscriptionlost", (event) => subscriptionLost(event.detail.topic, event.detail.error));
 
   // What the server may ask of this page (ask_client): each answer is written beside its call.
+  // confirm answers true without asking anyone: this is a demo, driven by tests too. A real page would
+  // ask its user (window.confirm, or Yes/No buttons resolving the handler's promise).
   rpc.addMethod("confirm", (_params, context) => answered(context?.id, true));
   rpc.addMethod("echo", (params, context) => answered(context?.id, params ?? null));
 
@@ -56,24 +66,60 @@ function showState(name, detail) {
   state.textContent = detail ? `${name} (${detail})` : name;
 }
 
-/** Reads the methods and topics this caller may use: rpc.discover, else get_methods and get_topics. */
+/**
+ * Lists the methods and topics this caller may use. Never throws: when discovery fails altogether
+ * the status says why (instead of "Reading rpc.discover…" for ever), and the custom call still works.
+ */
 async function discover() {
   const status = byId("methods-status");
-  let methods;
-  let topics;
+  status.dataset.status = "reading";
+  let catalog;
   try {
-    const document = await rpc.call("rpc.discover");
-    methods = document.methods ?? [];
-    topics = document["x-topics"] ?? [];
-    status.textContent = `${document.info?.title ?? "Server"} ${document.info?.version ?? ""}: ${methods.length} methods.`;
+    catalog = await readCatalog();
   } catch (error) {
-    // A server without rpc.discover: names only, called with raw JSON params.
-    methods = (await rpc.call("get_methods")).map((name) => ({ name, rawOnly: true }));
-    topics = await rpc.call("get_topics");
-    status.textContent = `rpc.discover failed (${describe(error)}); methods from get_methods, params as raw JSON.`;
+    status.dataset.status = "failed";
+    status.textContent = `Discovery failed: ${describe(error)}. Call methods by name below.`;
+    return;
   }
 
-  byId("methods").replaceChildren(...methods.map(renderMethod));
+  status.dataset.status = "done";
+  status.textContent = catalog.status;
+  render(catalog);
+}
+
+/** The methods and topics: from rpc.discover, else (a server without it) from get_methods and get_topics. */
+async function readCatalog() {
+  try {
+    const openrpc = await rpc.call("rpc.discover");
+    const methods = openrpc.methods ?? [];
+    return {
+      methods,
+      topics: openrpc["x-topics"] ?? [],
+      status: `${openrpc.info?.title ?? "Server"} ${openrpc.info?.version ?? ""}: ${methods.length} methods.`,
+    };
+  } catch (error) {
+    // Names only, called with raw JSON params. If these fail too, discover() shows their error.
+    const methods = (await rpc.call("get_methods")).map((name) => ({ name, rawOnly: true }));
+    const topics = await rpc.call("get_topics");
+    return { methods, topics, status: `rpc.discover failed (${describe(error)}); methods from get_methods, params as raw JSON.` };
+  }
+}
+
+function render({ methods, topics }) {
+  // A method described as before keeps its node, so what was typed in it (and its last outcome) stays.
+  const nodes = methods.map((method) => {
+    const signature = JSON.stringify(method);
+    const existing = rendered.get(method.name);
+    if (existing?.signature === signature) return existing.node;
+    const node = renderMethod(method);
+    rendered.set(method.name, { signature, node });
+    return node;
+  });
+  for (const name of [...rendered.keys()]) {
+    if (!methods.some((method) => method.name === name)) rendered.delete(name);
+  }
+
+  byId("methods").replaceChildren(...nodes);
   const concrete = topics
     .map((topic) => (typeof topic === "string" ? { name: topic, pattern: topic.includes("*") } : topic))
     .filter((topic) => !topic.pattern);
@@ -82,28 +128,48 @@ async function discover() {
 
 // ---- methods -------------------------------------------------------------------------------
 
+/** A method's entry: its name and texts, a field per param (or raw JSON), the Call button and the outcome. */
 function renderMethod(method) {
   const node = byId("method-template").content.firstElementChild.cloneNode(true);
   const name = method.name;
   node.dataset.testid = `method-${name}`;
   node.dataset.method = name;
-  node.querySelector(".name").textContent = name;
+  describeMethod(node, method);
 
-  // The list shows each summary's first sentence; the whole text is inside, with the description.
+  const fields = (method.params ?? []).map((param) => createField(name, param));
+  const fieldset = node.querySelector(".fields");
+  fieldset.replaceChildren(...fields.map((field) => field.element));
+  if (fields.length > 0) fieldset.setAttribute("aria-label", `Params of ${name}`);
+
+  const readRaw = wireRawToggle(node, name, Boolean(method.rawOnly));
+  const button = node.querySelector(".call-button");
+  button.dataset.testid = `call-${name}`;
+  button.setAttribute("aria-label", `Call ${name}`);
+  const outcome = node.querySelector(".outcome");
+  outcome.dataset.testid = `outcome-${name}`;
+
+  const readParams = () => readRaw() ?? { params: namedParams(fields) };
+  node.querySelector("form").addEventListener("submit", (event) => submitCall(event, name, readParams, button, outcome));
+  return node;
+}
+
+/** The summary's first sentence beside the name; the whole text, with the description, inside. */
+function describeMethod(node, method) {
+  node.querySelector(".name").textContent = method.name;
   const summary = method.summary ?? "";
   const firstSentence = summary.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? summary;
   node.querySelector(".summary").textContent = firstSentence;
   const description = node.querySelector(".description");
   description.textContent = [summary === firstSentence ? "" : summary, method.description ?? ""].filter(Boolean).join(" ");
   description.hidden = description.textContent === "";
+}
 
-  const form = node.querySelector("form");
-  const fields = (method.params ?? []).map((param) => createField(name, param));
-  node.querySelector(".fields").replaceChildren(...fields.map((field) => field.element));
-  if (fields.length > 0) node.querySelector(".fields").setAttribute("aria-label", `Params of ${name}`);
-
+/**
+ * Wires the "Raw JSON params" switch, which swaps the fields for a textarea.
+ * Returns a reader: undefined while the fields are used, else `{ params }` parsed from the textarea (throws on bad JSON).
+ */
+function wireRawToggle(node, name, rawOnly) {
   const rawToggle = node.querySelector(".raw-toggle");
-  const raw = node.querySelector(".raw");
   const rawParams = node.querySelector(".raw-params");
   rawToggle.id = `raw-toggle-${name}`;
   rawToggle.dataset.testid = `raw-toggle-${name}`;
@@ -111,39 +177,34 @@ function renderMethod(method) {
   rawParams.dataset.testid = `raw-params-${name}`;
   node.querySelector(".raw-label").htmlFor = rawParams.id;
   const fieldset = node.querySelector(".fields");
+  const raw = node.querySelector(".raw");
   const useRaw = (on) => {
     rawToggle.checked = on;
     raw.hidden = !on;
     fieldset.hidden = on;
     fieldset.disabled = on;
   };
-  useRaw(Boolean(method.rawOnly));
+  useRaw(rawOnly);
   rawToggle.addEventListener("change", () => useRaw(rawToggle.checked));
+  return () => (rawToggle.checked ? { params: parseRaw(rawParams.value) } : undefined);
+}
 
-  const button = node.querySelector(".call-button");
-  button.dataset.testid = `call-${name}`;
-  button.setAttribute("aria-label", `Call ${name}`);
-  const outcome = node.querySelector(".outcome");
-  outcome.dataset.testid = `outcome-${name}`;
+async function submitCall(event, name, readParams, button, outcome) {
+  event.preventDefault();
+  let params;
+  try {
+    ({ params } = readParams());
+  } catch (error) {
+    showError(outcome, name, { code: "", message: error.message }, undefined);
+    return;
+  }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let params;
-    try {
-      params = rawToggle.checked ? parseRaw(rawParams.value) : namedParams(fields);
-    } catch (error) {
-      showError(outcome, name, { code: "", message: error.message }, undefined);
-      return;
-    }
-
-    button.disabled = true;
-    try {
-      await invoke(name, params, outcome);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return node;
+  button.disabled = true;
+  try {
+    await invoke(name, params, outcome);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 /** One input for one parameter, chosen by its JSON schema's type. */
@@ -162,8 +223,15 @@ function createField(methodName, param) {
   hint.textContent = `${kind === "json" ? "any JSON" : kind}${param.required ? ", required" : ""}`;
   label.append(" ", hint);
 
+  // An optional boolean is a select (not given / true / false): a checkbox could not leave it out.
+  const triState = kind === "boolean" && !param.required;
   let input;
-  if (kind === "object" || kind === "array") {
+  if (triState) {
+    input = document.createElement("select");
+    for (const [value, text] of [["", "(not given)"], ["true", "true"], ["false", "false"]]) {
+      input.append(new Option(text, value));
+    }
+  } else if (kind === "object" || kind === "array") {
     input = document.createElement("textarea");
     input.rows = 3;
     input.spellcheck = false;
@@ -174,9 +242,9 @@ function createField(methodName, param) {
     if (kind === "integer") input.step = "1";
     if (kind === "number") input.step = "any";
     if (kind === "json") input.placeholder = "JSON, or plain text for a string";
-    input.autocomplete = "off";
   }
 
+  if (!triState) input.autocomplete = "off";
   input.id = id;
   input.name = param.name;
   input.dataset.testid = id;
@@ -197,15 +265,18 @@ function createField(methodName, param) {
     name: param.name,
     // { present: false } leaves an empty optional parameter out of the call.
     read() {
+      if (triState) return input.value === "" ? { present: false } : { present: true, value: input.value === "true" };
       if (kind === "boolean") return { present: true, value: input.checked };
+      // A string is sent as typed, spaces and all; only an empty one is left out.
+      if (kind === "string") return input.value === "" ? { present: false } : { present: true, value: input.value };
       const text = input.value.trim();
       if (text === "") return { present: false };
       switch (kind) {
         case "number":
         case "integer":
+          // A JS number: integers beyond 2^53 lose precision. Fine for a demo console; raw JSON
+          // params go through JSON.parse, which has the same limit.
           return { present: true, value: Number(text) };
-        case "string":
-          return { present: true, value: input.value };
         case "object":
         case "array":
           return { present: true, value: parseJson(text, param.name) };
@@ -355,28 +426,54 @@ function renderTopic(topic) {
   }
 
   item.append(problem);
+  item.dataset.testid = `topic-item-${topic.name}`;
   item.dataset.subscribed = String(input.checked);
-  input.addEventListener("change", async () => {
-    input.disabled = true;
-    problem.textContent = "";
-    try {
-      if (input.checked) {
-        // Notifications reach the log through the client's "notification" event, so the callback has nothing to do.
-        subscriptions.set(topic.name, await rpc.subscribe(topic.name, () => {}));
-      } else {
-        const subscription = subscriptions.get(topic.name);
-        subscriptions.delete(topic.name);
-        await subscription?.unsubscribe();
-      }
-    } catch (error) {
-      input.checked = subscriptions.has(topic.name);
-      problem.textContent = ` ${describe(error)}`;
-    } finally {
-      input.disabled = false;
-      item.dataset.subscribed = String(subscriptions.has(topic.name));
-    }
-  });
+  input.addEventListener("change", () => toggleTopic(topic.name, input, item, problem));
   return item;
+}
+
+async function toggleTopic(name, input, item, problem) {
+  input.disabled = true;
+  problem.textContent = "";
+  try {
+    if (input.checked) {
+      // Notifications reach the log through the client's "notification" event, so the callback has nothing to do.
+      subscriptions.set(name, await rpc.subscribe(name, () => {}));
+    } else {
+      // Forgotten only once the server agreed: a failed unsubscribe leaves the switch on, as the server still sends.
+      await subscriptions.get(name)?.unsubscribe();
+      subscriptions.delete(name);
+    }
+  } catch (error) {
+    problem.textContent = ` ${describe(error)}`;
+  } finally {
+    input.checked = subscriptions.has(name);
+    input.disabled = false;
+    item.dataset.subscribed = String(subscriptions.has(name));
+  }
+}
+
+/**
+ * A reconnect's re-subscribe was refused (the topic is gone, or now needs a permission): its switch goes
+ * off with the reason, and the notification log says so too, since the list is read again after the
+ * reconnect and a topic that is gone leaves it (with its switch).
+ */
+function subscriptionLost(name, error) {
+  subscriptions.delete(name);
+  const reason = `Subscription lost: ${describe(error)}`;
+  const entry = document.createElement("li");
+  entry.dataset.lost = name;
+  const topic = document.createElement("code");
+  topic.textContent = name;
+  entry.append(timestamp(), " ", topic, ` ${reason}`);
+  prepend(byId("notifications"), entry);
+
+  const input = byId(`topic-${name}`);
+  if (!input) return;
+  input.checked = false;
+  const item = input.closest("li");
+  item.dataset.subscribed = "false";
+  item.querySelector(".problem").textContent = ` ${reason}`;
 }
 
 function logNotification(method, params) {
@@ -386,7 +483,7 @@ function logNotification(method, params) {
   name.textContent = method;
   const data = document.createElement("pre");
   data.textContent = JSON.stringify(params ?? null);
-  entry.append(now(), " ", name, data);
+  entry.append(timestamp(), " ", name, data);
   prepend(byId("notifications"), entry);
 }
 
@@ -403,7 +500,7 @@ function logServerCall({ method, params, id }) {
   const answer = document.createElement("span");
   answer.className = "answer";
   answer.textContent = "…";
-  entry.append(now(), " ", name, data, answer);
+  entry.append(timestamp(), " ", name, data, answer);
   prepend(byId("servercalls"), entry);
 }
 
@@ -438,6 +535,8 @@ async function authenticate(event) {
 
   who.dataset.outcome = "result";
   who.textContent = `Signed in as ${user?.name ?? "?"}${user?.expires ? ` until ${user.expires}` : ""}.`;
+  // The client keeps the token (in memory, for reconnects); the field need not show it any longer.
+  byId("token").value = "";
 
   // The user may call (and subscribe to) more now: discovery answers each caller with what it may use.
   await discover();
@@ -450,7 +549,8 @@ function describe(error) {
   return error?.message ? `${error.name ?? "Error"}: ${error.message}` : String(error);
 }
 
-function now() {
+/** A <time> element for now, shown as the local time of day. */
+function timestamp() {
   const time = document.createElement("time");
   const at = new Date();
   time.dateTime = at.toISOString();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorRpc.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace ActorRpc.Tests.Browser;
@@ -30,5 +31,6 @@ public sealed class BrowserPage : IAsyncDisposable
     /// <summary>The console's lines, for a failure message.</summary>
     public string Diagnostics => _console.IsEmpty ? "(the page logged nothing)" : string.Join('\n', _console);
 
-    public ValueTask DisposeAsync() => new(_context.CloseAsync());
+    /// <summary>Closes the page's context, within <see cref="TestTimeouts.Long"/> so that a wedged driver fails the spec rather than hanging it.</summary>
+    public ValueTask DisposeAsync() => new(_context.CloseAsync().WaitAsync(TestTimeouts.Long));
 }

@@ -26,14 +26,13 @@ public sealed class Chromium : IAsyncLifetime
         try
         {
             await InstallIfMissingAsync();
-            _playwright = await Playwright.CreateAsync();
+            // Spawns Playwright's driver (node): bounded, so a driver that never answers fails the specs instead of hanging them.
+            _playwright = await Playwright.CreateAsync().WaitAsync(TestTimeouts.Long);
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ExecutablePath,
                 Headless = true,
-
-                // CI runs as root, where Chromium's sandbox cannot start; the pages are the tests' own.
-                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+                Args = LaunchArguments(),
                 Timeout = (float)TestTimeouts.Long.TotalMilliseconds,
             });
         }
@@ -44,9 +43,23 @@ public sealed class Chromium : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Chromium's sandbox cannot start as root (CI runs as root), so only there it is turned off;
+    /// the pages are the tests' own. Any other user keeps the sandbox.
+    /// </summary>
+    private static string[] LaunchArguments() =>
+        Environment.UserName == "root" ? ["--no-sandbox", "--disable-dev-shm-usage"] : ["--disable-dev-shm-usage"];
+
+    /// <summary>
+    /// Whether Chromium is there to run: the file exists and is executable, the same test as
+    /// install-chromium.sh's <c>[ -x /usr/bin/chromium ]</c>.
+    /// </summary>
+    private static bool IsInstalled() =>
+        File.Exists(ExecutablePath) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(ExecutablePath) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+
     private static async Task InstallIfMissingAsync()
     {
-        if (File.Exists(ExecutablePath))
+        if (IsInstalled())
         {
             return;
         }
@@ -89,7 +102,7 @@ public sealed class Chromium : IAsyncLifetime
     {
         if (_browser is not null)
         {
-            await _browser.CloseAsync();
+            await _browser.CloseAsync().WaitAsync(TestTimeouts.Long);
         }
 
         _playwright?.Dispose();

@@ -52,11 +52,13 @@ public sealed class ModulePageSpec(Chromium chromium)
             await using var page = await chromium.OpenAsync(new Uri(server.BaseAddress, "/module-test.html"));
             await WaitForPhaseAsync(page, "awaiting-restart");
 
-            // A new server on the same port: the page's client reconnects to it by itself.
+            // A new server on the same port: the page's client reconnects to it by itself. The page's
+            // bound on that starts only once it is told the server is up (the stop and start are ours).
             var port = server.BaseAddress.Port;
             await server.DisposeAsync();
             server = null;
-            server = await StartServerAsync(port);
+            server = await RestartAsync(port);
+            await page.Page.EvaluateAsync("() => window.serverRestarted()");
 
             var results = await WaitForPhaseAsync(page, "done");
             Assert.Equal(Checks, results.Select(result => result.Name));
@@ -69,6 +71,31 @@ public sealed class ModulePageSpec(Chromium chromium)
             }
         }
     }
+
+    /// <summary>
+    /// Starts the server again on <paramref name="port"/>. Between the stop and this start another
+    /// test's server (binding port 0) may briefly take the port: that is retried a few times, so a
+    /// lost race is not reported as the client's failure.
+    /// </summary>
+    private static async Task<ActorRpcTestServer> RestartAsync(int port)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartServerAsync(port);
+            }
+            catch (Exception ex) when (attempt < 5 && IsAddressInUse(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception ex) =>
+        ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+        || (ex.InnerException is { } inner && IsAddressInUse(inner))
+        || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Waits until the page reached <paramref name="phase"/> or failed, and returns its checks so far, all passed.</summary>
     private static async Task<IReadOnlyList<CheckResult>> WaitForPhaseAsync(BrowserPage page, string phase)
