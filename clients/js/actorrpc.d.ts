@@ -86,7 +86,10 @@ export interface Subscription {
   readonly topic: string;
   /** Whether notifications still reach the callback. */
   readonly active: boolean;
-  /** Stops the callback; unsubscribes at the server when it was the topic's last subscription. */
+  /**
+   * Stops the callback; unsubscribes at the server when it was the topic's last subscription. When the server
+   * refuses, the subscription stays active and the promise rejects with its RpcError (try again later).
+   */
   unsubscribe(): Promise<void>;
 }
 

@@ -137,13 +137,19 @@ class Subscription {
 
   /**
    * Stops the callback; unsubscribes at the server when it was the topic's last subscription.
-   * Calling it again does nothing.
+   * Calling it again does nothing. When the server refuses the unsubscribe (it still sends), the
+   * subscription stays active and the promise rejects with the server's error, so it can be tried again.
    * @returns {Promise<void>}
    */
   async unsubscribe() {
     if (!this.#active) return;
     this.#active = false;
-    await this.#release(this);
+    try {
+      await this.#release(this);
+    } catch (error) {
+      this.#active = true;
+      throw error;
+    }
   }
 
   /** Marks it inactive; the client has already let go of it. */
@@ -853,8 +859,22 @@ export class ActorRpcClient extends EventTarget {
       await this.call("unsubscribe", [subscription.topic]);
     } catch (error) {
       // Losing the connection ends the server's subscriptions too.
-      if (!(error instanceof ConnectionLostError)) throw error;
+      if (error instanceof ConnectionLostError) return;
+      // Otherwise the server may still send: keep delivering, and keep the topic for reconnects.
+      this.#restore(subscription);
+      throw error;
     }
+  }
+
+  /**
+   * Takes back a subscription whose unsubscribe the server refused.
+   * @param {Subscription} subscription
+   */
+  #restore(subscription) {
+    let subscribers = this.#topics.get(subscription.topic);
+    if (!subscribers) this.#topics.set(subscription.topic, (subscribers = new Set()));
+    subscribers.add(subscription);
+    this.#confirmed.add(subscription.topic);
   }
 
   /**

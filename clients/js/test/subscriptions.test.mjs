@@ -73,6 +73,28 @@ test("unsubscribe stops the callback and unsubscribes at the server", async () =
   await client.close();
 });
 
+test("a refused unsubscribe keeps the subscription live, and a second unsubscribe asks the server again", async () => {
+  const { client, socket } = await connected();
+  const received = [];
+  const subscribing = client.subscribe("news", (data) => received.push(data));
+  await socket.answer("subscribe", ["news"]);
+  const subscription = await subscribing;
+  const refused = subscription.unsubscribe();
+  const first = await socket.next();
+  socket.reply({ jsonrpc: "2.0", id: first.id, error: { code: -32000, message: "Server busy" } });
+  await assert.rejects(refused, (e) => e instanceof RpcError && e.code === -32000);
+  assert.equal(subscription.active, true);
+  socket.reply({ jsonrpc: "2.0", method: "news", params: ["still subscribed"] });
+  assert.deepEqual(received, [["still subscribed"]]);
+  const again = subscription.unsubscribe();
+  const second = await socket.next();
+  assert.deepEqual(second, { jsonrpc: "2.0", method: "unsubscribe", params: ["news"], id: second.id });
+  socket.reply({ jsonrpc: "2.0", id: second.id, result: [] });
+  await again;
+  assert.equal(subscription.active, false);
+  await client.close();
+});
+
 test("two subscriptions to one topic: both get data; only the last unsubscribe reaches the server", async () => {
   const { client, socket } = await connected();
   const a = [];
