@@ -43,9 +43,13 @@ public static class DemoNode
 
         builder.Services.AddActorRpc()
             .AddMethods<DemoMethods>()
-            .AddTopic(DemoMethods.NewsTopic)
-            .AddTopic(DemoMethods.ClockTopic)
-            .AddTopic(DemoMethods.AdminTopic, topic => topic.RequirePermission(DemoPolicies.AdminPermission));
+            .AddTopic(DemoMethods.NewsTopic, topic => topic.Summary = "Whatever clients publish with the method publish.")
+            .AddTopic(DemoMethods.ClockTopic, topic => topic.Summary = "The node's time and a tick counter, once a second (retained).")
+            .AddTopic(DemoMethods.AdminTopic, topic =>
+            {
+                topic.Summary = "Published by and for callers with the permission admin.";
+                topic.RequirePermission(DemoPolicies.AdminPermission);
+            });
 
         // A server-side actor publishing through the notify API, as any application actor would.
         builder.Services.AddHostedService<ClockTicker>();

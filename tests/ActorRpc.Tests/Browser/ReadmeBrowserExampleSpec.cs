@@ -20,6 +20,14 @@ public sealed partial class ReadmeBrowserExampleSpec(Chromium chromium)
         // no address, such as one a test route answers), so its `/actorrpc.js` and
         // `ws://${location.host}/rpc` reach the real node. It logs the sum, a tick and the error code.
         await using var server = await RpcServer.StartAsync(builder => builder.Services.AddSingleton<IStartupFilter>(new ServePage(PagePath, example)));
+        // The example unsubscribes right after its last call: its tick is the clock's retained one,
+        // which exists once the node's ticker has ticked.
+        await using (var probe = await server.ConnectAsync())
+        {
+            await probe.CallAsync("subscribe", new[] { "clock" });
+            await probe.ReceiveJsonAsync();
+        }
+
         var errorCode = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var page = await chromium.OpenAsync(new Uri(server.RpcUri, PagePath), prepare: context =>
