@@ -222,3 +222,15 @@ export function nextEvent(target, type) {
 export function settle() {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Lets the client's pending reconnect timer fire and accepts the socket it opens.
+ * @param {FakeServer} server
+ * @param {ManualScheduler} scheduler
+ */
+export async function reconnectAttempt(server, scheduler) {
+  scheduler.fire((await scheduler.nextTimer()).handle);
+  const socket = await server.nextSocket();
+  socket.accept();
+  return socket;
+}

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, RpcError } from "../actorrpc.js";
-import { connected, FakeServer, settle, URL } from "../test-support/fakes.mjs";
+import { connected, FakeServer, settle, URL, reconnectAttempt } from "../test-support/fakes.mjs";
 
 test("with a token, authenticate is the first message and connect waits for its answer", async () => {
   const server = new FakeServer();
@@ -68,9 +68,7 @@ test("authenticate() calls the server and its token is used on the next connecti
   assert.deepEqual(request.params, { token: "later" });
   assert.deepEqual(await authenticating, { name: "bob", expires: "2030-01-01T00:00:00Z" });
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   assert.deepEqual((await second.answer("authenticate", {})).params, { token: "later" });
   await client.close();
 });
@@ -82,9 +80,7 @@ test("a refused authenticate() rejects and is not remembered", async () => {
   socket.reply({ jsonrpc: "2.0", id, error: { code: -32010, message: "Invalid token" } });
   await assert.rejects(authenticating, RpcError);
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   await new Promise((resolve) => client.addEventListener("reconnected", resolve, { once: true }));
   assert.equal(second.unread, 0, "no authenticate with the refused token");
   await client.close();

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, RpcError } from "../actorrpc.js";
-import { connected, FakeServer, nextEvent, settle, URL } from "../test-support/fakes.mjs";
+import { connected, FakeServer, nextEvent, settle, URL, reconnectAttempt } from "../test-support/fakes.mjs";
 
 /** Runs `body` with console.warn recorded; returns the warnings. */
 async function withWarnings(body) {
@@ -148,9 +148,7 @@ test("a response to a call not yet sent on that socket (queued while reconnectin
   const { client, server, socket, scheduler } = await connected({ token: "t" }, (s) => s.answer("authenticate", {}));
   socket.drop(1006);
   const queued = client.call("ping");
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   const auth = await second.next();
   second.reply({ jsonrpc: "2.0", id: auth.id - 1, result: "forged" });
   second.reply({ jsonrpc: "2.0", id: auth.id, result: {} });
@@ -170,9 +168,7 @@ test("authenticate(token) on a client made with a token function keeps asking th
   assert.deepEqual((await socket.answer("authenticate", { name: "bob", expires: null })).params, { token: "manual" });
   assert.deepEqual(await authenticating, { name: "bob", expires: null });
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   assert.deepEqual((await second.answer("authenticate", {})).params, { token: "fn-2" });
   await client.close();
 });

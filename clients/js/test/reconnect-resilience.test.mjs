@@ -2,15 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ActorRpcClient, ConnectionLostError, RpcError, TimeoutError } from "../actorrpc.js";
-import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL } from "../test-support/fakes.mjs";
-
-/** Fires the pending reconnect timer and accepts the socket the client opens. */
-async function reconnectAttempt(server, scheduler) {
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const socket = await server.nextSocket();
-  socket.accept();
-  return socket;
-}
+import { connected, FakeServer, ManualScheduler, nextEvent, settle, URL, reconnectAttempt } from "../test-support/fakes.mjs";
 
 /** A client with three confirmed topics; returns their subscriptions and what each got. */
 async function subscribedTo(topics, options = {}) {
@@ -262,9 +254,7 @@ test("a reconnect handshake the server never answers times out after handshakeTi
     (s) => s.answer("authenticate", {}),
   );
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   await second.next(); // authenticate, never answered
   const retry = nextEvent(client, "reconnecting");
   scheduler.fire((await scheduler.nextTimer(7000)).handle);

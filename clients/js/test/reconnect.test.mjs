@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConnectionLostError, TimeoutError } from "../actorrpc.js";
-import { connected, ManualScheduler, nextEvent, settle } from "../test-support/fakes.mjs";
+import { connected, ManualScheduler, nextEvent, settle, reconnectAttempt } from "../test-support/fakes.mjs";
 
 /** Records the client's events in order. */
 function recordEvents(client) {
@@ -68,9 +68,7 @@ test("after reconnecting the client authenticates again and re-subscribes every 
   let reconnected = false;
   client.addEventListener("reconnected", () => (reconnected = true));
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
 
   const auth = await second.next();
   assert.deepEqual(auth, { jsonrpc: "2.0", method: "authenticate", params: { token: "t1" }, id: auth.id });
@@ -170,9 +168,7 @@ test("close while reconnecting stops reconnecting and rejects waiting calls", as
 test("close during a reconnect handshake ends it for good", async () => {
   const { client, server, socket, scheduler } = await connected({ token: "t" }, (s) => s.answer("authenticate", {}));
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   await second.next(); // authenticate, never answered
   await client.close();
   assert.equal(client.state, "closed");
@@ -210,16 +206,12 @@ test("reconnect: false closes on the first drop", async () => {
 test("a handshake cut short by another drop counts as a failed attempt and is retried", async () => {
   const { client, server, socket, scheduler } = await connected({ token: "t" }, (s) => s.answer("authenticate", {}));
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   await second.next(); // authenticate
   second.drop(1006);
   const retry = await nextEvent(client, "reconnecting");
   assert.equal(retry.attempt, 2);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const third = await server.nextSocket();
-  third.accept();
+  const third = await reconnectAttempt(server, scheduler);
   const reconnected = nextEvent(client, "reconnected");
   await third.answer("authenticate", {});
   await reconnected;
@@ -230,9 +222,7 @@ test("a handshake cut short by another drop counts as a failed attempt and is re
 test("a token refused on reconnect closes the client", async () => {
   const { client, server, socket, scheduler } = await connected({ token: "t" }, (s) => s.answer("authenticate", {}));
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   const auth = await second.next();
   const closed = nextEvent(client, "closed");
   second.reply({ jsonrpc: "2.0", id: auth.id, error: { code: -32010, message: "Token expired" } });
@@ -253,9 +243,7 @@ test("a token function is asked again on every connection", async () => {
     },
   );
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   const reconnected = nextEvent(client, "reconnected");
   const request = await second.answer("authenticate", {});
   assert.deepEqual(request.params, { token: "token-2" });
@@ -286,9 +274,7 @@ test("a re-subscribe refused on reconnect closes the client and says so", async 
   await socket.answer("subscribe", ["admin"]);
   await subscribing;
   socket.drop(1006);
-  scheduler.fire((await scheduler.nextTimer()).handle);
-  const second = await server.nextSocket();
-  second.accept();
+  const second = await reconnectAttempt(server, scheduler);
   const request = await second.next();
   assert.equal(request.method, "subscribe");
   const closed = nextEvent(client, "closed");
