@@ -72,30 +72,8 @@ public sealed class ModulePageSpec(Chromium chromium)
         }
     }
 
-    /// <summary>
-    /// Starts the server again on <paramref name="port"/>. Between the stop and this start another
-    /// test's server (binding port 0) may briefly take the port: that is retried a few times, so a
-    /// lost race is not reported as the client's failure.
-    /// </summary>
-    private static async Task<ActorRpcTestServer> RestartAsync(int port)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartServerAsync(port);
-            }
-            catch (Exception ex) when (attempt < 5 && IsAddressInUse(ex))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
-            }
-        }
-    }
-
-    private static bool IsAddressInUse(Exception ex) =>
-        ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
-        || (ex.InnerException is { } inner && IsAddressInUse(inner))
-        || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Starts the server again on <paramref name="port"/>, which another test's server may briefly hold.</summary>
+    private static Task<ActorRpcTestServer> RestartAsync(int port) => LoopbackHost.RebindAsync(() => StartServerAsync(port));
 
     /// <summary>Waits until the page reached <paramref name="phase"/> or failed, and returns its checks so far, all passed.</summary>
     private static async Task<IReadOnlyList<CheckResult>> WaitForPhaseAsync(BrowserPage page, string phase)

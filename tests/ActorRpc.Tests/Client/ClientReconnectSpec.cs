@@ -12,23 +12,8 @@ namespace ActorRpc.Tests.Client;
 /// </summary>
 public sealed class ClientReconnectSpec
 {
-    private static async Task<RpcServer> StartOnAsync(int port, params string[] settings)
-    {
-        // The port was held a moment ago: until the OS hands it back (or a parallel test's outgoing
-        // connection that drew it as its local port ends), binding can fail. Bounded retry.
-        var deadline = DateTime.UtcNow + TestTimeouts.Long;
-        while (true)
-        {
-            try
-            {
-                return await RpcServer.StartAsync(null, ["--urls", $"http://127.0.0.1:{port}", .. settings]);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static Task<RpcServer> StartOnAsync(int port, params string[] settings) =>
+        LoopbackHost.RebindAsync(() => RpcServer.StartAsync(null, ["--urls", $"http://127.0.0.1:{port}", .. settings]));
 
     [Fact]
     public async Task ServerRestartsOnTheSamePort_SubscriptionsResume_CallsInFlightFailFast()

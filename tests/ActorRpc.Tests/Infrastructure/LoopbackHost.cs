@@ -66,4 +66,25 @@ internal static class LoopbackHost
         await app.StopAsync().DefaultTimeout();
         await app.DisposeAsync();
     }
+
+    /// <summary>
+    /// Starts a server on a port that was held a moment ago (a restart on the same port): until the OS
+    /// hands it back, or while another test's connection drew it as its local port, binding fails
+    /// with "address already in use" (Kestrel's IOException). Retried for at most <see cref="TestTimeouts.Long"/>.
+    /// </summary>
+    public static async Task<T> RebindAsync<T>(Func<Task<T>> start)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Long;
+        while (true)
+        {
+            try
+            {
+                return await start();
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 }
